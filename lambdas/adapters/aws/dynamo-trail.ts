@@ -1,0 +1,46 @@
+/** The append-only trail on DynamoDB: puts conditional on a new entry id, so a replay appends nothing. */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Trail, TrailEntry } from '../../ports/trail';
+
+export class DynamoTrail implements Trail {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(entry: TrailEntry): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...entry, at: entry.at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(entryId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async list(caseId: string): Promise<TrailEntry[]> {
+    const entries: TrailEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'caseId = :caseId',
+          ExpressionAttributeValues: { ':caseId': caseId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push({ ...(item as TrailEntry), at: new Date(item.at as string) });
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+}

@@ -1,0 +1,60 @@
+/** Builds the AWS adapters from the function's environment, once per container. */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { bankDirectoryFromConfig } from '../bank-directory-from-config';
+import { EnvelopePiiVault } from '../envelope-pii-vault';
+import { systemClock } from '../system-clock';
+import { DynamoCaseStore } from './dynamo-case-store';
+import { DynamoTrail } from './dynamo-trail';
+import { KmsDataKeyProvider } from './kms-data-key-provider';
+import { tracer } from './observability';
+import { S3FeedStorage } from './s3-feed-storage';
+import { SfnEscalationStarter } from './sfn-escalation-starter';
+import { SnsSmsSender } from './sns-sms-sender';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Creates a value on first use: clients are built on the first invocation, then reused. */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+const documentClient = once(() =>
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);
+
+export const awsAdapters = {
+  clock: () => systemClock,
+  banks: once(() => bankDirectoryFromConfig(process.env.BANKS_CONFIG)),
+  cases: once(() => new DynamoCaseStore(documentClient(), required('CASES_TABLE_NAME'))),
+  trail: once(() => new DynamoTrail(documentClient(), required('TRAIL_TABLE_NAME'))),
+  vault: once(
+    () =>
+      new EnvelopePiiVault(
+        new KmsDataKeyProvider(tracer.captureAWSv3Client(new KMSClient({})), required('PII_KEY_ID')),
+      ),
+  ),
+  storage: once(
+    () => new S3FeedStorage(tracer.captureAWSv3Client(new S3Client({})), required('DROP_BUCKET_NAME')),
+  ),
+  escalations: once(
+    () =>
+      new SfnEscalationStarter(tracer.captureAWSv3Client(new SFNClient({})), required('STATE_MACHINE_ARN')),
+  ),
+  sms: once(() => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), process.env.SMS_SENDER_ID)),
+};

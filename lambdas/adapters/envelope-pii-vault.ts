@@ -1,0 +1,102 @@
+/**
+ * Field-level envelope encryption: AES-256-GCM under a data key that a DataKeyProvider (KMS in AWS,
+ * a local key offline) wraps. The KMS encryption context binds the bank; the GCM associated data binds
+ * bank, account and field, so a ciphertext copied to another account or field fails to open.
+ */
+
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { SealedPersonalData } from '../domain/collection-case';
+import type { DataKeyProvider, PiiContext, PiiVault } from '../ports/pii-vault';
+
+const FORMAT = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface DataKeyCachePolicy {
+  /** How many seals one data key may serve before a fresh one is generated. */
+  readonly maxUses: number;
+  /** How long a plaintext data key stays in memory. */
+  readonly maxAgeMs: number;
+}
+
+const DEFAULT_POLICY: DataKeyCachePolicy = { maxUses: 10_000, maxAgeMs: 5 * 60_000 };
+
+interface CachedKey {
+  readonly plaintext: Buffer;
+  readonly wrapped: string;
+  readonly createdAt: number;
+  uses: number;
+}
+
+export class EnvelopePiiVault implements PiiVault {
+  private readonly encryptKeys = new Map<string, CachedKey>();
+  private readonly decryptKeys = new Map<string, { plaintext: Buffer; createdAt: number }>();
+
+  constructor(
+    private readonly keys: DataKeyProvider,
+    private readonly policy: DataKeyCachePolicy = DEFAULT_POLICY,
+    private readonly monotonicNow: () => number = () => performance.now(),
+  ) {}
+
+  async seal(context: PiiContext, fields: Readonly<Record<string, string>>): Promise<SealedPersonalData> {
+    const key = await this.encryptionKey(context.bankId);
+    key.uses++;
+    const sealed: Record<string, string> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+      cipher.setAAD(associatedData(context, field));
+      const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+      sealed[field] = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    }
+    return { wrappedKey: key.wrapped, fields: sealed };
+  }
+
+  async open(context: PiiContext, sealed: SealedPersonalData, field: string): Promise<string> {
+    const text = sealed.fields[field];
+    if (text === undefined) throw new Error(`no sealed field ${field}`);
+    const key = await this.decryptionKey(context.bankId, sealed.wrappedKey);
+    const bytes = Buffer.from(text, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
+    decipher.setAAD(associatedData(context, field));
+    decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+
+  private async encryptionKey(bankId: string): Promise<CachedKey> {
+    const cached = this.encryptKeys.get(bankId);
+    if (cached && cached.uses < this.policy.maxUses && !this.expired(cached.createdAt)) return cached;
+    const generated = await this.keys.generateDataKey(keyContext(bankId));
+    const fresh: CachedKey = {
+      plaintext: Buffer.from(generated.plaintext),
+      wrapped: `${FORMAT}.${Buffer.from(generated.wrapped).toString('base64')}`,
+      createdAt: this.monotonicNow(),
+      uses: 0,
+    };
+    this.encryptKeys.set(bankId, fresh);
+    this.decryptKeys.set(fresh.wrapped, { plaintext: fresh.plaintext, createdAt: fresh.createdAt });
+    return fresh;
+  }
+
+  private async decryptionKey(bankId: string, wrapped: string): Promise<Buffer> {
+    const cached = this.decryptKeys.get(wrapped);
+    if (cached && !this.expired(cached.createdAt)) return cached.plaintext;
+    const [format, blob] = wrapped.split('.');
+    if (format !== FORMAT || !blob) throw new Error('unknown sealed-data format');
+    const plaintext = Buffer.from(await this.keys.decryptDataKey(Buffer.from(blob, 'base64'), keyContext(bankId)));
+    this.decryptKeys.set(wrapped, { plaintext, createdAt: this.monotonicNow() });
+    return plaintext;
+  }
+
+  private expired(createdAt: number): boolean {
+    return this.monotonicNow() - createdAt > this.policy.maxAgeMs;
+  }
+}
+
+function keyContext(bankId: string): Record<string, string> {
+  return { purpose: 'overdue-pii', bankId };
+}
+
+function associatedData(context: PiiContext, field: string): Buffer {
+  return Buffer.from(`${FORMAT}|${context.bankId}|${context.accountId}|${field}`, 'utf8');
+}

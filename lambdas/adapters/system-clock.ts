@@ -1,0 +1,4 @@
+/** The wall clock, for AWS. */
+import type { Clock } from '../ports/clock';
+
+export const systemClock: Clock = { now: () => new Date() };

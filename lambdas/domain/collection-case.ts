@@ -1,0 +1,55 @@
+/** The collection case: one per bank account, the system of record for where collection stands. */
+
+import type { Bucket } from './delinquency';
+import type { AccountFlag } from './feed-row';
+import type { Money } from './money';
+import type { PackId } from './policy-packs';
+
+export type CaseStatus = 'open' | 'closed';
+
+/** Personal fields as stored: ciphertext only, under a data key wrapped by the PII key. */
+export interface SealedPersonalData {
+  /** The data key, wrapped by the PII key (KMS in AWS, a local key offline). */
+  readonly wrappedKey: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Masked forms computed at intake, so that reading a case needs no decryption. */
+export interface MaskedPersonalData {
+  readonly name: string;
+  readonly mobile?: string;
+  readonly email?: string;
+}
+
+export interface CollectionCase {
+  readonly caseId: string;
+  readonly bankId: string;
+  readonly accountId: string;
+  readonly status: CaseStatus;
+  readonly asOf: string;
+  /** The delinquency cycle: the first missed due date. A new cycle starts a new escalation. */
+  readonly cycle: string;
+  readonly dueDate: string;
+  readonly daysPastDue: number;
+  readonly bucket: Bucket;
+  readonly overdue: Money;
+  readonly cardLast4?: string;
+  readonly timeZone: string;
+  readonly language: 'zh-CN' | 'en';
+  readonly flags: readonly AccountFlag[];
+  readonly policyPack: PackId;
+  readonly pii: SealedPersonalData;
+  readonly masked: MaskedPersonalData;
+  readonly completedSteps: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function caseIdOf(bankId: string, accountId: string): string {
+  return `${bankId}:${accountId}`;
+}
+
+/** The Step Functions execution name for an account's escalation in one delinquency cycle (≤ 80 chars). */
+export function escalationName(bankId: string, accountId: string, cycle: string): string {
+  return `${bankId}-${accountId}-${cycle}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+}

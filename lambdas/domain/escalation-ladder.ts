@@ -1,0 +1,67 @@
+/** The escalation ladder as data (steps keyed by days past due) and the pure decision of what comes next. */
+
+import { addDays } from './delinquency';
+import type { ContactChannel } from './policy-packs';
+import { instantAt } from './zoned-time';
+
+/** Only SMS is wired so far; email and letters join the ladder with their senders. */
+export type LadderAction = 'sms';
+
+export interface LadderStep {
+  readonly id: string;
+  /** Days past due from which this step is due. */
+  readonly fromDaysPastDue: number;
+  readonly action: LadderAction;
+  readonly template: string;
+}
+
+/** The default ladder of a bank; each bank can override it in its configuration. */
+export const DEFAULT_LADDER: readonly LadderStep[] = [
+  { id: 'sms-courtesy', fromDaysPastDue: 1, action: 'sms', template: 'courtesy-reminder' },
+  { id: 'sms-second', fromDaysPastDue: 15, action: 'sms', template: 'second-reminder' },
+  { id: 'sms-firm', fromDaysPastDue: 30, action: 'sms', template: 'firm-reminder' },
+];
+
+export type EscalationPlan =
+  | { readonly action: 'end'; readonly reason: string }
+  | {
+      readonly action: LadderAction;
+      readonly stepId: string;
+      readonly template: string;
+      /** ISO instant at which the step is due (before the guard moves it to a lawful moment). */
+      readonly dueAt: string;
+    };
+
+export interface EscalationPosition {
+  /** Step ids already carried out in this delinquency cycle. */
+  readonly completedSteps: readonly string[];
+  readonly dueDate: string;
+  readonly timeZone: string;
+  readonly closed: boolean;
+}
+
+/** The local hour at which a step that falls due on a given day is scheduled before the guard looks at it. */
+const STEP_LOCAL_HOUR = 9;
+
+/**
+ * Picks the next step of the ladder: the first not yet done. Steps already overdue are due now; later
+ * ones are due at 09:00 debtor time on the day the account reaches their days past due.
+ */
+export function planNextStep(
+  ladder: readonly LadderStep[],
+  position: EscalationPosition,
+  now: Date,
+): EscalationPlan {
+  if (position.closed) return { action: 'end', reason: 'case closed' };
+  const step = ladder.find((candidate) => !position.completedSteps.includes(candidate.id));
+  if (!step) return { action: 'end', reason: 'ladder complete' };
+  const dueDay = addDays(position.dueDate, step.fromDaysPastDue);
+  const [year, month, day] = dueDay.split('-').map(Number) as [number, number, number];
+  const scheduled = instantAt({ year, month, day, hour: STEP_LOCAL_HOUR, minute: 0 }, position.timeZone);
+  const dueAt = scheduled.getTime() > now.getTime() ? scheduled : now;
+  return { action: step.action, stepId: step.id, template: step.template, dueAt: dueAt.toISOString() };
+}
+
+export function channelOf(action: LadderAction): ContactChannel {
+  return action;
+}

@@ -1,0 +1,68 @@
+/** Money as an integer count of minor units (fen, cents) with its ISO 4217 currency; never a float. */
+
+export interface Money {
+  readonly amountMinor: number;
+  readonly currency: string;
+}
+
+/** Minor-unit exponent per currency; the ones a card portfolio in scope actually uses. */
+const MINOR_UNIT_DIGITS: Readonly<Record<string, number>> = {
+  CNY: 2,
+  USD: 2,
+  HKD: 2,
+  EUR: 2,
+  GBP: 2,
+  JPY: 0,
+  KRW: 0,
+};
+
+export function minorUnitDigits(currency: string): number | undefined {
+  return MINOR_UNIT_DIGITS[currency];
+}
+
+export class MoneyFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MoneyFormatError';
+  }
+}
+
+/**
+ * Parses a decimal string such as "1234.56" into minor units without going through a float,
+ * so that "0.1" + "0.2" never becomes 0.30000000000000004 fen.
+ */
+export function parseMoney(text: string, currency: string): Money {
+  const digits = minorUnitDigits(currency);
+  if (digits === undefined) throw new MoneyFormatError(`unsupported currency ${currency}`);
+  const trimmed = text.trim();
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(trimmed);
+  if (!match) throw new MoneyFormatError('not a non-negative decimal amount');
+  const whole = match[1] ?? '0';
+  const fraction = match[2] ?? '';
+  if (fraction.length > digits) {
+    throw new MoneyFormatError(`more than ${digits} decimals for ${currency}`);
+  }
+  const amountMinor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(amountMinor)) throw new MoneyFormatError('amount too large');
+  return { amountMinor, currency };
+}
+
+export function addMoney(a: Money, b: Money): Money {
+  if (a.currency !== b.currency) throw new MoneyFormatError(`cannot add ${a.currency} to ${b.currency}`);
+  return { amountMinor: a.amountMinor + b.amountMinor, currency: a.currency };
+}
+
+export function zeroMoney(currency: string): Money {
+  return { amountMinor: 0, currency };
+}
+
+/** Renders minor units back to a plain decimal string ("1234.56"), for letters and messages. */
+export function formatMoney(money: Money): string {
+  const digits = minorUnitDigits(money.currency) ?? 2;
+  if (digits === 0) return String(money.amountMinor);
+  const sign = money.amountMinor < 0 ? '-' : '';
+  const abs = Math.abs(money.amountMinor);
+  const whole = Math.floor(abs / 10 ** digits);
+  const fraction = String(abs % 10 ** digits).padStart(digits, '0');
+  return `${sign}${whole}.${fraction}`;
+}

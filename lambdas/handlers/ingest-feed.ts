@@ -1,0 +1,42 @@
+/** S3 ObjectCreated on `incoming/` → load the feed. Redelivered events are harmless: the load is idempotent. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { S3Event } from 'aws-lambda';
+import { logger, metrics } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import { type FeedReport, type IngestFeedDeps, ingestFeed } from '../use-cases/ingest-feed';
+
+export function makeIngestFeedHandler(deps: () => IngestFeedDeps) {
+  return async (event: S3Event): Promise<FeedReport[]> => {
+    const reports: FeedReport[] = [];
+    for (const record of event.Records) {
+      // S3 event keys are URL-encoded with '+' for spaces.
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      if (!key.startsWith('incoming/')) continue;
+      const report = await ingestFeed(deps(), { key });
+      logger.info('feed loaded', { ...report });
+      for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
+        metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);
+      }
+      if (report.quarantined) metrics.addMetric('feedQuarantined', MetricUnit.Count, 1);
+      reports.push(report);
+    }
+    return reports;
+  };
+}
+
+export const handler = middy(
+  makeIngestFeedHandler(() => ({
+    storage: awsAdapters.storage(),
+    cases: awsAdapters.cases(),
+    vault: awsAdapters.vault(),
+    escalations: awsAdapters.escalations(),
+    banks: awsAdapters.banks(),
+    clock: awsAdapters.clock(),
+  })),
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

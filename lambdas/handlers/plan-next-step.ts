@@ -1,0 +1,23 @@
+/** Step Functions task `PlanNextStep`: decide the next ladder step and its lawful time. Ids in, ids out. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { logger } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import { type PlanNextStepDeps, planNextStep, type StepPlan } from '../use-cases/plan-next-step';
+
+export const planNextStepInput = z.object({ caseId: z.string().min(3), cycle: z.string().min(1) });
+
+export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
+  return async (event: unknown): Promise<StepPlan> => {
+    const input = planNextStepInput.parse(event);
+    const plan = await planNextStep(deps(), input);
+    logger.info('planned', { caseId: input.caseId, action: plan.action });
+    return plan;
+  };
+}
+
+export const handler = middy(
+  makePlanNextStepHandler(() => ({ cases: awsAdapters.cases(), banks: awsAdapters.banks(), clock: awsAdapters.clock() })),
+).use(injectLambdaContext(logger));

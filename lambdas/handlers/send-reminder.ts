@@ -1,0 +1,34 @@
+/** Step Functions task `Act`: carry out the planned SMS step through the compliance guard. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { logger } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import { type ReminderOutcome, type SendReminderDeps, sendReminder } from '../use-cases/send-reminder';
+
+export const sendReminderInput = z.object({
+  caseId: z.string().min(3),
+  cycle: z.string().min(1),
+  plan: z.object({ action: z.literal('sms'), stepId: z.string().min(1), template: z.string().min(1) }),
+});
+
+export function makeSendReminderHandler(deps: () => SendReminderDeps) {
+  return async (event: unknown): Promise<ReminderOutcome> => {
+    const input = sendReminderInput.parse(event);
+    const outcome = await sendReminder(deps(), input);
+    logger.info('reminder', { caseId: input.caseId, step: input.plan.stepId, outcome: outcome.outcome });
+    return outcome;
+  };
+}
+
+export const handler = middy(
+  makeSendReminderHandler(() => ({
+    cases: awsAdapters.cases(),
+    trail: awsAdapters.trail(),
+    vault: awsAdapters.vault(),
+    sms: awsAdapters.sms(),
+    banks: awsAdapters.banks(),
+    clock: awsAdapters.clock(),
+  })),
+).use(injectLambdaContext(logger));

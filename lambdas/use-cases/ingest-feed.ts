@@ -1,0 +1,204 @@
+/**
+ * Loads one overdue feed dropped by a bank into the case store and opens escalations.
+ * Input: the object key (`incoming/<bankId>/<name>.csv`). Output: the feed report.
+ * 1. Resolve the bank from the key; an unknown bank quarantines the file and applies nothing.
+ * 2. Stream the CSV; a header missing a required column quarantines the file.
+ * 3. Validate each row against the feed contract; a bad row is rejected with line, field and reason.
+ * 4. Seal the personal fields, write the case (stale and replayed rows change nothing).
+ * 5. Start the escalation of each open case under a name derived from account and cycle (idempotent).
+ * 6. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
+ */
+
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { BankSettings } from '../domain/bank';
+import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
+import { bucketOf } from '../domain/delinquency';
+import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
+import { maskEmail, maskName, maskPhone } from '../domain/masking';
+import type { BankDirectory } from '../ports/bank-directory';
+import type { CaseStore } from '../ports/case-store';
+import type { Clock } from '../ports/clock';
+import type { FeedStorage } from '../ports/feed-storage';
+import type { PiiVault } from '../ports/pii-vault';
+import type { EscalationStarter } from '../ports/workflow';
+
+export interface IngestFeedDeps {
+  readonly storage: FeedStorage;
+  readonly cases: CaseStore;
+  readonly vault: PiiVault;
+  readonly escalations: EscalationStarter;
+  readonly banks: BankDirectory;
+  readonly clock: Clock;
+}
+
+export interface FeedReport {
+  readonly key: string;
+  readonly bankId: string;
+  read: number;
+  created: number;
+  updated: number;
+  cured: number;
+  stale: number;
+  unchanged: number;
+  rejected: number;
+  escalationsStarted: number;
+  quarantined: boolean;
+  quarantineReason?: string;
+  durationMs: number;
+}
+
+export interface RowReject {
+  readonly line: number;
+  readonly accountId: string;
+  readonly field: string;
+  readonly reason: string;
+}
+
+const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
+const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+\.csv$/;
+
+class QuarantineError extends Error {}
+
+export async function ingestFeed(deps: IngestFeedDeps, input: { key: string }): Promise<FeedReport> {
+  const started = deps.clock.now().getTime();
+  const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
+  const report: FeedReport = {
+    key: input.key,
+    bankId,
+    read: 0,
+    created: 0,
+    updated: 0,
+    cured: 0,
+    stale: 0,
+    unchanged: 0,
+    rejected: 0,
+    escalationsStarted: 0,
+    quarantined: false,
+    durationMs: 0,
+  };
+  const rejects: RowReject[] = [];
+  const bank = deps.banks.get(bankId);
+  try {
+    if (!bank) throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>.csv');
+    await loadRows(deps, bank, await deps.storage.open(input.key), report, rejects);
+  } catch (error) {
+    if (!(error instanceof QuarantineError)) throw error;
+    report.quarantined = true;
+    report.quarantineReason = error.message;
+  }
+  report.durationMs = deps.clock.now().getTime() - started;
+  await deps.storage.put(`reports/${input.key}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  await deps.storage.put(`rejects/${input.key}.csv`, rejectsCsv(rejects), 'text/csv');
+  return report;
+}
+
+async function loadRows(
+  deps: IngestFeedDeps,
+  bank: BankSettings,
+  body: Readable,
+  report: FeedReport,
+  rejects: RowReject[],
+): Promise<void> {
+  const parser = body.pipe(
+    parse({
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      columns: (header: string[]) => {
+        const names = header.map((name) => name.trim().toLowerCase());
+        const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
+        if (missing.length > 0) throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
+        return names;
+      },
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      report.read++;
+      const parsed = parseFeedRow(record, bank.defaults);
+      if (!parsed.ok) {
+        report.rejected++;
+        rejects.push({ line: info.lines, accountId: safeAccountId(record.account_id), ...parsed.rejection });
+        continue;
+      }
+      await applyAccount(deps, bank, parsed.account, report);
+    }
+  } catch (error) {
+    // csv-parse wraps errors thrown from the columns callback.
+    const cause = error instanceof QuarantineError ? error : (error as { cause?: unknown }).cause;
+    if (cause instanceof QuarantineError) throw cause;
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) {
+      throw new QuarantineError(`unreadable CSV: ${String(error.code)}`);
+    }
+    throw error;
+  }
+}
+
+async function applyAccount(
+  deps: IngestFeedDeps,
+  bank: BankSettings,
+  account: AccountSnapshot,
+  report: FeedReport,
+): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const context = { bankId: bank.bankId, accountId: account.accountId };
+  const pii = await deps.vault.seal(context, account.personal as Record<string, string>);
+  const cured = account.overdue.amountMinor === 0;
+  const collectionCase: CollectionCase = {
+    caseId: caseIdOf(bank.bankId, account.accountId),
+    bankId: bank.bankId,
+    accountId: account.accountId,
+    status: cured ? 'closed' : 'open',
+    asOf: account.asOf,
+    cycle: account.dueDate,
+    dueDate: account.dueDate,
+    daysPastDue: account.daysPastDue,
+    bucket: bucketOf(account.daysPastDue),
+    overdue: account.overdue,
+    ...(account.cardLast4 ? { cardLast4: account.cardLast4 } : {}),
+    timeZone: account.timeZone,
+    language: account.language,
+    flags: account.flags,
+    policyPack: bank.policyPack,
+    pii,
+    masked: {
+      name: maskName(account.personal.name),
+      ...(account.personal.mobile ? { mobile: maskPhone(account.personal.mobile) } : {}),
+      ...(account.personal.email ? { email: maskEmail(account.personal.email) } : {}),
+    },
+    completedSteps: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outcome = await deps.cases.upsertFromFeed(collectionCase);
+  if (outcome === 'stale') {
+    report.stale++;
+    return;
+  }
+  if (outcome === 'unchanged') report.unchanged++;
+  else if (cured) report.cured++;
+  else report[outcome]++;
+  if (cured) return;
+  // Started on every non-stale row, not only on creation: a crash between the write and the start
+  // is healed by the redelivery, and a second start of the same execution name is harmless.
+  const name = escalationName(bank.bankId, account.accountId, collectionCase.cycle);
+  if (await deps.escalations.start(name, { caseId: collectionCase.caseId, cycle: collectionCase.cycle })) {
+    report.escalationsStarted++;
+  }
+}
+
+/** Account ids go into the rejects file only when they look like ids, so a misplaced name never does. */
+function safeAccountId(value: string | undefined): string {
+  return value && /^[A-Za-z0-9_-]{1,64}$/.test(value.trim()) ? value.trim() : '';
+}
+
+function rejectsCsv(rejects: readonly RowReject[]): string {
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
+  return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
+}
