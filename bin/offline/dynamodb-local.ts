@@ -3,7 +3,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { requireFreePort, requireJava17 } from './prerequisites';
 
 export interface RunningDynamoDb {
@@ -27,7 +32,10 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startDynamoDbLocal(options: { port: number; dbPath?: string }): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dbPath?: string;
+}): Promise<RunningDynamoDb> {
   requireJava17();
   await requireFreePort(options.port, 'DynamoDB Local', 'OVERDUE_DYNAMODB_PORT');
   const dir = jarDirectory();
@@ -67,7 +75,9 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
   for (;;) {
     if (child.exitCode !== null) {
       running.delete(child);
-      throw new Error(`DynamoDB Local exited during start-up: ${stderr.trim() || `exit code ${child.exitCode}`}`);
+      throw new Error(
+        `DynamoDB Local exited during start-up: ${stderr.trim() || `exit code ${child.exitCode}`}`,
+      );
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -88,7 +98,9 @@ export type TableSpec = Omit<CreateTableCommandInput, 'TableName' | 'BillingMode
 /** Creates the table unless it exists (a persistent -dbPath keeps tables across starts). */
 export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
   try {
-    await client.send(new CreateTableCommand({ ...spec, TableName: tableName, BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({ ...spec, TableName: tableName, BillingMode: 'PAY_PER_REQUEST' }),
+    );
   } catch (error) {
     if ((error as Error).name !== 'ResourceInUseException') throw error;
   }

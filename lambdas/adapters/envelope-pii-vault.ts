@@ -60,7 +60,9 @@ export class EnvelopePiiVault implements PiiVault {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
     decipher.setAAD(associatedData(context, field));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   private async encryptionKey(bankId: string): Promise<CachedKey> {
@@ -83,7 +85,9 @@ export class EnvelopePiiVault implements PiiVault {
     if (cached && !this.expired(cached.createdAt)) return cached.plaintext;
     const [format, blob] = wrapped.split('.');
     if (format !== FORMAT || !blob) throw new Error('unknown sealed-data format');
-    const plaintext = Buffer.from(await this.keys.decryptDataKey(Buffer.from(blob, 'base64'), keyContext(bankId)));
+    const plaintext = Buffer.from(
+      await this.keys.decryptDataKey(Buffer.from(blob, 'base64'), keyContext(bankId)),
+    );
     this.decryptKeys.set(wrapped, { plaintext, createdAt: this.monotonicNow() });
     return plaintext;
   }

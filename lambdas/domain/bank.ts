@@ -12,6 +12,8 @@ export interface BankSettings {
   readonly ladder: readonly LadderStep[];
 }
 
-export function withDefaultLadder(bank: Omit<BankSettings, 'ladder'> & { ladder?: readonly LadderStep[] }): BankSettings {
+export function withDefaultLadder(
+  bank: Omit<BankSettings, 'ladder'> & { ladder?: readonly LadderStep[] },
+): BankSettings {
   return { ...bank, ladder: bank.ladder ?? DEFAULT_LADDER };
 }

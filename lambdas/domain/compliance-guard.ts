@@ -1,7 +1,7 @@
 /** The compliance guard: the single choke point every outbound contact asks before anything is sent. */
 
-import { type ContactChannel, type PolicyPack } from './policy-packs';
 import { addDays } from './delinquency';
+import type { ContactChannel, PolicyPack } from './policy-packs';
 import { instantAt, localDate, wallTimeIn } from './zoned-time';
 
 export interface ContactRequest {
@@ -35,7 +35,12 @@ export function checkContact(pack: PolicyPack, request: ContactRequest): Contact
   }
   const optOut = pack.channelOptOutFlags[request.channel];
   if (optOut && request.flags.includes(optOut)) {
-    return { allowed: false, rule: 'OPT-OUT', reason: `debtor opted out: ${optOut}`, nextLawfulAt: undefined };
+    return {
+      allowed: false,
+      rule: 'OPT-OUT',
+      reason: `debtor opted out: ${optOut}`,
+      nextLawfulAt: undefined,
+    };
   }
   if (pack.quietHoursChannels.includes(request.channel)) {
     const { startHour, endHour, rule } = pack.contactWindow;

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { daysPastDue as computeDaysPastDue, dayNumber } from './delinquency';
-import { type Money, MoneyFormatError, parseMoney, minorUnitDigits } from './money';
+import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
 import { isValidTimeZone } from './zoned-time';
 
 export const KNOWN_FLAGS = [
@@ -73,10 +73,16 @@ export function normaliseMobile(raw: string): string | undefined {
 }
 
 const rawRow = z.object({
-  account_id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
+  account_id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
   as_of: isoDate,
   customer_name: z.string().trim().min(1, 'is required').max(100, 'longer than 100 characters'),
-  mobile: optionalText.refine((v) => v === undefined || normaliseMobile(v) !== undefined, 'not a mobile number'),
+  mobile: optionalText.refine(
+    (v) => v === undefined || normaliseMobile(v) !== undefined,
+    'not a mobile number',
+  ),
   email: optionalText.refine(
     (v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
     'not an email address',
@@ -112,7 +118,8 @@ export function parseFeedRow(
     return { ok: false, rejection: { field, reason } };
   }
   const r = parsed.data;
-  if (!r.mobile && !r.email) return { ok: false, rejection: { field: 'mobile', reason: 'mobile or email is required' } };
+  if (!r.mobile && !r.email)
+    return { ok: false, rejection: { field: 'mobile', reason: 'mobile or email is required' } };
 
   const currency = r.currency ?? defaults.currency;
   let overdue: Money = { amountMinor: 0, currency };
@@ -135,7 +142,10 @@ export function parseFeedRow(
     }
     const computed = computeDaysPastDue(dueDate, r.as_of);
     if (dpd !== undefined && dpd !== computed) {
-      return { ok: false, rejection: { field: 'days_past_due', reason: `is ${dpd} but due_date and as_of give ${computed}` } };
+      return {
+        ok: false,
+        rejection: { field: 'days_past_due', reason: `is ${dpd} but due_date and as_of give ${computed}` },
+      };
     }
     dpd = computed;
   } else if (dpd !== undefined) {
@@ -145,7 +155,10 @@ export function parseFeedRow(
   }
 
   const flags: AccountFlag[] = [];
-  for (const flag of (r.flags ?? '').split(';').map((f) => f.trim().toLowerCase()).filter(Boolean)) {
+  for (const flag of (r.flags ?? '')
+    .split(';')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean)) {
     if (!(KNOWN_FLAGS as readonly string[]).includes(flag)) {
       return { ok: false, rejection: { field: 'flags', reason: `unknown flag ${flag}` } };
     }

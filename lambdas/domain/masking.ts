@@ -4,7 +4,8 @@ export function maskName(name: string): string {
   const chars = Array.from(name.trim());
   if (chars.length === 0) return '';
   // Chinese names: keep the surname character; Latin names: keep the first letter of each part.
-  if (/^[\p{Script=Han}·]+$/u.test(name.trim())) return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+  if (/^[\p{Script=Han}·]+$/u.test(name.trim()))
+    return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
   return name
     .trim()
     .split(/\s+/)

@@ -12,7 +12,13 @@ export interface ReminderFacts {
 type Render = (facts: ReminderFacts) => string;
 
 const card = (facts: ReminderFacts, zh: boolean) =>
-  facts.cardLast4 ? (zh ? `尾号${facts.cardLast4}的信用卡` : `card ending ${facts.cardLast4}`) : zh ? '信用卡' : 'credit card';
+  facts.cardLast4
+    ? zh
+      ? `尾号${facts.cardLast4}的信用卡`
+      : `card ending ${facts.cardLast4}`
+    : zh
+      ? '信用卡'
+      : 'credit card';
 
 const TEMPLATES: Readonly<Record<string, Readonly<Record<'zh-CN' | 'en', Render>>>> = {
   'courtesy-reminder': {

@@ -3,9 +3,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ValidationError } from '../domain/errors';
-import { awsAdapters } from '../adapters/aws/wiring';
 import { logger } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import { ValidationError } from '../domain/errors';
 import { type GetCaseDeps, getCase } from '../use-cases/get-case';
 import { errorResponse, json, staffFromEvent } from './http';
 
@@ -28,5 +28,9 @@ export function makeGetCaseHandler(deps: () => GetCaseDeps) {
 }
 
 export const handler = middy(
-  makeGetCaseHandler(() => ({ cases: awsAdapters.cases(), trail: awsAdapters.trail(), clock: awsAdapters.clock() })),
+  makeGetCaseHandler(() => ({
+    cases: awsAdapters.cases(),
+    trail: awsAdapters.trail(),
+    clock: awsAdapters.clock(),
+  })),
 ).use(injectLambdaContext(logger));

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   ConflictError,
-  DomainError,
+  type DomainError,
   ForbiddenError,
   NotAuthenticatedError,
   NotFoundError,
@@ -50,6 +50,8 @@ export function staffFromEvent(event: APIGatewayProxyEvent): StaffMember {
     : String(rawGroups ?? '')
         .replace(/^\[|\]$/g, '')
         .split(/[,\s]+/);
-  const groups = listed.filter((group): group is StaffGroup => (STAFF_GROUPS as readonly string[]).includes(group));
+  const groups = listed.filter((group): group is StaffGroup =>
+    (STAFF_GROUPS as readonly string[]).includes(group),
+  );
   return { userId, bankId, groups };
 }

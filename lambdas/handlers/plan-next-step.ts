@@ -19,5 +19,9 @@ export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
 }
 
 export const handler = middy(
-  makePlanNextStepHandler(() => ({ cases: awsAdapters.cases(), banks: awsAdapters.banks(), clock: awsAdapters.clock() })),
+  makePlanNextStepHandler(() => ({
+    cases: awsAdapters.cases(),
+    banks: awsAdapters.banks(),
+    clock: awsAdapters.clock(),
+  })),
 ).use(injectLambdaContext(logger));

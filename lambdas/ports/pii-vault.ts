@@ -15,6 +15,8 @@ export interface PiiVault {
 
 /** Produces and unwraps data keys: KMS in AWS, a local master key offline. */
 export interface DataKeyProvider {
-  generateDataKey(context: Readonly<Record<string, string>>): Promise<{ plaintext: Uint8Array; wrapped: Uint8Array }>;
+  generateDataKey(
+    context: Readonly<Record<string, string>>,
+  ): Promise<{ plaintext: Uint8Array; wrapped: Uint8Array }>;
   decryptDataKey(wrapped: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
 }

@@ -6,7 +6,7 @@
  * 3. Append a `case.viewed` audit entry, then return the masked view.
  */
 
-import { type CollectionCase } from '../domain/collection-case';
+import type { CollectionCase } from '../domain/collection-case';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
 import { formatMoney } from '../domain/money';
 import { canReadCase, type StaffMember } from '../domain/staff';
@@ -39,7 +39,10 @@ export interface CaseView {
   readonly updatedAt: string;
 }
 
-export async function getCase(deps: GetCaseDeps, input: { caseId: string; staff: StaffMember }): Promise<CaseView> {
+export async function getCase(
+  deps: GetCaseDeps,
+  input: { caseId: string; staff: StaffMember },
+): Promise<CaseView> {
   const bankOfCase = input.caseId.split(':')[0] ?? '';
   if (!canReadCase(input.staff, bankOfCase)) throw new ForbiddenError('this case belongs to another bank');
   const found = await deps.cases.get(input.caseId);

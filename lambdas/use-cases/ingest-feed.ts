@@ -80,7 +80,10 @@ export async function ingestFeed(deps: IngestFeedDeps, input: { key: string }): 
   const rejects: RowReject[] = [];
   const bank = deps.banks.get(bankId);
   try {
-    if (!bank) throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>.csv');
+    if (!bank)
+      throw new QuarantineError(
+        bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>.csv',
+      );
     await loadRows(deps, bank, await deps.storage.open(input.key), report, rejects);
   } catch (error) {
     if (!(error instanceof QuarantineError)) throw error;
@@ -88,7 +91,11 @@ export async function ingestFeed(deps: IngestFeedDeps, input: { key: string }): 
     report.quarantineReason = error.message;
   }
   report.durationMs = deps.clock.now().getTime() - started;
-  await deps.storage.put(`reports/${input.key}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  await deps.storage.put(
+    `reports/${input.key}.json`,
+    `${JSON.stringify(report, null, 2)}\n`,
+    'application/json',
+  );
   await deps.storage.put(`rejects/${input.key}.csv`, rejectsCsv(rejects), 'text/csv');
   return report;
 }
@@ -109,7 +116,8 @@ async function loadRows(
       columns: (header: string[]) => {
         const names = header.map((name) => name.trim().toLowerCase());
         const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
-        if (missing.length > 0) throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
+        if (missing.length > 0)
+          throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
         return names;
       },
     }),

@@ -44,12 +44,16 @@ export type ReminderOutcome =
 
 const ACTOR = 'system:send-reminder';
 
-export async function sendReminder(deps: SendReminderDeps, input: SendReminderInput): Promise<ReminderOutcome> {
+export async function sendReminder(
+  deps: SendReminderDeps,
+  input: SendReminderInput,
+): Promise<ReminderOutcome> {
   const collectionCase = await deps.cases.get(input.caseId);
   if (!collectionCase) return { outcome: 'skipped', reason: 'case not found' };
   if (collectionCase.status === 'closed') return { outcome: 'skipped', reason: 'case closed' };
   if (collectionCase.cycle !== input.cycle) return { outcome: 'skipped', reason: 'cycle superseded' };
-  if (collectionCase.completedSteps.includes(input.plan.stepId)) return { outcome: 'skipped', reason: 'already done' };
+  if (collectionCase.completedSteps.includes(input.plan.stepId))
+    return { outcome: 'skipped', reason: 'already done' };
   const bank = deps.banks.get(collectionCase.bankId);
   if (!bank) return { outcome: 'skipped', reason: 'bank no longer served' };
   if (!collectionCase.pii.fields.mobile) return { outcome: 'skipped', reason: 'no mobile on file' };
@@ -110,7 +114,11 @@ export async function sendReminder(deps: SendReminderDeps, input: SendReminderIn
       at: now,
       actor: ACTOR,
       entryId: `contact.failed#${step}`,
-      detail: { channel: 'sms', step: input.plan.stepId, error: error instanceof Error ? error.name : 'unknown' },
+      detail: {
+        channel: 'sms',
+        step: input.plan.stepId,
+        error: error instanceof Error ? error.name : 'unknown',
+      },
     });
     throw new Error(`SMS provider failed for case ${collectionCase.caseId}`);
   }

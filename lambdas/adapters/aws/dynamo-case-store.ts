@@ -15,7 +15,9 @@ export class DynamoCaseStore implements CaseStore {
   ) {}
 
   async get(caseId: string): Promise<CollectionCase | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }),
+    );
     return out.Item as CollectionCase | undefined;
   }
 
@@ -86,7 +88,11 @@ export class DynamoCaseStore implements CaseStore {
           UpdateExpression: 'SET completedSteps = :noSteps',
           ConditionExpression: 'asOf = :asOf AND #cycle = :cycle',
           ExpressionAttributeNames: { '#cycle': 'cycle' },
-          ExpressionAttributeValues: { ':noSteps': [], ':asOf': collectionCase.asOf, ':cycle': collectionCase.cycle },
+          ExpressionAttributeValues: {
+            ':noSteps': [],
+            ':asOf': collectionCase.asOf,
+            ':cycle': collectionCase.cycle,
+          },
         }),
       );
     } catch (error) {

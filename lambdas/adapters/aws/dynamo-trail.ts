@@ -38,7 +38,8 @@ export class DynamoTrail implements Trail {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of out.Items ?? []) entries.push({ ...(item as TrailEntry), at: new Date(item.at as string) });
+      for (const item of out.Items ?? [])
+        entries.push({ ...(item as TrailEntry), at: new Date(item.at as string) });
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -11,7 +11,11 @@ export class KmsDataKeyProvider implements DataKeyProvider {
 
   async generateDataKey(context: Readonly<Record<string, string>>) {
     const out = await this.kms.send(
-      new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }),
+      new GenerateDataKeyCommand({
+        KeyId: this.keyId,
+        KeySpec: 'AES_256',
+        EncryptionContext: { ...context },
+      }),
     );
     if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
     return { plaintext: out.Plaintext, wrapped: out.CiphertextBlob };

@@ -12,7 +12,11 @@ export class SfnEscalationStarter implements EscalationStarter {
   async start(name: string, input: EscalationInput): Promise<boolean> {
     try {
       await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
       );
       return true;
     } catch (error) {

@@ -16,7 +16,9 @@ export class SnsSmsSender implements SmsSender {
         Message: message.body,
         MessageAttributes: {
           'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-          ...(this.senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } } : {}),
+          ...(this.senderId
+            ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } }
+            : {}),
         },
       }),
     );

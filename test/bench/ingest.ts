@@ -1,0 +1,165 @@
+/**
+ * Ingest benchmark: the real intake use case (parse → validate → seal → marshal) against counting sinks,
+ * compared in the same run with csv-parse alone on the same file, so the ratio means the same on any machine.
+ * Usage: npm run bench:ingest [-- --rows 100000] [--memory-rows 1000000]
+ */
+
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { parse } from 'csv-parse';
+import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
+import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import type { CaseStore } from '../../lambdas/ports/case-store';
+import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const ROWS = option('rows', 100_000);
+const MEMORY_ROWS = option('memory-rows', 1_000_000);
+
+const HEADER =
+  'account_id,as_of,customer_name,mobile,email,card_last4,currency,overdue_principal,overdue_interest,overdue_fees,due_date,days_past_due,timezone,language,flags';
+
+/** Synthetic rows only: names and numbers are generated, never real people. */
+function row(i: number): string {
+  const dpd = 1 + (i % 180);
+  const due = new Date(Date.UTC(2026, 10, 20) - dpd * 86_400_000).toISOString().slice(0, 10);
+  const mobile = `139${String(i).padStart(8, '0')}`;
+  return [
+    `BENCH-${String(i).padStart(8, '0')}`,
+    '2026-11-20',
+    `测试用户${i % 1000}`,
+    mobile,
+    `debtor${i}@example.test`,
+    String(1000 + (i % 9000)),
+    'CNY',
+    `${(i % 50_000) + 100}.${String(i % 100).padStart(2, '0')}`,
+    '12.34',
+    '0',
+    due,
+    String(dpd),
+    'Asia/Shanghai',
+    'zh-CN',
+    i % 97 === 0 ? 'hardship' : '',
+  ].join(',');
+}
+
+async function writeFeed(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(`${HEADER}\n`);
+  for (let i = 0; i < rows; i++) {
+    if (!out.write(`${row(i)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  out.end();
+  await finished(out);
+}
+
+async function parseOnly(path: string): Promise<number> {
+  let count = 0;
+  for await (const _ of createReadStream(path).pipe(parse({ columns: true, bom: true }))) count++;
+  return count;
+}
+
+interface Sinks {
+  writeRequests: number;
+  escalations: number;
+  kms: LocalDataKeyProvider;
+}
+
+async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
+  const kms = new LocalDataKeyProvider(Buffer.alloc(32, 1));
+  const sinks: Sinks = { writeRequests: 0, escalations: 0, kms };
+  // Marshals every item as the DynamoDB adapter's request would, and counts one write request per row.
+  const cases: CaseStore = {
+    get: async () => undefined,
+    upsertFromFeed: async (collectionCase) => {
+      marshall(collectionCase, { removeUndefinedValues: true });
+      sinks.writeRequests++;
+      return 'created';
+    },
+    markStepCompleted: async () => {},
+  };
+  const report = await ingestFeed(
+    {
+      storage: { open: async () => createReadStream(path), put: async () => {} },
+      cases,
+      vault: new EnvelopePiiVault(kms),
+      escalations: {
+        start: async () => {
+          sinks.escalations++;
+          return true;
+        },
+      },
+      banks: bankDirectoryFromConfig(
+        JSON.stringify([
+          {
+            bankId: 'bench-bank',
+            displayName: 'Bench Bank',
+            policyPack: 'cn',
+            defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
+          },
+        ]),
+      ),
+      clock: { now: () => new Date() },
+    },
+    { key: 'incoming/bench-bank/bench.csv' },
+  );
+  if (report.rejected > 0) throw new Error(`benchmark rows rejected: ${report.rejected}`);
+  return { rows: report.read, sinks };
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const value = await run();
+  return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'overdue-bench-'));
+  try {
+    const feed = join(dir, 'feed.csv');
+    await writeFeed(feed, ROWS);
+    const mib = statSync(feed).size / 2 ** 20;
+    // Warm up both paths once on a small slice so JIT state is comparable.
+    const warm = join(dir, 'warm.csv');
+    await writeFeed(warm, 5_000);
+    await parseOnly(warm);
+    await pipeline(warm);
+
+    const parsed = await timed(() => parseOnly(feed));
+    const piped = await timed(() => pipeline(feed));
+    const parseRate = parsed.value / parsed.seconds;
+    const pipeRate = piped.value.rows / piped.seconds;
+    const { sinks } = piped.value;
+    console.log(`ingest benchmark: ${ROWS.toLocaleString('en')} rows, ${mib.toFixed(1)} MiB, one process`);
+    console.log(`  csv-parse alone (columns: true)   ${Math.round(parseRate).toLocaleString('en')} rows/s`);
+    console.log(`  full pipeline (parse→validate→seal→marshal)  ${Math.round(pipeRate).toLocaleString('en')} rows/s`);
+    console.log(`  ratio pipeline / parse-only       ${(pipeRate / parseRate).toFixed(2)}x   (target ≥ 0.5x)`);
+    console.log(`  KMS calls                          ${sinks.kms.calls} (${((sinks.kms.calls / piped.value.rows) * 10_000).toFixed(2)} per 10,000 rows; target ≤ 1)`);
+    console.log(`  write requests per 1,000 rows      ${((sinks.writeRequests / piped.value.rows) * 1000).toFixed(0)}`);
+    console.log(`  peak RSS                           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+
+    if (MEMORY_ROWS > 0) {
+      const big = join(dir, 'big.csv');
+      await writeFeed(big, MEMORY_ROWS);
+      const before = process.resourceUsage().maxRSS;
+      const run = await timed(() => pipeline(big));
+      console.log(
+        `memory: ${MEMORY_ROWS.toLocaleString('en')} rows (${(statSync(big).size / 2 ** 20).toFixed(0)} MiB) in ${run.seconds.toFixed(1)} s, ` +
+          `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (before: ${(before / 1024).toFixed(0)} MiB; target < 256 MiB)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
+

@@ -1,0 +1,79 @@
+/** Ingest through the real use case onto DynamoDB Local: no personal data in any stored item, in plain text. */
+
+import { Readable } from 'node:stream';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
+import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
+import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import type { FeedStorage } from '../../lambdas/ports/feed-storage';
+import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
+import { type DynamoTestBed, startDynamoTestBed } from '../support/dynamodb';
+
+const SEEDED = {
+  name: '欧阳测试',
+  mobile: '13912345678',
+  email: 'seeded.debtor@example.test',
+};
+
+let bed: DynamoTestBed;
+
+beforeAll(async () => {
+  bed = await startDynamoTestBed();
+});
+
+afterAll(async () => {
+  await bed?.dynamo.stop();
+});
+
+describe('feed intake on DynamoDB Local', () => {
+  it('stores cases whose raw items contain no name, phone or email in plain text', async () => {
+    const csv = [
+      'account_id,as_of,customer_name,mobile,email,currency,overdue_principal,days_past_due,card_last4',
+      `ACC-PRIV-1,2026-11-20,${SEEDED.name},${SEEDED.mobile},${SEEDED.email},CNY,1500.00,12,4321`,
+    ].join('\n');
+    const written: Record<string, string> = {};
+    const storage: FeedStorage = {
+      open: async () => Readable.from([csv]),
+      put: async (key, body) => {
+        written[key] = body;
+      },
+    };
+    const vault = new EnvelopePiiVault(new LocalDataKeyProvider(Buffer.alloc(32, 7)));
+    const started: string[] = [];
+    const report = await ingestFeed(
+      {
+        storage,
+        cases: new DynamoCaseStore(bed.documents, bed.casesTable),
+        vault,
+        escalations: { start: async (name) => started.push(name) > 0 },
+        banks: bankDirectoryFromConfig(
+          JSON.stringify([
+            {
+              bankId: 'demo-bank',
+              displayName: 'Demo Bank',
+              policyPack: 'cn',
+              defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
+            },
+          ]),
+        ),
+        clock: { now: () => new Date('2026-11-20T02:00:00Z') },
+      },
+      { key: 'incoming/demo-bank/privacy.csv' },
+    );
+
+    expect(report.created).toBe(1);
+    expect(started).toEqual(['demo-bank-ACC-PRIV-1-2026-11-08']);
+    const raw = JSON.stringify(
+      (await bed.dynamo.client.send(new ScanCommand({ TableName: bed.casesTable }))).Items,
+    );
+    expect(raw).toContain('ACC-PRIV-1');
+    for (const value of [SEEDED.name, SEEDED.mobile, `+86${SEEDED.mobile}`, SEEDED.email, 'seeded.debtor']) {
+      expect(raw).not.toContain(value);
+    }
+    expect(raw).toContain('139****5678');
+    const reportText = Object.values(written).join('\n');
+    for (const value of [SEEDED.name, SEEDED.mobile, SEEDED.email]) expect(reportText).not.toContain(value);
+  });
+});
