@@ -55,6 +55,7 @@ export interface RowReject {
   readonly reason: string;
 }
 
+const ROW_CONCURRENCY = 16;
 const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
 const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+\.csv$/;
 
@@ -122,6 +123,10 @@ async function loadRows(
       },
     }),
   );
+  // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
+  // `asOf` makes the stored result independent of the order in which rows for one account land.
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
@@ -134,9 +139,19 @@ async function loadRows(
         rejects.push({ line: info.lines, accountId: safeAccountId(record.account_id), ...parsed.rejection });
         continue;
       }
-      await applyAccount(deps, bank, parsed.account, report);
+      const applying: Promise<void> = applyAccount(deps, bank, parsed.account, report)
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(applying));
+      inFlight.add(applying);
+      if (inFlight.size >= ROW_CONCURRENCY) await Promise.race(inFlight);
+      if (failure) throw failure.error;
     }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
   } catch (error) {
+    await Promise.all(inFlight);
     // csv-parse wraps errors thrown from the columns callback.
     const cause = error instanceof QuarantineError ? error : (error as { cause?: unknown }).cause;
     if (cause instanceof QuarantineError) throw cause;

@@ -140,11 +140,21 @@ async function main(): Promise<void> {
     const { sinks } = piped.value;
     console.log(`ingest benchmark: ${ROWS.toLocaleString('en')} rows, ${mib.toFixed(1)} MiB, one process`);
     console.log(`  csv-parse alone (columns: true)   ${Math.round(parseRate).toLocaleString('en')} rows/s`);
-    console.log(`  full pipeline (parse→validate→seal→marshal)  ${Math.round(pipeRate).toLocaleString('en')} rows/s`);
-    console.log(`  ratio pipeline / parse-only       ${(pipeRate / parseRate).toFixed(2)}x   (target ≥ 0.5x)`);
-    console.log(`  KMS calls                          ${sinks.kms.calls} (${((sinks.kms.calls / piped.value.rows) * 10_000).toFixed(2)} per 10,000 rows; target ≤ 1)`);
-    console.log(`  write requests per 1,000 rows      ${((sinks.writeRequests / piped.value.rows) * 1000).toFixed(0)}`);
-    console.log(`  peak RSS                           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    console.log(
+      `  full pipeline (parse→validate→seal→marshal)  ${Math.round(pipeRate).toLocaleString('en')} rows/s`,
+    );
+    console.log(
+      `  ratio pipeline / parse-only       ${(pipeRate / parseRate).toFixed(2)}x   (target ≥ 0.5x)`,
+    );
+    console.log(
+      `  KMS calls                          ${sinks.kms.calls} (${((sinks.kms.calls / piped.value.rows) * 10_000).toFixed(2)} per 10,000 rows; target ≤ 1)`,
+    );
+    console.log(
+      `  write requests per 1,000 rows      ${((sinks.writeRequests / piped.value.rows) * 1000).toFixed(0)}`,
+    );
+    console.log(
+      `  peak RSS                           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+    );
 
     if (MEMORY_ROWS > 0) {
       const big = join(dir, 'big.csv');
@@ -162,4 +172,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-
