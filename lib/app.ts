@@ -1,0 +1,28 @@
+// Builds the Overdue stacks of one stage into an app: used by the CDK entry point, the tests and the offline runtime.
+import { type App, Tags } from 'aws-cdk-lib';
+import { type Stage, stageConfigs } from './config';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface OverdueStacks {
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+export function buildApp(app: App, stage: Stage): OverdueStacks {
+  const config = stageConfigs[stage];
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stateful = new StatefulStack(app, `Overdue-${stage}-Stateful`, { config, env });
+  const stateless = new StatelessStack(app, `Overdue-${stage}-Stateless`, {
+    config,
+    env,
+    dataKey: stateful.dataKey,
+    piiKey: stateful.piiKey,
+    casesTable: stateful.casesTable,
+    trailTable: stateful.trailTable,
+    dropBucket: stateful.dropBucket,
+  });
+  Tags.of(app).add('application', 'overdue');
+  Tags.of(app).add('stage', stage);
+  return { stateful, stateless };
+}
