@@ -1,0 +1,189 @@
+/** What the infrastructure promises: encryption, recovery, retention, tracing, least access, a locked API. */
+
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
+import { buildApp } from '../../lib/app';
+import type { Stage } from '../../lib/config';
+
+function templates(stage: Stage) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const { stateful, stateless } = buildApp(app, stage);
+  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
+}
+
+const dev = templates('dev');
+
+/** The project's own functions (not CDK's helper functions, such as the bucket-notifications installer). */
+function houseFunctions() {
+  return Object.values(dev.stateless.findResources('AWS::Lambda::Function')).filter(
+    (fn) => fn.Properties.Environment?.Variables?.BANKS_CONFIG !== undefined,
+  );
+}
+const prod = templates('prod');
+
+describe('stateful stack', () => {
+  it('encrypts both tables with the customer-managed data key and keeps point-in-time recovery on', () => {
+    for (const { stateful } of [dev, prod]) {
+      const tables = stateful.findResources('AWS::DynamoDB::Table');
+      expect(Object.keys(tables)).toHaveLength(2);
+      for (const table of Object.values(tables)) {
+        expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+        expect(table.Properties.SSESpecification.KMSMasterKeyId).toBeDefined();
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+      }
+    }
+  });
+
+  it('retains tables, keys and the drop bucket in prod, with deletion protection on the tables', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::S3::Bucket']) {
+      for (const resource of Object.values(prod.stateful.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Retain');
+      }
+    }
+    for (const table of Object.values(prod.stateful.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    }
+  });
+
+  it('lets dev tables go with the stack', () => {
+    for (const table of Object.values(dev.stateful.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('keys the trail by case and entry id, so a replayed entry is stored once', () => {
+    dev.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'caseId', KeyType: 'HASH' },
+        { AttributeName: 'entryId', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('rotates both KMS keys', () => {
+    const keys = dev.stateful.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toHaveLength(2);
+    for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('locks the drop bucket: KMS, versioned, public access blocked, access-logged, TLS only', () => {
+    dev.stateful.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+    });
+    const policies = Object.values(dev.stateful.findResources('AWS::S3::BucketPolicy'));
+    const denyInsecure = policies.filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+    );
+    expect(denyInsecure.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('stateless stack', () => {
+  it('runs every function on Node.js 22, ARM64, with active tracing and its own log group', () => {
+    const functions = houseFunctions();
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('gives the functions a bank configuration they can parse', () => {
+    for (const fn of houseFunctions()) {
+      const banks = bankDirectoryFromConfig(fn.Properties.Environment.Variables.BANKS_CONFIG);
+      expect(banks.get('demo-bank')?.policyPack).toBe('cn');
+    }
+  });
+
+  it('runs escalations as a STANDARD state machine in JSONPath, logging ALL without execution data, traced', () => {
+    const machines = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(1);
+    const machine = machines[0]?.Properties;
+    expect(machine.StateMachineType).toBe('STANDARD');
+    expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    const definition = JSON.stringify(machine.DefinitionString);
+    expect(definition).toContain('\\"QueryLanguage\\":\\"JSONPath\\"');
+    expect(definition).not.toContain('JSONata');
+  });
+
+  it('starts intake on objects created under incoming/ only', () => {
+    dev.stateless.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('protects GET /cases/{caseId} with the Cognito authorizer and a request validator', () => {
+    dev.stateless.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'COGNITO_USER_POOLS',
+      AuthorizerId: Match.anyValue(),
+      RequestValidatorId: Match.anyValue(),
+      RequestParameters: { 'method.request.path.caseId': true },
+    });
+    dev.stateless.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+  });
+
+  it('writes API access logs and traces the API stage', () => {
+    dev.stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue(), Format: Match.anyValue() }),
+    });
+  });
+
+  it('has the five staff groups, an invite-only pool and MFA', () => {
+    const groups = Object.values(dev.stateless.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (group) => group.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(['admin', 'auditor', 'collector', 'legal', 'supervisor']);
+    dev.stateless.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'bankId', Mutable: false })]),
+    });
+  });
+
+  it('alarms on failed escalations and on errors of every function', () => {
+    const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
+      'Errors',
+      'Errors',
+      'Errors',
+      'Errors',
+      'ExecutionsFailed',
+    ]);
+  });
+
+  it('gives the PII key only to intake (to seal) and the reminder sender (to open)', () => {
+    const holders = houseFunctions()
+      .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
+      .map((fn) => fn.Properties.Description);
+    expect(holders.sort()).toEqual(['Loads a bank feed dropped in S3', 'Sends a reminder the guard allows']);
+  });
+});
