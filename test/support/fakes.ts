@@ -1,0 +1,348 @@
+/**
+ * In-memory stand-ins for the ports, with the semantics of the AWS adapters, for unit and workflow tests.
+ *
+ * Typical use:
+ *   const world = createFakeWorld({ now: '2026-03-02T02:00:00Z' });
+ *   world.storage.files.set('incoming/demo-bank/feed.csv', csvOf([feedRow()]));
+ *   await ingestFeed(world, { key: 'incoming/demo-bank/feed.csv' });
+ * `world` satisfies IngestFeedDeps, PlanNextStepDeps, SendReminderDeps and GetCaseDeps at once.
+ */
+
+import { Readable } from 'node:stream';
+import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
+import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { type CollectionCase, caseIdOf } from '../../lambdas/domain/collection-case';
+import { bucketOf } from '../../lambdas/domain/delinquency';
+import { maskEmail, maskName, maskPhone } from '../../lambdas/domain/masking';
+import type { BankDirectory } from '../../lambdas/ports/bank-directory';
+import type { CaseStore, UpsertOutcome } from '../../lambdas/ports/case-store';
+import type { Clock } from '../../lambdas/ports/clock';
+import type { FeedStorage } from '../../lambdas/ports/feed-storage';
+import type { SmsMessage, SmsSender } from '../../lambdas/ports/notifier';
+import type { PiiVault } from '../../lambdas/ports/pii-vault';
+import type { Trail, TrailEntry } from '../../lambdas/ports/trail';
+import type { EscalationInput, EscalationStarter } from '../../lambdas/ports/workflow';
+
+// ---------------------------------------------------------------------------------------------------------
+// Ports
+// ---------------------------------------------------------------------------------------------------------
+
+/** Attributes a feed row never overwrites, as in DynamoCaseStore. */
+const PRESERVED = ['caseId', 'completedSteps', 'createdAt'] as const;
+
+/**
+ * CaseStore with DynamoCaseStore's semantics: `created` when absent; `updated` when the stored `asOf` is
+ * earlier (completedSteps and createdAt kept, attributes the new case leaves undefined kept too, as a
+ * DynamoDB SET would; completedSteps reset when the cycle changes); `unchanged` on the same `asOf`;
+ * `stale` when the stored `asOf` is later. Stored cases are copies: mutating a returned case changes nothing.
+ */
+export class InMemoryCaseStore implements CaseStore {
+  readonly cases = new Map<string, CollectionCase>();
+  /** Every call to `get`, so a test can prove the store was never touched. */
+  readonly reads: string[] = [];
+
+  async get(caseId: string): Promise<CollectionCase | undefined> {
+    this.reads.push(caseId);
+    const found = this.cases.get(caseId);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertOutcome> {
+    const previous = this.cases.get(collectionCase.caseId);
+    if (!previous) {
+      this.cases.set(collectionCase.caseId, structuredClone({ ...collectionCase, completedSteps: [] }));
+      return 'created';
+    }
+    if (previous.asOf > collectionCase.asOf) return 'stale';
+    if (previous.asOf === collectionCase.asOf) return 'unchanged';
+    const incoming = Object.fromEntries(
+      Object.entries(collectionCase).filter(
+        ([attribute, value]) => value !== undefined && !(PRESERVED as readonly string[]).includes(attribute),
+      ),
+    );
+    const newCycle = previous.cycle !== collectionCase.cycle;
+    this.cases.set(
+      collectionCase.caseId,
+      structuredClone({
+        ...previous,
+        ...incoming,
+        completedSteps: newCycle ? [] : previous.completedSteps,
+      } as CollectionCase),
+    );
+    return 'updated';
+  }
+
+  async markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void> {
+    const found = this.cases.get(caseId);
+    if (!found || found.completedSteps.includes(stepId)) return;
+    this.cases.set(caseId, {
+      ...found,
+      completedSteps: [...found.completedSteps, stepId],
+      updatedAt: at.toISOString(),
+    });
+  }
+
+  /** Puts a case in the store as it is, bypassing the feed rules (test arrangement only). */
+  seed(collectionCase: CollectionCase): void {
+    this.cases.set(collectionCase.caseId, structuredClone(collectionCase));
+  }
+}
+
+/** Trail with DynamoTrail's semantics: keyed by (caseId, entryId); a repeated entry id appends nothing. */
+export class InMemoryTrail implements Trail {
+  readonly entries: TrailEntry[] = [];
+
+  async append(entry: TrailEntry): Promise<boolean> {
+    if (this.entries.some((e) => e.caseId === entry.caseId && e.entryId === entry.entryId)) return false;
+    this.entries.push(structuredClone(entry));
+    return true;
+  }
+
+  async list(caseId: string): Promise<TrailEntry[]> {
+    return this.entries
+      .filter((entry) => entry.caseId === caseId)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((entry) => structuredClone(entry));
+  }
+
+  /** Entries of one kind, in the order they were appended. */
+  ofKind(kind: TrailEntry['kind']): TrailEntry[] {
+    return this.entries.filter((entry) => entry.kind === kind);
+  }
+}
+
+/** A clock that reads what it was set to; moves only by `set` or `advance`. */
+export class FakeClock implements Clock {
+  private current: number;
+
+  constructor(start: Date | string = '2026-03-02T02:00:00.000Z') {
+    this.current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  set(at: Date | string): Date {
+    this.current = new Date(at).getTime();
+    return this.now();
+  }
+
+  advance(ms: number): Date {
+    this.current += ms;
+    return this.now();
+  }
+}
+
+/** Records every SMS; after `failWith(error)` every send throws that error (and records nothing). */
+export class RecordingSmsSender implements SmsSender {
+  readonly sent: SmsMessage[] = [];
+  private failure: Error | undefined;
+
+  failWith(error: Error | undefined): this {
+    this.failure = error;
+    return this;
+  }
+
+  async sendSms(message: SmsMessage): Promise<{ providerMessageId: string }> {
+    if (this.failure) throw this.failure;
+    this.sent.push(message);
+    return { providerMessageId: `fake-${this.sent.length}` };
+  }
+}
+
+/** Records escalation starts; a name already started returns false, like ExecutionAlreadyExists. */
+export class RecordingEscalationStarter implements EscalationStarter {
+  readonly started = new Map<string, EscalationInput>();
+  /** Every call, including the refused repeats. */
+  readonly calls: Array<{ name: string; input: EscalationInput }> = [];
+
+  async start(name: string, input: EscalationInput): Promise<boolean> {
+    this.calls.push({ name, input });
+    if (this.started.has(name)) return false;
+    this.started.set(name, input);
+    return true;
+  }
+}
+
+/** The drop bucket in memory: `files` holds object bodies by key, `open` streams one, `put` writes one. */
+export class InMemoryFeedStorage implements FeedStorage {
+  readonly files = new Map<string, string>();
+  readonly contentTypes = new Map<string, string>();
+  /** Keys written by `put`, in order. */
+  readonly writes: string[] = [];
+
+  async open(key: string): Promise<Readable> {
+    const text = this.files.get(key);
+    if (text === undefined) throw new Error(`NoSuchKey: ${key}`);
+    return Readable.from([text]);
+  }
+
+  async put(key: string, body: string, contentType: string): Promise<void> {
+    this.files.set(key, body);
+    this.contentTypes.set(key, contentType);
+    this.writes.push(key);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Test data
+// ---------------------------------------------------------------------------------------------------------
+
+export const DEMO_BANK_ID = 'demo-bank';
+
+/** The test bank as BANKS_CONFIG holds it: pack cn, CNY, Asia/Shanghai, zh-CN, default ladder. */
+export const DEMO_BANK_CONFIG = {
+  bankId: DEMO_BANK_ID,
+  displayName: 'Demo Bank',
+  policyPack: 'cn',
+  defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
+} as const;
+
+/** A BankDirectory built the production way (bankDirectoryFromConfig); demo-bank by default. */
+export function bankDirectory(...banks: readonly object[]): BankDirectory {
+  return bankDirectoryFromConfig(JSON.stringify(banks.length > 0 ? banks : [DEMO_BANK_CONFIG]));
+}
+
+/** Plain personal data of the default debtor, to seed and then search for in outputs. */
+export const DEBTOR = {
+  name: '张三丰',
+  mobile: '13812345678',
+  mobileE164: '+8613812345678',
+  email: 'zhang.sanfeng@example.test',
+} as const;
+
+/** Header of a full feed (contract v1), in the order `csvOf` writes columns by default. */
+export const FEED_COLUMNS = [
+  'account_id',
+  'as_of',
+  'customer_name',
+  'mobile',
+  'email',
+  'card_last4',
+  'currency',
+  'overdue_principal',
+  'overdue_interest',
+  'overdue_fees',
+  'due_date',
+  'days_past_due',
+  'timezone',
+  'language',
+  'flags',
+] as const;
+
+export type FeedRowFields = Partial<Record<(typeof FEED_COLUMNS)[number], string>>;
+
+/** A valid feed row (12 days past due on 2026-03-01, 1500.00 CNY); override any field. */
+export function feedRow(overrides: FeedRowFields = {}): Record<string, string> {
+  const row: Record<string, string> = {
+    account_id: 'ACC-001',
+    as_of: '2026-03-01',
+    customer_name: DEBTOR.name,
+    mobile: DEBTOR.mobile,
+    email: DEBTOR.email,
+    card_last4: '4321',
+    currency: 'CNY',
+    overdue_principal: '1500.00',
+    overdue_interest: '',
+    overdue_fees: '',
+    due_date: '2026-02-17',
+    days_past_due: '12',
+    timezone: '',
+    language: '',
+    flags: '',
+  };
+  for (const [field, value] of Object.entries(overrides)) if (value !== undefined) row[field] = value;
+  return row;
+}
+
+/** Renders rows as CSV (quoting where needed); columns default to the keys of the first row. */
+export function csvOf(rows: readonly Record<string, string>[], columns?: readonly string[]): string {
+  const header = columns ?? Object.keys(rows[0] ?? {});
+  const quote = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = rows.map((row) => header.map((column) => quote(row[column] ?? '')).join(','));
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
+
+/** A fresh vault on a fixed local master key; `keys.calls` counts data-key requests. */
+export function localVault(): { vault: EnvelopePiiVault; keys: LocalDataKeyProvider } {
+  const keys = new LocalDataKeyProvider(Buffer.alloc(32, 7));
+  return { vault: new EnvelopePiiVault(keys), keys };
+}
+
+export interface CaseOptions extends Partial<Omit<CollectionCase, 'pii' | 'masked'>> {
+  /** Plain personal data to seal; defaults to DEBTOR (name and mobile). */
+  readonly personal?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds a stored-shape case (sealed with `vault`, masked as intake masks) for demo-bank account ACC-001,
+ * open, due 2026-02-17, as of 2026-03-01, 1500.00 CNY, Asia/Shanghai, zh-CN; override any field.
+ */
+export async function sealedCase(vault: PiiVault, options: CaseOptions = {}): Promise<CollectionCase> {
+  const { personal = { name: DEBTOR.name, mobile: DEBTOR.mobileE164 }, ...overrides } = options;
+  const bankId = overrides.bankId ?? DEMO_BANK_ID;
+  const accountId = overrides.accountId ?? 'ACC-001';
+  const daysPastDue = overrides.daysPastDue ?? 12;
+  const dueDate = overrides.dueDate ?? '2026-02-17';
+  return {
+    caseId: caseIdOf(bankId, accountId),
+    bankId,
+    accountId,
+    status: 'open',
+    asOf: '2026-03-01',
+    cycle: dueDate,
+    dueDate,
+    daysPastDue,
+    bucket: bucketOf(daysPastDue),
+    overdue: { amountMinor: 150_000, currency: 'CNY' },
+    cardLast4: '4321',
+    timeZone: 'Asia/Shanghai',
+    language: 'zh-CN',
+    flags: [],
+    policyPack: 'cn',
+    completedSteps: [],
+    createdAt: '2026-03-01T00:00:00.000Z',
+    updatedAt: '2026-03-01T00:00:00.000Z',
+    ...overrides,
+    pii: await vault.seal({ bankId, accountId }, personal),
+    masked: {
+      name: maskName(personal.name ?? ''),
+      ...(personal.mobile ? { mobile: maskPhone(personal.mobile) } : {}),
+      ...(personal.email ? { email: maskEmail(personal.email) } : {}),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Everything at once
+// ---------------------------------------------------------------------------------------------------------
+
+export interface FakeWorld {
+  readonly storage: InMemoryFeedStorage;
+  readonly cases: InMemoryCaseStore;
+  readonly trail: InMemoryTrail;
+  readonly vault: EnvelopePiiVault;
+  readonly keys: LocalDataKeyProvider;
+  readonly escalations: RecordingEscalationStarter;
+  readonly sms: RecordingSmsSender;
+  readonly banks: BankDirectory;
+  readonly clock: FakeClock;
+}
+
+/** Every fake wired together, with the real envelope vault on a local key; usable as any use case's deps. */
+export function createFakeWorld(options: { now?: Date | string; banks?: readonly object[] } = {}): FakeWorld {
+  const { vault, keys } = localVault();
+  return {
+    storage: new InMemoryFeedStorage(),
+    cases: new InMemoryCaseStore(),
+    trail: new InMemoryTrail(),
+    vault,
+    keys,
+    escalations: new RecordingEscalationStarter(),
+    sms: new RecordingSmsSender(),
+    banks: bankDirectory(...(options.banks ?? [])),
+    clock: new FakeClock(options.now),
+  };
+}

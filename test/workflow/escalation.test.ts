@@ -1,0 +1,176 @@
+/**
+ * The escalation state machine exactly as CDK synthesizes it, run by aws-local-stepfunctions with the real
+ * handlers on in-memory ports, through simulated days (vitest fake timers drive the Wait state).
+ */
+
+import { StateMachine } from 'aws-local-stepfunctions';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { synthesizeForLocal } from '../../bin/offline/synthesized';
+import { wallTimeIn } from '../../lambdas/domain/zoned-time';
+import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
+import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
+import type { EscalationInput } from '../../lambdas/ports/workflow';
+import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
+import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../support/fakes';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const { stateMachineDefinition } = synthesizeForLocal();
+
+/** 23:00 in Shanghai on 2026-03-01, the day the account is one day past due. */
+const DROPPED_AT = new Date('2026-03-01T15:00:00Z');
+
+interface Running {
+  readonly world: FakeWorld;
+  readonly input: EscalationInput;
+  readonly result: Promise<unknown>;
+  readonly states: string[];
+  readonly payloads: string[];
+}
+
+let stdout: string[];
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: DROPPED_AT });
+  stdout = [];
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: never[]) => {
+    stdout.push(String(chunk));
+    return write(chunk, ...rest);
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** Drops a one-row feed through the real intake, then runs the escalation intake would have started. */
+async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
+  const world = createFakeWorld({ now: DROPPED_AT });
+  // Every use case reads the time that the fake timers control.
+  const deps = { ...world, clock: { now: () => new Date() } };
+  world.storage.files.set('incoming/demo-bank/today.csv', csvOf([row]));
+  await ingestFeed(deps, { key: 'incoming/demo-bank/today.csv' });
+  const [input] = [...world.escalations.started.values()];
+  if (!input) throw new Error('intake started no escalation');
+
+  const plan = makePlanNextStepHandler(() => deps);
+  const act = makeSendReminderHandler(() => deps);
+  const execution = new StateMachine(stateMachineDefinition as never).run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: {
+        PlanNextStep: async (event) => (await plan(event)) as never,
+        Act: async (event) => (await act(event)) as never,
+      },
+    },
+  });
+  const states: string[] = [];
+  const payloads: string[] = [];
+  void (async () => {
+    for await (const event of execution.eventLogs) {
+      payloads.push(JSON.stringify(event));
+      if (event.type === 'StateEntered') states.push(event.state.name);
+    }
+  })();
+  const result = execution.result;
+  result.catch(() => {});
+  return { world, input, result, states, payloads };
+}
+
+/** Advances simulated time in hour steps so that every timer and promise in between gets to run. */
+async function advance(ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= HOUR) await vi.advanceTimersByTimeAsync(Math.min(HOUR, left));
+}
+
+function shanghaiHour(at: Date): number {
+  return wallTimeIn(at, 'Asia/Shanghai').hour;
+}
+
+const oneDayPastDue = feedRow({
+  account_id: 'ACC-WF-1',
+  as_of: '2026-03-01',
+  due_date: '2026-02-28',
+  days_past_due: '1',
+});
+
+describe('escalation workflow (synthesized ASL, local interpreter)', () => {
+  it('holds the first SMS of a feed dropped at 23:00 Shanghai time until 08:00, then sends it once', async () => {
+    const run = await dropAndEscalate(oneDayPastDue);
+
+    await advance(8 * HOUR + 59 * 60_000); // 07:59 next morning
+    expect(run.world.sms.sent).toHaveLength(0);
+
+    await advance(2 * 60_000); // 08:01
+    expect(run.world.sms.sent).toHaveLength(1);
+    const [sms] = run.world.sms.sent;
+    expect(sms?.to).toBe(DEBTOR.mobileE164);
+    const sentAt = run.world.trail.ofKind('contact.sent')[0]?.at;
+    expect(sentAt && shanghaiHour(sentAt)).toBe(8);
+    expect(run.states.slice(0, 4)).toEqual(['PlanNextStep', 'IsFinished', 'WaitForNextStep', 'Act']);
+  });
+
+  it('walks the whole ladder on the right days at lawful hours and then finishes', async () => {
+    const run = await dropAndEscalate(oneDayPastDue);
+
+    await advance(31 * DAY);
+    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'ladder complete' } });
+
+    const sent = run.world.trail.ofKind('contact.sent');
+    expect(sent.map((entry) => entry.detail.step)).toEqual(['sms-courtesy', 'sms-second', 'sms-firm']);
+    // Due dates: day 1 (held from 23:00 to 08:00), day 15 and day 30 past due at 09:00 local.
+    expect(sent.map((entry) => entry.at.toISOString())).toEqual([
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-15T01:00:00.000Z',
+      '2026-03-30T01:00:00.000Z',
+    ]);
+    for (const entry of sent) {
+      expect(shanghaiHour(entry.at)).toBeGreaterThanOrEqual(8);
+      expect(shanghaiHour(entry.at)).toBeLessThan(22);
+    }
+    expect(run.world.sms.sent).toHaveLength(3);
+    expect(run.states.at(-1)).toBe('Finished');
+  });
+
+  it('stops sending once the account is cured mid-way', async () => {
+    const run = await dropAndEscalate(oneDayPastDue);
+    await advance(2 * DAY);
+    expect(run.world.sms.sent).toHaveLength(1);
+
+    const deps = { ...run.world, clock: { now: () => new Date() } };
+    run.world.storage.files.set(
+      'incoming/demo-bank/cured.csv',
+      csvOf([{ ...oneDayPastDue, as_of: '2026-03-05', days_past_due: '5', overdue_principal: '0' }]),
+    );
+    const report = await ingestFeed(deps, { key: 'incoming/demo-bank/cured.csv' });
+    expect(report.cured).toBe(1);
+
+    await advance(30 * DAY);
+    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'case closed' } });
+    expect(run.world.sms.sent).toHaveLength(1);
+  });
+
+  it('sends nothing to a debtor who disputes the debt', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, flags: 'dispute' });
+    await advance(2 * DAY);
+    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'collection ceased' } });
+    expect(run.world.sms.sent).toHaveLength(0);
+  });
+
+  it('sends no SMS to a debtor who opted out of SMS', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, flags: 'do_not_sms' });
+    await advance(2 * DAY);
+    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end' } });
+    expect(run.world.sms.sent).toHaveLength(0);
+  });
+
+  it('keeps personal data out of execution payloads and logs', async () => {
+    const run = await dropAndEscalate(oneDayPastDue);
+    await advance(31 * DAY);
+    await run.result;
+    const seen = [...run.payloads, ...stdout].join('\n');
+    expect(run.payloads.length).toBeGreaterThan(10);
+    expect(seen).toContain('ACC-WF-1');
+    for (const value of [DEBTOR.name, DEBTOR.mobile, DEBTOR.email]) expect(seen).not.toContain(value);
+  });
+});
