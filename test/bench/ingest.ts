@@ -55,7 +55,7 @@ async function writeFeed(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   out.write(`${HEADER}\n`);
   for (let i = 0; i < rows; i++) {
-    if (!out.write(`${row(i)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(`${row(i)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   out.end();
   await finished(out);
