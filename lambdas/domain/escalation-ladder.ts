@@ -44,8 +44,10 @@ export interface EscalationPosition {
 const STEP_LOCAL_HOUR = 9;
 
 /**
- * Picks the next step of the ladder: the first not yet done. Steps already overdue are due now; later
- * ones are due at 09:00 debtor time on the day the account reaches their days past due.
+ * Picks the next step of the ladder: the steps after the last one done, in days-past-due order. When an
+ * account arrives already past several of them, only the latest one that is due is taken — three reminders
+ * about one debt at the same moment would be pressure, not information — and the ones before it are passed
+ * over for good. Steps are due at 09:00 debtor time on the day the account reaches their days past due.
  */
 export function planNextStep(
   ladder: readonly LadderStep[],
@@ -53,13 +55,28 @@ export function planNextStep(
   now: Date,
 ): EscalationPlan {
   if (position.closed) return { action: 'end', reason: 'case closed' };
-  const step = ladder.find((candidate) => !position.completedSteps.includes(candidate.id));
-  if (!step) return { action: 'end', reason: 'ladder complete' };
-  const dueDay = addDays(position.dueDate, step.fromDaysPastDue);
-  const [year, month, day] = dueDay.split('-').map(Number) as [number, number, number];
-  const scheduled = instantAt({ year, month, day, hour: STEP_LOCAL_HOUR, minute: 0 }, position.timeZone);
+  const ordered = [...ladder].sort((a, b) => a.fromDaysPastDue - b.fromDaysPastDue);
+  const lastDone = ordered.findLastIndex((step) => position.completedSteps.includes(step.id));
+  const remaining = ordered.slice(lastDone + 1);
+  const first = remaining[0];
+  if (!first) return { action: 'end', reason: 'ladder complete' };
+  let step = first;
+  for (const later of remaining.slice(1)) {
+    if (scheduledAt(later, position).getTime() > now.getTime()) break;
+    step = later;
+  }
+  const scheduled = scheduledAt(step, position);
   const dueAt = scheduled.getTime() > now.getTime() ? scheduled : now;
   return { action: step.action, stepId: step.id, template: step.template, dueAt: dueAt.toISOString() };
+}
+
+function scheduledAt(step: LadderStep, position: EscalationPosition): Date {
+  const [year, month, day] = addDays(position.dueDate, step.fromDaysPastDue).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  return instantAt({ year, month, day, hour: STEP_LOCAL_HOUR, minute: 0 }, position.timeZone);
 }
 
 export function channelOf(action: LadderAction): ContactChannel {
