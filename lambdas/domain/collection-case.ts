@@ -41,6 +41,8 @@ export interface CollectionCase {
   readonly pii: SealedPersonalData;
   readonly masked: MaskedPersonalData;
   readonly completedSteps: readonly string[];
+  /** When the last ladder step was carried out; spaces the next one (see escalation-ladder). */
+  readonly lastStepAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -35,6 +35,8 @@ export type EscalationPlan =
 export interface EscalationPosition {
   /** Step ids already carried out in this delinquency cycle. */
   readonly completedSteps: readonly string[];
+  /** ISO instant the last step was carried out, if any. */
+  readonly lastStepAt?: string;
   readonly dueDate: string;
   readonly timeZone: string;
   readonly closed: boolean;
@@ -42,6 +44,9 @@ export interface EscalationPosition {
 
 /** The local hour at which a step that falls due on a given day is scheduled before the guard looks at it. */
 const STEP_LOCAL_HOUR = 9;
+
+/** At most one automated reminder a day: a step held back overnight must not land an hour before the next. */
+export const MIN_HOURS_BETWEEN_STEPS = 24;
 
 /**
  * Picks the next step of the ladder: the steps after the last one done, in days-past-due order. When an
@@ -65,8 +70,12 @@ export function planNextStep(
     if (scheduledAt(later, position).getTime() > now.getTime()) break;
     step = later;
   }
-  const scheduled = scheduledAt(step, position);
-  const dueAt = scheduled.getTime() > now.getTime() ? scheduled : now;
+  const earliest = Math.max(
+    scheduledAt(step, position).getTime(),
+    now.getTime(),
+    position.lastStepAt ? new Date(position.lastStepAt).getTime() + MIN_HOURS_BETWEEN_STEPS * 3_600_000 : 0,
+  );
+  const dueAt = new Date(earliest);
   return { action: step.action, stepId: step.id, template: step.template, dueAt: dueAt.toISOString() };
 }
 

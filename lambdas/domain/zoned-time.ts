@@ -53,7 +53,7 @@ export function wallTimeIn(instant: Date, timeZone: string): WallTime {
   };
 }
 
-/** The instant at which the clocks in `timeZone` show `wall`; on a DST gap, the first valid instant after it. */
+/** The instant at which the clocks in `timeZone` show `wall`; on a DST gap, that wall time moved forward by the gap. */
 export function instantAt(wall: Omit<WallTime, 'second'> & { second?: number }, timeZone: string): Date {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second ?? 0);
   // Two passes converge on the zone offset, including on the day the offset changes.
@@ -63,7 +63,11 @@ export function instantAt(wall: Omit<WallTime, 'second'> & { second?: number }, 
     const shownUtc = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute, shown.second);
     guess += asUtc - shownUtc;
   }
-  return new Date(guess);
+  // In a gap west of UTC the passes settle on the offset before it, showing a wall time before the one
+  // asked for (01:30 for 02:30): move forward by the gap, as east of UTC the passes already do.
+  const shown = wallTimeIn(new Date(guess), timeZone);
+  const shownUtc = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute, shown.second);
+  return new Date(shownUtc < asUtc ? guess + (asUtc - shownUtc) : guess);
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant in a time zone. */

@@ -44,6 +44,7 @@ export async function planNextStep(
     bank.ladder,
     {
       completedSteps: collectionCase.completedSteps,
+      ...(collectionCase.lastStepAt ? { lastStepAt: collectionCase.lastStepAt } : {}),
       dueDate: collectionCase.dueDate,
       timeZone: collectionCase.timeZone,
       closed: collectionCase.status === 'closed',

@@ -29,7 +29,7 @@ import type { EscalationInput, EscalationStarter } from '../../lambdas/ports/wor
 // ---------------------------------------------------------------------------------------------------------
 
 /** Attributes a feed row never overwrites, as in DynamoCaseStore. */
-const PRESERVED = ['caseId', 'completedSteps', 'createdAt'] as const;
+const PRESERVED = ['caseId', 'completedSteps', 'lastStepAt', 'createdAt'] as const;
 
 /**
  * CaseStore with DynamoCaseStore's semantics: `created` when absent; `updated` when the stored `asOf` is
@@ -79,6 +79,7 @@ export class InMemoryCaseStore implements CaseStore {
     this.cases.set(caseId, {
       ...found,
       completedSteps: [...found.completedSteps, stepId],
+      lastStepAt: at.toISOString(),
       updatedAt: at.toISOString(),
     });
   }

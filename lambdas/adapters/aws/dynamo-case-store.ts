@@ -6,7 +6,7 @@ import type { CollectionCase } from '../../domain/collection-case';
 import type { CaseStore, UpsertOutcome } from '../../ports/case-store';
 
 /** Attributes a feed row never overwrites: progress and history belong to the case, not the feed. */
-const PRESERVED = new Set(['caseId', 'completedSteps', 'createdAt']);
+const PRESERVED = new Set(['caseId', 'completedSteps', 'lastStepAt', 'createdAt']);
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
@@ -68,7 +68,8 @@ export class DynamoCaseStore implements CaseStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { caseId },
-          UpdateExpression: 'SET completedSteps = list_append(completedSteps, :step), updatedAt = :at',
+          UpdateExpression:
+            'SET completedSteps = list_append(completedSteps, :step), lastStepAt = :at, updatedAt = :at',
           ConditionExpression: 'attribute_exists(caseId) AND NOT contains(completedSteps, :stepId)',
           ExpressionAttributeValues: { ':step': [stepId], ':stepId': stepId, ':at': at.toISOString() },
         }),

@@ -35,3 +35,15 @@ describe('escalation catch-up', () => {
     expect(plan).toMatchObject({ stepId: 'sms-second' });
   });
 });
+
+describe('spacing between steps', () => {
+  it('puts a day between two reminders even when the next step falls due an hour after the last', () => {
+    const lastStepAt = '2026-01-31T00:00:00.000Z'; // 08:00 Shanghai, 30 days past due
+    const plan = planNextStep(
+      DEFAULT_LADDER,
+      { ...position, completedSteps: ['sms-courtesy', 'sms-second'], lastStepAt },
+      new Date('2026-01-31T01:00:00Z'),
+    );
+    expect(plan).toMatchObject({ stepId: 'sms-firm', dueAt: '2026-02-01T00:00:00.000Z' });
+  });
+});
