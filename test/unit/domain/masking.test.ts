@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { maskEmail, maskName, maskNationalId, maskPhone } from '../../../lambdas/domain/masking';
+
+describe('maskPhone', () => {
+  it('keeps the first three and last four digits of a mainland mobile', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+
+  it('drops the +86 prefix of an E.164 number before masking', () => {
+    expect(maskPhone('+8613812345678')).toBe('138****5678');
+  });
+
+  it('masks a number too short to show any part entirely', () => {
+    expect(maskPhone('12345')).toBe('*****');
+  });
+});
+
+describe('maskName', () => {
+  it('keeps only the surname of a two-character Chinese name', () => {
+    expect(maskName('张三')).toBe('张*');
+  });
+
+  it('masks every character after the surname of a three-character name', () => {
+    expect(maskName('张三丰')).toBe('张**');
+    expect(maskName('张三丰')).not.toContain('三');
+  });
+
+  it('masks a single-character name with at least one star', () => {
+    expect(maskName('张')).toBe('张*');
+  });
+
+  it('keeps the first letter of each part of a Latin name', () => {
+    expect(maskName('John Smith')).toBe('J*** S***');
+    expect(maskName('  Mary   Ann  Lee ')).toBe('M*** A*** L***');
+  });
+
+  it('gives an empty mask for an empty name', () => {
+    expect(maskName('  ')).toBe('');
+  });
+});
+
+describe('maskEmail', () => {
+  it('keeps the first character and the domain', () => {
+    expect(maskEmail('zhang.sanfeng@example.test')).toBe('z***@example.test');
+  });
+
+  it('hides a value that is not an email entirely', () => {
+    expect(maskEmail('@example.test')).toBe('***');
+    expect(maskEmail('nobody')).toBe('***');
+  });
+});
+
+describe('maskNationalId', () => {
+  it('keeps the first three and last four characters of an 18-character id', () => {
+    const masked = maskNationalId('11010119900307123X');
+    expect(masked).toBe('110***********123X');
+    expect(masked).toHaveLength(18);
+  });
+
+  it('masks a short id entirely', () => {
+    expect(maskNationalId('1234567')).toBe('*******');
+  });
+});

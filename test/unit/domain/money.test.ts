@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { addMoney, formatMoney, MoneyFormatError, parseMoney } from '../../../lambdas/domain/money';
+
+describe('parseMoney', () => {
+  it('parses a decimal amount into integer fen', () => {
+    expect(parseMoney('1234.56', 'CNY')).toEqual({ amountMinor: 123456, currency: 'CNY' });
+  });
+
+  it('parses amounts that a float would get wrong without rounding error', () => {
+    // 0.29 * 100 is 28.999999999999996 in floating point.
+    expect(parseMoney('0.29', 'CNY').amountMinor).toBe(29);
+    expect(parseMoney('4.35', 'USD').amountMinor).toBe(435);
+  });
+
+  it('pads a short fraction and accepts whole amounts and surrounding spaces', () => {
+    expect(parseMoney('12.5', 'CNY').amountMinor).toBe(1250);
+    expect(parseMoney(' 12 ', 'USD').amountMinor).toBe(1200);
+  });
+
+  it('uses the minor-unit digits of each currency', () => {
+    expect(parseMoney('1500', 'JPY')).toEqual({ amountMinor: 1500, currency: 'JPY' });
+    expect(() => parseMoney('1500.5', 'JPY')).toThrow(/more than 0 decimals for JPY/);
+  });
+
+  it('rejects more decimals than the currency has', () => {
+    expect(() => parseMoney('10.123', 'CNY')).toThrow(MoneyFormatError);
+    expect(() => parseMoney('10.123', 'CNY')).toThrow(/more than 2 decimals for CNY/);
+  });
+
+  it.each(['-5.00', 'abc', '', '1e3', '1,000.00', '.50', '12.', '0x10', 'NaN'])(
+    'rejects %j as not a non-negative decimal amount',
+    (text) => {
+      expect(() => parseMoney(text, 'CNY')).toThrow(MoneyFormatError);
+    },
+  );
+
+  it('rejects a currency it does not know', () => {
+    expect(() => parseMoney('1.00', 'XYZ')).toThrow(/unsupported currency XYZ/);
+  });
+});
+
+describe('formatMoney', () => {
+  it('renders minor units as a plain decimal string', () => {
+    expect(formatMoney({ amountMinor: 123456, currency: 'CNY' })).toBe('1234.56');
+    expect(formatMoney({ amountMinor: 5, currency: 'CNY' })).toBe('0.05');
+    expect(formatMoney({ amountMinor: -150, currency: 'USD' })).toBe('-1.50');
+  });
+
+  it('renders a zero-decimal currency without a fraction', () => {
+    expect(formatMoney({ amountMinor: 1500, currency: 'JPY' })).toBe('1500');
+  });
+
+  it('round-trips with parseMoney', () => {
+    expect(formatMoney(parseMoney('987654.30', 'HKD'))).toBe('987654.30');
+  });
+});
+
+describe('addMoney', () => {
+  it('adds amounts of one currency', () => {
+    expect(addMoney(parseMoney('0.10', 'CNY'), parseMoney('0.20', 'CNY'))).toEqual({
+      amountMinor: 30,
+      currency: 'CNY',
+    });
+  });
+
+  it('refuses to add different currencies', () => {
+    expect(() => addMoney({ amountMinor: 1, currency: 'CNY' }, { amountMinor: 1, currency: 'USD' })).toThrow(
+      /cannot add CNY to USD/,
+    );
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { EnvelopePiiVault } from '../../../lambdas/adapters/envelope-pii-vault';
+import { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data-key-provider';
+import { DEBTOR } from '../../support/fakes';
+
+const MASTER_KEY = Buffer.alloc(32, 7);
+const account = { bankId: 'demo-bank', accountId: 'ACC-001' };
+
+function vaultWith(policy?: { maxUses: number; maxAgeMs: number }, monotonicNow?: () => number) {
+  const keys = new LocalDataKeyProvider(MASTER_KEY);
+  return { keys, vault: new EnvelopePiiVault(keys, policy, monotonicNow) };
+}
+
+describe('envelope PII vault', () => {
+  it('seals fields to ciphertext that opens back to the values', async () => {
+    const { vault } = vaultWith();
+
+    const sealed = await vault.seal(account, { name: DEBTOR.name, mobile: DEBTOR.mobileE164 });
+
+    expect(JSON.stringify(sealed)).not.toContain(DEBTOR.name);
+    expect(JSON.stringify(sealed)).not.toContain('12345678');
+    await expect(vault.open(account, sealed, 'name')).resolves.toBe(DEBTOR.name);
+    await expect(vault.open(account, sealed, 'mobile')).resolves.toBe(DEBTOR.mobileE164);
+  });
+
+  it('seals the same value differently each time', async () => {
+    const { vault } = vaultWith();
+
+    const first = await vault.seal(account, { name: DEBTOR.name });
+    const second = await vault.seal(account, { name: DEBTOR.name });
+
+    expect(first.fields.name).not.toBe(second.fields.name);
+  });
+
+  it('fails to open a ciphertext moved to another account', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, { name: DEBTOR.name });
+
+    await expect(vault.open({ ...account, accountId: 'ACC-002' }, sealed, 'name')).rejects.toThrow();
+  });
+
+  it('fails to open a ciphertext moved to another field', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, { name: DEBTOR.name, mobile: DEBTOR.mobileE164 });
+    const swapped = { ...sealed, fields: { ...sealed.fields, mobile: sealed.fields.name ?? '' } };
+
+    await expect(vault.open(account, swapped, 'mobile')).rejects.toThrow();
+  });
+
+  it('fails to open a ciphertext moved to another bank, even in a fresh process', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, { name: DEBTOR.name });
+    const { vault: fresh } = vaultWith();
+
+    await expect(fresh.open({ ...account, bankId: 'other-bank' }, sealed, 'name')).rejects.toThrow();
+    await expect(fresh.open(account, sealed, 'name')).resolves.toBe(DEBTOR.name);
+  });
+
+  it('fails on a field that was never sealed', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, { name: DEBTOR.name });
+
+    await expect(vault.open(account, sealed, 'email')).rejects.toThrow(/no sealed field email/);
+  });
+
+  it('uses one data key for many seals and opens', async () => {
+    const { vault, keys } = vaultWith();
+
+    const sealed = [];
+    for (let index = 0; index < 50; index++) {
+      sealed.push(await vault.seal({ ...account, accountId: `ACC-${index}` }, { name: DEBTOR.name }));
+    }
+    const third = sealed[3];
+    if (!third) throw new Error('nothing sealed');
+    await expect(vault.open({ ...account, accountId: 'ACC-3' }, third, 'name')).resolves.toBe(DEBTOR.name);
+
+    expect(keys.calls).toBe(1);
+    expect(new Set(sealed.map((s) => s.wrappedKey)).size).toBe(1);
+  });
+
+  it('generates a new data key after maxUses seals', async () => {
+    const { vault, keys } = vaultWith({ maxUses: 2, maxAgeMs: 60_000 });
+
+    const seals = [];
+    for (let index = 0; index < 3; index++) seals.push(await vault.seal(account, { name: DEBTOR.name }));
+
+    expect(keys.calls).toBe(2);
+    expect(seals[0]?.wrappedKey).toBe(seals[1]?.wrappedKey);
+    expect(seals[2]?.wrappedKey).not.toBe(seals[1]?.wrappedKey);
+    const first = seals[0];
+    if (!first) throw new Error('nothing sealed');
+    await expect(vault.open(account, first, 'name')).resolves.toBe(DEBTOR.name);
+  });
+
+  it('generates a new data key once the cached one is older than maxAgeMs', async () => {
+    let now = 0;
+    const { vault, keys } = vaultWith({ maxUses: 1000, maxAgeMs: 1000 }, () => now);
+
+    await vault.seal(account, { name: DEBTOR.name });
+    now = 1001;
+    await vault.seal(account, { name: DEBTOR.name });
+
+    expect(keys.calls).toBe(2);
+  });
+
+  it('keeps one data key per bank', async () => {
+    const { vault, keys } = vaultWith();
+
+    const demo = await vault.seal(account, { name: DEBTOR.name });
+    const other = await vault.seal({ bankId: 'other-bank', accountId: 'ACC-001' }, { name: DEBTOR.name });
+
+    expect(keys.calls).toBe(2);
+    expect(demo.wrappedKey).not.toBe(other.wrappedKey);
+  });
+});

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { type SendReminderInput, sendReminder } from '../../../lambdas/use-cases/send-reminder';
+import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
+
+const CASE_ID = 'demo-bank:ACC-001';
+const input: SendReminderInput = {
+  caseId: CASE_ID,
+  cycle: '2026-02-17',
+  plan: { action: 'sms', stepId: 'sms-courtesy', template: 'courtesy-reminder' },
+};
+
+/** 10:00 on 2 March in Shanghai. */
+const TEN_AM = '2026-03-02T02:00:00Z';
+/** 23:30 on 1 March in Shanghai. */
+const HALF_PAST_ELEVEN_PM = '2026-03-01T15:30:00Z';
+
+async function worldWith(now: string, options: CaseOptions = {}) {
+  const world = createFakeWorld({ now });
+  world.cases.seed(await sealedCase(world.vault, options));
+  return world;
+}
+
+describe('send reminder: lawful hours', () => {
+  it('sends the SMS at 10:00 Shanghai time to the decrypted number, naming the debtor masked', async () => {
+    const world = await worldWith(TEN_AM);
+
+    const outcome = await sendReminder(world, input);
+
+    expect(outcome).toEqual({ outcome: 'sent', contactId: 'contact#2026-02-17#sms-courtesy' });
+    expect(world.sms.sent).toHaveLength(1);
+    const [message] = world.sms.sent;
+    expect(message?.to).toBe(DEBTOR.mobileE164);
+    expect(message?.contactId).toBe('demo-bank:ACC-001#2026-02-17#sms-courtesy');
+    expect(message?.body).toContain('尊敬的张**');
+    expect(message?.body).not.toContain(DEBTOR.name);
+    expect(message?.body).toContain('已逾期13天');
+    expect(message?.body).toContain('1500.00CNY');
+  });
+
+  it('marks the step done and records the contact without personal data', async () => {
+    const world = await worldWith(TEN_AM);
+
+    await sendReminder(world, input);
+
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['sms-courtesy']);
+    const sent = world.trail.ofKind('contact.sent');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      caseId: CASE_ID,
+      actor: 'system:send-reminder',
+      detail: { channel: 'sms', step: 'sms-courtesy', template: 'courtesy-reminder' },
+    });
+    const trailText = JSON.stringify(world.trail.entries);
+    expect(trailText).not.toContain(DEBTOR.name);
+    expect(trailText).not.toContain('12345678');
+  });
+
+  it('sends in English to an English-speaking debtor', async () => {
+    const world = await worldWith(TEN_AM, {
+      language: 'en',
+      personal: { name: 'John Smith', mobile: '+12125550123' },
+    });
+
+    await sendReminder(world, input);
+
+    expect(world.sms.sent[0]?.to).toBe('+12125550123');
+    expect(world.sms.sent[0]?.body).toContain('Dear J*** S***');
+    expect(world.sms.sent[0]?.body).not.toContain('John');
+  });
+});
+
+describe('send reminder: the guard', () => {
+  it('defers an SMS at 23:30 Shanghai time under CN-1 until 08:00, sending nothing', async () => {
+    const world = await worldWith(HALF_PAST_ELEVEN_PM);
+
+    const outcome = await sendReminder(world, input);
+
+    expect(outcome).toEqual({ outcome: 'deferred', rule: 'CN-1', retryAt: '2026-03-02T00:00:00.000Z' });
+    expect(world.sms.sent).toEqual([]);
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
+    const deferred = world.trail.ofKind('contact.deferred');
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0]?.detail).toMatchObject({ channel: 'sms', step: 'sms-courtesy', rule: 'CN-1' });
+    expect(world.trail.ofKind('contact.sent')).toEqual([]);
+  });
+
+  it('refuses while a cease flag holds and records the refusal', async () => {
+    const world = await worldWith(TEN_AM, { flags: ['hardship'] });
+
+    const outcome = await sendReminder(world, input);
+
+    expect(outcome).toEqual({ outcome: 'refused', rule: 'SHARED-CEASE' });
+    expect(world.sms.sent).toEqual([]);
+    expect(world.trail.ofKind('contact.refused')).toHaveLength(1);
+  });
+
+  it('refuses an SMS to a debtor who opted out of SMS', async () => {
+    const world = await worldWith(TEN_AM, { flags: ['do_not_sms'] });
+
+    expect(await sendReminder(world, input)).toEqual({ outcome: 'refused', rule: 'OPT-OUT' });
+    expect(world.sms.sent).toEqual([]);
+  });
+});
+
+describe('send reminder: at most once', () => {
+  it('sends nothing when the same step is invoked a second time', async () => {
+    const world = await worldWith(TEN_AM);
+    await sendReminder(world, input);
+
+    const second = await sendReminder(world, input);
+
+    expect(second).toEqual({ outcome: 'skipped', reason: 'already done' });
+    expect(world.sms.sent).toHaveLength(1);
+  });
+
+  it('sends nothing after a crash between claiming the contact and marking the step, and heals the mark', async () => {
+    const world = await worldWith(TEN_AM);
+    await sendReminder(world, input);
+    // Lose the step mark, as a crash right after the send would.
+    const stored = world.cases.cases.get(CASE_ID);
+    if (!stored) throw new Error('case not stored');
+    world.cases.seed({ ...stored, completedSteps: [] });
+
+    const again = await sendReminder(world, input);
+
+    expect(again).toEqual({ outcome: 'skipped', reason: 'already sent' });
+    expect(world.sms.sent).toHaveLength(1);
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['sms-courtesy']);
+  });
+
+  it('records a provider failure and throws an error that names neither phone nor debtor', async () => {
+    const world = await worldWith(TEN_AM);
+    world.sms.failWith(new Error(`provider rejected ${DEBTOR.mobileE164} (${DEBTOR.name})`));
+
+    const error = await sendReminder(world, input).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(CASE_ID);
+    expect(message).not.toContain('12345678');
+    expect(message).not.toContain(DEBTOR.name);
+    const failed = world.trail.ofKind('contact.failed');
+    expect(failed).toHaveLength(1);
+    expect(JSON.stringify(failed)).not.toContain('12345678');
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
+  });
+});
+
+describe('send reminder: skips', () => {
+  it.each([
+    ['a closed case', { status: 'closed' }, 'case closed'],
+    ['a superseded cycle', { cycle: '2026-04-17', dueDate: '2026-04-17' }, 'cycle superseded'],
+    ['a step already done', { completedSteps: ['sms-courtesy'] }, 'already done'],
+    [
+      'a case without a mobile',
+      { personal: { name: DEBTOR.name, email: DEBTOR.email } },
+      'no mobile on file',
+    ],
+  ] as const)('skips %s and sends nothing', async (_label, options, reason) => {
+    const world = await worldWith(TEN_AM, options as CaseOptions);
+
+    expect(await sendReminder(world, input)).toEqual({ outcome: 'skipped', reason });
+    expect(world.sms.sent).toEqual([]);
+  });
+
+  it('skips a case that does not exist', async () => {
+    const world = createFakeWorld({ now: TEN_AM });
+
+    expect(await sendReminder(world, input)).toEqual({ outcome: 'skipped', reason: 'case not found' });
+  });
+});
