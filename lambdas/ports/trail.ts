@@ -4,6 +4,7 @@ export type TrailKind =
   | 'case.opened'
   | 'case.updated'
   | 'case.viewed'
+  | 'contact.attempted'
   | 'contact.sent'
   | 'contact.deferred'
   | 'contact.refused'

@@ -3,9 +3,10 @@
  * Input: case id, cycle and the planned step. Output: what happened (sent, deferred, skipped …).
  * 1. Load the case; closed, superseded or already-done steps are skipped.
  * 2. Ask the guard about this instant: a refusal is recorded with its rule and nothing is sent.
- * 3. Claim the contact in the trail under a deterministic id: a redelivered invocation finds the claim
- *    and sends nothing (at most once: a reminder sent twice is worse than one lost to a crash).
- * 4. Decrypt the mobile number, render the template with masked data, send, mark the step done.
+ * 3. Claim the contact (`contact.attempted`) in the trail under a deterministic id: a redelivered invocation
+ *    finds the claim and sends nothing (at most once: a reminder sent twice is worse than one lost to a crash).
+ * 4. Decrypt the mobile number, render the template with masked data, send; record `contact.sent` only once
+ *    the provider accepted it (or `contact.failed`), then mark the step done.
  */
 
 import { checkContact } from '../domain/compliance-guard';
@@ -84,7 +85,7 @@ export async function sendReminder(
   const contactId = `contact#${step}`;
   const claimed = await deps.trail.append({
     caseId: collectionCase.caseId,
-    kind: 'contact.sent',
+    kind: 'contact.attempted',
     at: now,
     actor: ACTOR,
     entryId: contactId,
@@ -105,8 +106,13 @@ export async function sendReminder(
     amount: formatMoney(collectionCase.overdue),
     currency: collectionCase.overdue.currency,
   });
+  let providerMessageId: string;
   try {
-    await deps.sms.sendSms({ to, body, contactId: `${collectionCase.caseId}#${step}` });
+    ({ providerMessageId } = await deps.sms.sendSms({
+      to,
+      body,
+      contactId: `${collectionCase.caseId}#${step}`,
+    }));
   } catch (error) {
     await deps.trail.append({
       caseId: collectionCase.caseId,
@@ -122,6 +128,20 @@ export async function sendReminder(
     });
     throw new Error(`SMS provider failed for case ${collectionCase.caseId}`);
   }
+  await deps.trail.append({
+    caseId: collectionCase.caseId,
+    kind: 'contact.sent',
+    at: now,
+    actor: ACTOR,
+    entryId: `contact.sent#${step}`,
+    detail: {
+      channel: 'sms',
+      step: input.plan.stepId,
+      template: input.plan.template,
+      templateVersion: 1,
+      providerMessageId,
+    },
+  });
   await deps.cases.markStepCompleted(collectionCase.caseId, input.plan.stepId, now);
   return { outcome: 'sent', contactId };
 }

@@ -132,3 +132,13 @@ describe('DynamoTrail on DynamoDB Local', () => {
     expect((await trail.list(caseId)).map((e) => e.entryId)).toEqual(['c', 'b', 'a']);
   });
 });
+
+describe('DynamoCaseStore optional attributes', () => {
+  it('drops the card last four digits when a newer row leaves them out', async () => {
+    const fresh = aCase({ cardLast4: '4321' });
+    await cases.upsertFromFeed(fresh);
+    const { cardLast4: _, ...withoutCard } = { ...fresh, asOf: '2026-11-21' };
+    await cases.upsertFromFeed(withoutCard);
+    expect((await cases.get(fresh.caseId))?.cardLast4).toBeUndefined();
+  });
+});

@@ -68,6 +68,8 @@ export class InMemoryCaseStore implements CaseStore {
         ...previous,
         ...incoming,
         completedSteps: newCycle ? [] : previous.completedSteps,
+        // A newer row that leaves the card out removes it, as the DynamoDB adapter's REMOVE does.
+        cardLast4: collectionCase.cardLast4,
       } as CollectionCase),
     );
     return 'updated';

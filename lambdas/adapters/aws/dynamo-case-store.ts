@@ -7,6 +7,8 @@ import type { CaseStore, UpsertOutcome } from '../../ports/case-store';
 
 /** Attributes a feed row never overwrites: progress and history belong to the case, not the feed. */
 const PRESERVED = new Set(['caseId', 'completedSteps', 'lastStepAt', 'createdAt']);
+/** Optional feed attributes: a newer row that leaves one out removes the old value rather than keeping it. */
+const OPTIONAL_FROM_FEED = ['cardLast4'] as const;
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
@@ -32,6 +34,7 @@ export class DynamoCaseStore implements CaseStore {
       'completedSteps = if_not_exists(completedSteps, :noSteps)',
       'createdAt = if_not_exists(createdAt, :createdAt)',
     ];
+    const removes = OPTIONAL_FROM_FEED.filter((attribute) => collectionCase[attribute] === undefined);
     for (const [attribute, value] of Object.entries(collectionCase)) {
       if (PRESERVED.has(attribute) || value === undefined) continue;
       names[`#${attribute}`] = attribute;
@@ -43,7 +46,7 @@ export class DynamoCaseStore implements CaseStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { caseId: collectionCase.caseId },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_not_exists(#caseId) OR #asOf < :asOf',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -145,6 +145,9 @@ describe('send reminder: at most once', () => {
     const failed = world.trail.ofKind('contact.failed');
     expect(failed).toHaveLength(1);
     expect(JSON.stringify(failed)).not.toContain('12345678');
+    // The evidence says what happened: attempted and failed, never sent.
+    expect(world.trail.ofKind('contact.attempted')).toHaveLength(1);
+    expect(world.trail.ofKind('contact.sent')).toEqual([]);
     expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
   });
 });
