@@ -18,8 +18,7 @@ export function buildApp(app: App, stage: Stage): OverdueStacks {
     env,
     dataKey: stateful.dataKey,
     piiKey: stateful.piiKey,
-    casesTable: stateful.casesTable,
-    trailTable: stateful.trailTable,
+    indexKey: stateful.indexKey,
     dropBucket: stateful.dropBucket,
   });
   Tags.of(app).add('application', 'overdue');

@@ -122,3 +122,8 @@ export function banksConfigJson(config: StageConfig): string {
 export function dropBucketName(stage: Stage): string {
   return `overdue-${stage}-drop-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
+
+/** Table names, derived for the same reason as the bucket's: grants on them (and their indexes) stay readable. */
+export function tableNames(stage: Stage): { readonly cases: string; readonly trail: string } {
+  return { cases: `overdue-${stage}-cases`, trail: `overdue-${stage}-trail` };
+}

@@ -29,7 +29,12 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     );
     acknowledge(house.role, 'AwsSolutions-IAM5[Resource::*]', xray);
   }
-  for (const house of [functions.getCase, functions.sendReminder, functions.ingestFeed]) {
+  for (const house of [
+    functions.getCase,
+    functions.findCases,
+    functions.sendReminder,
+    functions.ingestFeed,
+  ]) {
     const reason =
       'Writing a DynamoDB table encrypted with the customer-managed data key needs kms:GenerateDataKey* and ' +
       'kms:ReEncrypt* (the CDK table grant); the statement is scoped to that one key ARN.';
@@ -37,12 +42,18 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason);
   }
 
+  const casesIndexes = `arn:${partitionOf(functions.getCase.role)}:dynamodb:${regionOf(functions.getCase.role)}:<AWS::AccountId>:table/overdue-${stateless.stage}-cases/index/*`;
+  for (const house of Object.values(functions)) {
+    acknowledge(
+      house.role,
+      `AwsSolutions-IAM5[Resource::${casesIndexes}]`,
+      "The CDK table grant covers the cases table's GSIs (the blind-index lookups); only that table's indexes.",
+    );
+  }
+
   // Intake reads only `incoming/` and writes only `reports/` and `rejects/` of the drop bucket.
   const ingestRole = functions.ingestFeed.role;
-  // The partition is a literal when the stack's region is known, a reference otherwise; nag prints either.
-  const resolvedPartition = Stack.of(ingestRole).resolve(Stack.of(ingestRole).partition);
-  const partition = typeof resolvedPartition === 'string' ? resolvedPartition : '<AWS::Partition>';
-  const bucketArn = `arn:${partition}:s3:::overdue-${stateless.stage}-drop-<AWS::AccountId>-<AWS::Region>`;
+  const bucketArn = `arn:${partitionOf(ingestRole)}:s3:::overdue-${stateless.stage}-drop-<AWS::AccountId>-<AWS::Region>`;
   const prefixes = {
     incoming: 'reads feeds',
     reports: 'writes feed reports',
@@ -94,4 +105,18 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     'WAF is chosen per bank (its own IP allow-lists and managed rules) and attached at onboarding; the API ' +
       'already requires Cognito tokens with MFA and is throttled per stage.',
   );
+}
+
+/** The partition is a literal when the stack's region is known, a reference otherwise; nag prints either. */
+function partitionOf(scope: IConstruct): string {
+  return literalOr(scope, Stack.of(scope).partition, '<AWS::Partition>');
+}
+
+function regionOf(scope: IConstruct): string {
+  return literalOr(scope, Stack.of(scope).region, '<AWS::Region>');
+}
+
+function literalOr(scope: IConstruct, value: string, reference: string): string {
+  const resolved = Stack.of(scope).resolve(value);
+  return typeof resolved === 'string' ? resolved : reference;
 }

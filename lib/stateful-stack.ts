@@ -1,11 +1,11 @@
 // The stateful stack: keys, tables and the drop bucket — everything that holds data and outlives deployments.
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { dropBucketName, type StageConfig } from './config';
+import { dropBucketName, type StageConfig, tableNames } from './config';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -16,6 +16,8 @@ export class StatefulStack extends Stack {
   readonly dataKey: Key;
   /** Wraps the data keys that seal personal fields; only the functions that seal or open PII may use it. */
   readonly piiKey: Key;
+  /** HMAC key from which each bank's blind-index key is derived (KMS cannot rotate HMAC keys automatically). */
+  readonly indexKey: Key;
   readonly casesTable: Table;
   readonly trailTable: Table;
   readonly dropBucket: Bucket;
@@ -37,6 +39,14 @@ export class StatefulStack extends Stack {
       'kms:Decrypt',
       'kms:GenerateDataKey*',
     );
+    this.indexKey = new Key(this, 'IndexKey', {
+      description:
+        'Overdue: derives per-bank keys for blind indexes (lookup by phone, national ID, card last 4)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
     this.piiKey = new Key(this, 'PiiKey', {
       description: 'Overdue: wraps the data keys that seal personal fields',
       enableKeyRotation: true,
@@ -53,15 +63,25 @@ export class StatefulStack extends Stack {
       removalPolicy,
     };
     this.casesTable = new Table(this, 'Cases', {
+      tableName: tableNames(config.stage).cases,
       ...tableDefaults,
       partitionKey: { name: 'caseId', type: AttributeType.STRING },
     });
     // Append-only: contacts, decisions and audit records, keyed so a replayed entry id is stored once.
     this.trailTable = new Table(this, 'Trail', {
+      tableName: tableNames(config.stage).trail,
       ...tableDefaults,
       partitionKey: { name: 'caseId', type: AttributeType.STRING },
       sortKey: { name: 'entryId', type: AttributeType.STRING },
     });
+    // Staff find cases by phone, national ID or card last four through keyed hashes, never by decrypting.
+    for (const attribute of ['mobileIndex', 'nationalIdIndex', 'cardLast4Index']) {
+      this.casesTable.addGlobalSecondaryIndex({
+        indexName: `by-${attribute}`,
+        partitionKey: { name: attribute, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -20,7 +20,7 @@ import {
   StringAttribute,
   UserPool,
 } from 'aws-cdk-lib/aws-cognito';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -30,7 +30,7 @@ import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { banksConfigJson, dropBucketName, type StageConfig } from './config';
+import { banksConfigJson, dropBucketName, type StageConfig, tableNames } from './config';
 import { EscalationStateMachine } from './constructs/escalation-state-machine';
 import { OverdueFunction } from './constructs/overdue-function';
 
@@ -40,8 +40,7 @@ export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
   readonly dataKey: Key;
   readonly piiKey: Key;
-  readonly casesTable: Table;
-  readonly trailTable: Table;
+  readonly indexKey: Key;
   readonly dropBucket: IBucket;
 }
 
@@ -50,12 +49,26 @@ export class StatelessStack extends Stack {
   readonly api: RestApi;
   readonly userPool: UserPool;
   readonly stage: StageConfig['stage'];
-  readonly functions: Record<'ingestFeed' | 'planNextStep' | 'sendReminder' | 'getCase', OverdueFunction>;
+  readonly functions: Record<
+    'ingestFeed' | 'planNextStep' | 'sendReminder' | 'getCase' | 'findCases',
+    OverdueFunction
+  >;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.stage = config.stage;
+    // Tables by their derived names (see config.ts): grants then name `table/overdue-<stage>-cases/index/*`.
+    const names = tableNames(config.stage);
+    const casesTable = Table.fromTableAttributes(this, 'CasesRef', {
+      tableName: names.cases,
+      encryptionKey: props.dataKey,
+      grantIndexPermissions: true,
+    });
+    const trailTable = Table.fromTableAttributes(this, 'TrailRef', {
+      tableName: names.trail,
+      encryptionKey: props.dataKey,
+    });
     const logRemovalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const house = (name: string, entry: string, description: string) =>
       new OverdueFunction(this, name, {
@@ -72,14 +85,14 @@ export class StatelessStack extends Stack {
       'PlanNextStep',
       'lambdas/handlers/plan-next-step.ts',
       'Plans the next escalation step',
-    ).bindTable(props.casesTable, 'CASES_TABLE_NAME', 'read');
+    ).bindTable(casesTable, 'CASES_TABLE_NAME', 'read');
     const sendReminder = house(
       'SendReminder',
       'lambdas/handlers/send-reminder.ts',
       'Sends a reminder the guard allows',
     )
-      .bindTable(props.casesTable, 'CASES_TABLE_NAME', 'readWrite')
-      .bindTable(props.trailTable, 'TRAIL_TABLE_NAME', 'readWrite')
+      .bindTable(casesTable, 'CASES_TABLE_NAME', 'readWrite')
+      .bindTable(trailTable, 'TRAIL_TABLE_NAME', 'readWrite')
       .bindPiiKey(props.piiKey, 'decrypt')
       .setEnvironment({ SMS_SENDER_ID: config.smsSenderId });
     // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
@@ -97,8 +110,9 @@ export class StatelessStack extends Stack {
       'lambdas/handlers/ingest-feed.ts',
       'Loads a bank feed dropped in S3',
     )
-      .bindTable(props.casesTable, 'CASES_TABLE_NAME', 'readWrite')
+      .bindTable(casesTable, 'CASES_TABLE_NAME', 'readWrite')
       .bindPiiKey(props.piiKey, 'encrypt')
+      .bindIndexKey(props.indexKey)
       .setEnvironment({
         STATE_MACHINE_ARN: this.escalation.stateMachine.stateMachineArn,
         DROP_BUCKET_NAME: dropBucketName(config.stage),
@@ -121,9 +135,17 @@ export class StatelessStack extends Stack {
       'lambdas/handlers/api-get-case.ts',
       'GET /cases/{caseId}: the masked case',
     )
-      .bindTable(props.casesTable, 'CASES_TABLE_NAME', 'read')
-      .bindTable(props.trailTable, 'TRAIL_TABLE_NAME', 'write');
-    this.functions = { ingestFeed, planNextStep, sendReminder, getCase };
+      .bindTable(casesTable, 'CASES_TABLE_NAME', 'read')
+      .bindTable(trailTable, 'TRAIL_TABLE_NAME', 'write');
+    const findCases = house(
+      'FindCases',
+      'lambdas/handlers/api-find-cases.ts',
+      'GET /cases?mobile=…: search by blind index',
+    )
+      .bindTable(casesTable, 'CASES_TABLE_NAME', 'read')
+      .bindTable(trailTable, 'TRAIL_TABLE_NAME', 'write')
+      .bindIndexKey(props.indexKey);
+    this.functions = { ingestFeed, planNextStep, sendReminder, getCase, findCases };
 
     // Email: the identity and configuration set reminders will be sent through.
     const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
@@ -185,15 +207,24 @@ export class StatelessStack extends Stack {
       validateRequestParameters: true,
       validateRequestBody: true,
     });
-    this.api.root
-      .addResource('cases')
-      .addResource('{caseId}')
-      .addMethod('GET', new LambdaIntegration(getCase.fn), {
-        authorizer,
-        authorizationType: AuthorizationType.COGNITO,
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.caseId': true },
-      });
+    const cases = this.api.root.addResource('cases');
+    cases.addResource('{caseId}').addMethod('GET', new LambdaIntegration(getCase.fn), {
+      authorizer,
+      authorizationType: AuthorizationType.COGNITO,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.caseId': true },
+    });
+    // Search by exactly one identifier; the handler answers 400 naming the field when it is not so.
+    cases.addMethod('GET', new LambdaIntegration(findCases.fn), {
+      authorizer,
+      authorizationType: AuthorizationType.COGNITO,
+      requestValidator: validator,
+      requestParameters: {
+        'method.request.querystring.mobile': false,
+        'method.request.querystring.nationalId': false,
+        'method.request.querystring.cardLast4': false,
+      },
+    });
 
     // Alarms: anything failing here means a debtor was not handled as the ladder says.
     const alarms = new Topic(this, 'Alarms', { masterKey: props.dataKey, enforceSSL: true });

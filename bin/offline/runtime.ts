@@ -1,6 +1,6 @@
 /** The offline runtime: the same Lambda handlers wired to DynamoDB Local, s3rver, a local SES sink and a virtual clock. */
 
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -14,15 +14,18 @@ import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
 import { S3FeedStorage } from '../../lambdas/adapters/aws/s3-feed-storage';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import {
   type ExecutionRecord,
   LocalEscalationStarter,
 } from '../../lambdas/adapters/local/local-escalation-starter';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { escalationName } from '../../lambdas/domain/collection-case';
 import { localDate } from '../../lambdas/domain/zoned-time';
+import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
 import { makeIngestFeedHandler } from '../../lambdas/handlers/ingest-feed';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
@@ -182,6 +185,10 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     const cases = new DynamoCaseStore(documents, LOCAL_TABLES.cases);
     const trail = new DynamoTrail(documents, LOCAL_TABLES.trail);
     const vault = new EnvelopePiiVault(new LocalDataKeyProvider(masterKey));
+    // A separate secret for blind indexes, derived so one key never serves two purposes.
+    const blindIndex = new HmacBlindIndex(
+      new LocalIndexKeySource(createHmac('sha256', masterKey).update('overdue-blind-index-secret').digest()),
+    );
     const storage = new S3FeedStorage(s3, LOCAL_BUCKET);
 
     const escalations = new LocalEscalationStarter({
@@ -198,7 +205,15 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
 
     // s3rver emits an S3 event for every object written; those under incoming/ go to the SAME ingest
     // handler the S3 notification invokes in AWS, one at a time (a Lambda with reserved concurrency 1).
-    const ingest = makeIngestFeedHandler(() => ({ storage, cases, vault, escalations, banks, clock }));
+    const ingest = makeIngestFeedHandler(() => ({
+      storage,
+      cases,
+      vault,
+      blindIndex,
+      escalations,
+      banks,
+      clock,
+    }));
     let ingestQueue: Promise<unknown> = Promise.resolve();
     const ingestsIdle = async () => {
       let seen: Promise<unknown>;
@@ -245,6 +260,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     }
 
     const getCase = makeGetCaseHandler(() => ({ cases, trail, clock }));
+    const findCasesHandler = makeFindCasesHandler(() => ({ cases, trail, blindIndex, clock }));
     const saveClock = () =>
       writeFile(join(dataDir, 'clock.json'), `${JSON.stringify({ now: clock.now() })}\n`);
 
@@ -304,7 +320,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
         await handleAdmin(method, url.pathname, request, response);
         return;
       }
-      const match = /^\/cases\/([^/]+)$/.exec(url.pathname);
+      const match = /^\/cases(?:\/([^/]+))?$/.exec(url.pathname);
       if (!match || method !== 'GET') {
         sendJson(response, 404, { error: 'NotFound', message: 'no such route' });
         return;
@@ -316,6 +332,10 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
         sendJson(response, 401, { message: 'Unauthorized' });
         return;
       }
+      if (match[1] === undefined) {
+        sendResult(response, await findCasesHandler(apiGatewayEvent(request, url, '/cases', null, claims)));
+        return;
+      }
       let caseId: string;
       try {
         caseId = decodeURIComponent(match[1] ?? '');
@@ -323,7 +343,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
         sendJson(response, 400, { error: 'ValidationError', message: 'malformed path' });
         return;
       }
-      const event = apiGatewayEvent(request, url, caseId, claims);
+      const event = apiGatewayEvent(request, url, '/cases/{caseId}', { caseId }, claims);
       sendResult(response, await getCase(event));
     }
 
@@ -502,7 +522,8 @@ async function readOutbox(directory: string): Promise<OutboxSms[]> {
 function apiGatewayEvent(
   request: IncomingMessage,
   url: URL,
-  caseId: string,
+  resource: string,
+  pathParameters: Record<string, string> | null,
   claims: Record<string, unknown>,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
@@ -512,14 +533,14 @@ function apiGatewayEvent(
   const query = Object.fromEntries(url.searchParams);
   const now = Date.now();
   return {
-    resource: '/cases/{caseId}',
+    resource,
     path: url.pathname,
     httpMethod: 'GET',
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
     queryStringParameters: Object.keys(query).length > 0 ? query : null,
     multiValueQueryStringParameters: null,
-    pathParameters: { caseId },
+    pathParameters,
     stageVariables: null,
     body: null,
     isBase64Encoded: false,
@@ -534,7 +555,7 @@ function apiGatewayEvent(
       requestId: randomUUID(),
       requestTimeEpoch: now,
       resourceId: 'local',
-      resourcePath: '/cases/{caseId}',
+      resourcePath: resource,
       identity: {
         accessKey: null,
         accountId: null,

@@ -40,6 +40,10 @@ export interface CollectionCase {
   readonly policyPack: PackId;
   readonly pii: SealedPersonalData;
   readonly masked: MaskedPersonalData;
+  /** Blind indexes (keyed hashes, per bank) of the lookup identifiers; see domain/lookup.ts. */
+  readonly mobileIndex?: string;
+  readonly nationalIdIndex?: string;
+  readonly cardLast4Index?: string;
   readonly completedSteps: readonly string[];
   /** When the last ladder step was carried out; spaces the next one (see escalation-ladder). */
   readonly lastStepAt?: string;

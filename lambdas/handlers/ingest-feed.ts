@@ -33,6 +33,7 @@ export const handler = middy(
     storage: awsAdapters.storage(),
     cases: awsAdapters.cases(),
     vault: awsAdapters.vault(),
+    blindIndex: awsAdapters.blindIndex(),
     escalations: awsAdapters.escalations(),
     banks: awsAdapters.banks(),
     clock: awsAdapters.clock(),

@@ -1,6 +1,7 @@
 /** The case store port: the system of record for collection cases. */
 
 import type { CollectionCase } from '../domain/collection-case';
+import type { LookupKind } from '../domain/lookup';
 
 export type UpsertOutcome = 'created' | 'updated' | 'stale' | 'unchanged';
 
@@ -13,4 +14,6 @@ export interface CaseStore {
   upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertOutcome>;
   /** Records that a ladder step was carried out; a second call for the same step is a no-op. */
   markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void>;
+  /** Cases whose blind index of `kind` equals `index` (a GSI query: no decryption, no scan). */
+  findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]>;
 }

@@ -6,37 +6,19 @@
  * 3. Append a `case.viewed` audit entry, then return the masked view.
  */
 
-import type { CollectionCase } from '../domain/collection-case';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
-import { formatMoney } from '../domain/money';
 import { canReadCase, type StaffMember } from '../domain/staff';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { Trail } from '../ports/trail';
+import { type CaseView, toCaseView } from './case-view';
+
+export type { CaseView };
 
 export interface GetCaseDeps {
   readonly cases: CaseStore;
   readonly trail: Trail;
   readonly clock: Clock;
-}
-
-export interface CaseView {
-  readonly caseId: string;
-  readonly bankId: string;
-  readonly accountId: string;
-  readonly status: CollectionCase['status'];
-  readonly asOf: string;
-  readonly dueDate: string;
-  readonly daysPastDue: number;
-  readonly bucket: CollectionCase['bucket'];
-  readonly overdue: { readonly amountMinor: number; readonly currency: string; readonly display: string };
-  readonly customer: CollectionCase['masked'];
-  readonly cardLast4?: string;
-  readonly timeZone: string;
-  readonly language: CollectionCase['language'];
-  readonly flags: CollectionCase['flags'];
-  readonly completedSteps: readonly string[];
-  readonly updatedAt: string;
 }
 
 export async function getCase(
@@ -56,22 +38,5 @@ export async function getCase(
     entryId: `case.viewed#${now.toISOString()}#${input.staff.userId}`,
     detail: { view: 'masked' },
   });
-  return {
-    caseId: found.caseId,
-    bankId: found.bankId,
-    accountId: found.accountId,
-    status: found.status,
-    asOf: found.asOf,
-    dueDate: found.dueDate,
-    daysPastDue: found.daysPastDue,
-    bucket: found.bucket,
-    overdue: { ...found.overdue, display: formatMoney(found.overdue) },
-    customer: found.masked,
-    ...(found.cardLast4 ? { cardLast4: found.cardLast4 } : {}),
-    timeZone: found.timeZone,
-    language: found.language,
-    flags: found.flags,
-    completedSteps: found.completedSteps,
-    updatedAt: found.updatedAt,
-  };
+  return toCaseView(found);
 }

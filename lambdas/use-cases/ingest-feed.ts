@@ -15,8 +15,10 @@ import type { BankSettings } from '../domain/bank';
 import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
+import { LOOKUP_ATTRIBUTE, LOOKUP_KINDS, type LookupKind, normaliseLookup } from '../domain/lookup';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
 import type { BankDirectory } from '../ports/bank-directory';
+import type { BlindIndex } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
@@ -27,6 +29,7 @@ export interface IngestFeedDeps {
   readonly storage: FeedStorage;
   readonly cases: CaseStore;
   readonly vault: PiiVault;
+  readonly blindIndex: BlindIndex;
   readonly escalations: EscalationStarter;
   readonly banks: BankDirectory;
   readonly clock: Clock;
@@ -172,6 +175,7 @@ async function applyAccount(
   const context = { bankId: bank.bankId, accountId: account.accountId };
   const pii = await deps.vault.seal(context, account.personal as Record<string, string>);
   const cured = account.overdue.amountMinor === 0;
+  const lookups = await blindIndexesOf(deps.blindIndex, bank.bankId, account);
   const collectionCase: CollectionCase = {
     caseId: caseIdOf(bank.bankId, account.accountId),
     bankId: bank.bankId,
@@ -194,6 +198,7 @@ async function applyAccount(
       ...(account.personal.mobile ? { mobile: maskPhone(account.personal.mobile) } : {}),
       ...(account.personal.email ? { email: maskEmail(account.personal.email) } : {}),
     },
+    ...lookups,
     completedSteps: [],
     createdAt: now,
     updatedAt: now,
@@ -213,6 +218,26 @@ async function applyAccount(
   if (await deps.escalations.start(name, { caseId: collectionCase.caseId, cycle: collectionCase.cycle })) {
     report.escalationsStarted++;
   }
+}
+
+/** The blind indexes of the account's lookup identifiers, as case attributes (one GSI each). */
+async function blindIndexesOf(
+  blindIndex: BlindIndex,
+  bankId: string,
+  account: AccountSnapshot,
+): Promise<Partial<Record<string, string>>> {
+  const personal = account.personal as Readonly<Record<string, string | undefined>>;
+  const raw: Record<LookupKind, string | undefined> = {
+    mobile: personal.mobile,
+    nationalId: personal.nationalId,
+    cardLast4: account.cardLast4,
+  };
+  const indexes: Record<string, string> = {};
+  for (const kind of LOOKUP_KINDS) {
+    const value = raw[kind] === undefined ? undefined : normaliseLookup(kind, raw[kind]);
+    if (value) indexes[LOOKUP_ATTRIBUTE[kind]] = await blindIndex.compute(bankId, kind, value);
+  }
+  return indexes;
 }
 
 /** Account ids go into the rejects file only when they look like ids, so a misplaced name never does. */

@@ -92,6 +92,13 @@ export class OverdueFunction extends Construct {
     return this;
   }
 
+  /** Grants deriving blind-index keys (kms:GenerateMac) and names the key. */
+  bindIndexKey(key: IKey): this {
+    key.grant(this.fn, 'kms:GenerateMac');
+    this.fn.addEnvironment('INDEX_KEY_ID', key.keyArn);
+    return this;
+  }
+
   setEnvironment(values: Record<string, string>): this {
     for (const [name, value] of Object.entries(values)) this.fn.addEnvironment(name, value);
     return this;

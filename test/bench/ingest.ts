@@ -12,7 +12,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import type { CaseStore } from '../../lambdas/ports/case-store';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 
@@ -85,12 +87,14 @@ async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
       return 'created';
     },
     markStepCompleted: async () => {},
+    findByLookup: async () => [],
   };
   const report = await ingestFeed(
     {
       storage: { open: async () => createReadStream(path), put: async () => {} },
       cases,
       vault: new EnvelopePiiVault(kms),
+      blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
       escalations: {
         start: async () => {
           sinks.escalations++;

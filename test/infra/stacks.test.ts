@@ -64,10 +64,25 @@ describe('stateful stack', () => {
     });
   });
 
-  it('rotates both KMS keys', () => {
-    const keys = dev.stateful.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys)).toHaveLength(2);
-    for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
+  it('rotates both symmetric KMS keys and keeps a separate HMAC key for blind indexes', () => {
+    const keys = Object.values(dev.stateful.findResources('AWS::KMS::Key'));
+    const symmetric = keys.filter(
+      (key) => (key.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT',
+    );
+    expect(symmetric).toHaveLength(2);
+    for (const key of symmetric) expect(key.Properties.EnableKeyRotation).toBe(true);
+    const hmac = keys.filter((key) => key.Properties.KeySpec === 'HMAC_256');
+    expect(hmac.map((key) => key.Properties.KeyUsage)).toEqual(['GENERATE_VERIFY_MAC']);
+  });
+
+  it('indexes cases by the blind index of mobile, national ID and card last four', () => {
+    const tables = Object.values(dev.stateful.findResources('AWS::DynamoDB::Table'));
+    const indexes = tables.flatMap((table) => table.Properties.GlobalSecondaryIndexes ?? []);
+    expect(indexes.map((index: { IndexName: string }) => index.IndexName).sort()).toEqual([
+      'by-cardLast4Index',
+      'by-mobileIndex',
+      'by-nationalIdIndex',
+    ]);
   });
 
   it('locks the drop bucket: KMS, versioned, public access blocked, access-logged, TLS only', () => {
@@ -97,7 +112,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, ARM64, with active tracing and its own log group', () => {
     const functions = houseFunctions();
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -172,6 +187,7 @@ describe('stateless stack', () => {
   it('alarms on failed escalations and on errors of every function', () => {
     const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
+      'Errors',
       'Errors',
       'Errors',
       'Errors',

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import type { FeedStorage } from '../../lambdas/ports/feed-storage';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { type DynamoTestBed, startDynamoTestBed } from '../support/dynamodb';
@@ -41,12 +43,14 @@ describe('feed intake on DynamoDB Local', () => {
       },
     };
     const vault = new EnvelopePiiVault(new LocalDataKeyProvider(Buffer.alloc(32, 7)));
+    const blindIndex = new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 3)));
     const started: string[] = [];
     const report = await ingestFeed(
       {
         storage,
         cases: new DynamoCaseStore(bed.documents, bed.casesTable),
         vault,
+        blindIndex,
         escalations: { start: async (name) => started.push(name) > 0 },
         banks: bankDirectoryFromConfig(
           JSON.stringify([
@@ -73,6 +77,15 @@ describe('feed intake on DynamoDB Local', () => {
       expect(raw).not.toContain(value);
     }
     expect(raw).toContain('139****5678');
+    // Staff can find it by phone through the GSI, without decrypting anything.
+    const store = new DynamoCaseStore(bed.documents, bed.casesTable);
+    const index = await blindIndex.compute('demo-bank', 'mobile', `+86${SEEDED.mobile}`);
+    expect((await store.findByLookup('mobile', index)).map((c) => c.caseId)).toEqual([
+      'demo-bank:ACC-PRIV-1',
+    ]);
+    expect(
+      await store.findByLookup('mobile', await blindIndex.compute('demo-bank', 'mobile', '+8613900000000')),
+    ).toEqual([]);
     const reportText = Object.values(written).join('\n');
     for (const value of [SEEDED.name, SEEDED.mobile, SEEDED.email]) expect(reportText).not.toContain(value);
   });

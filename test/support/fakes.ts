@@ -11,9 +11,12 @@
 import { Readable } from 'node:stream';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
+import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type CollectionCase, caseIdOf } from '../../lambdas/domain/collection-case';
 import { bucketOf } from '../../lambdas/domain/delinquency';
+import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../lambdas/domain/lookup';
 import { maskEmail, maskName, maskPhone } from '../../lambdas/domain/masking';
 import type { BankDirectory } from '../../lambdas/ports/bank-directory';
 import type { CaseStore, UpsertOutcome } from '../../lambdas/ports/case-store';
@@ -84,6 +87,11 @@ export class InMemoryCaseStore implements CaseStore {
       lastStepAt: at.toISOString(),
       updatedAt: at.toISOString(),
     });
+  }
+
+  async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
+    const attribute = LOOKUP_ATTRIBUTE[kind] as keyof CollectionCase;
+    return [...this.cases.values()].filter((c) => c[attribute] === index).map((c) => structuredClone(c));
   }
 
   /** Puts a case in the store as it is, bypassing the feed rules (test arrangement only). */
@@ -328,6 +336,7 @@ export interface FakeWorld {
   readonly trail: InMemoryTrail;
   readonly vault: EnvelopePiiVault;
   readonly keys: LocalDataKeyProvider;
+  readonly blindIndex: HmacBlindIndex;
   readonly escalations: RecordingEscalationStarter;
   readonly sms: RecordingSmsSender;
   readonly banks: BankDirectory;
@@ -343,6 +352,7 @@ export function createFakeWorld(options: { now?: Date | string; banks?: readonly
     trail: new InMemoryTrail(),
     vault,
     keys,
+    blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 9))),
     escalations: new RecordingEscalationStarter(),
     sms: new RecordingSmsSender(),
     banks: bankDirectory(...(options.banks ?? [])),

@@ -1,14 +1,15 @@
 /** The case store on DynamoDB (AWS, and DynamoDB Local offline): conditional writes, no read-modify-write. */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CollectionCase } from '../../domain/collection-case';
+import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../domain/lookup';
 import type { CaseStore, UpsertOutcome } from '../../ports/case-store';
 
 /** Attributes a feed row never overwrites: progress and history belong to the case, not the feed. */
 const PRESERVED = new Set(['caseId', 'completedSteps', 'lastStepAt', 'createdAt']);
 /** Optional feed attributes: a newer row that leaves one out removes the old value rather than keeping it. */
-const OPTIONAL_FROM_FEED = ['cardLast4'] as const;
+const OPTIONAL_FROM_FEED = ['cardLast4', 'mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
@@ -82,6 +83,27 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
+    const attribute = LOOKUP_ATTRIBUTE[kind];
+    const found: CollectionCase[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: lookupIndexName(kind),
+          KeyConditionExpression: '#index = :index',
+          ExpressionAttributeNames: { '#index': attribute },
+          ExpressionAttributeValues: { ':index': index },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...((out.Items ?? []) as CollectionCase[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
   /** A new delinquency cycle starts the ladder again; guarded so a later row's reset is never undone. */
   private async startNewCycle(collectionCase: CollectionCase): Promise<void> {
     try {
@@ -103,4 +125,9 @@ export class DynamoCaseStore implements CaseStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+/** The GSI that serves lookups of one kind: `by-mobileIndex`, … (the CDK table declares the same names). */
+export function lookupIndexName(kind: LookupKind): string {
+  return `by-${LOOKUP_ATTRIBUTE[kind]}`;
 }

@@ -8,10 +8,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bankDirectoryFromConfig } from '../bank-directory-from-config';
 import { EnvelopePiiVault } from '../envelope-pii-vault';
+import { HmacBlindIndex } from '../hmac-blind-index';
 import { systemClock } from '../system-clock';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoTrail } from './dynamo-trail';
 import { KmsDataKeyProvider } from './kms-data-key-provider';
+import { KmsIndexKeySource } from './kms-index-key-source';
 import { tracer } from './observability';
 import { S3FeedStorage } from './s3-feed-storage';
 import { SfnEscalationStarter } from './sfn-escalation-starter';
@@ -47,6 +49,12 @@ export const awsAdapters = {
     () =>
       new EnvelopePiiVault(
         new KmsDataKeyProvider(tracer.captureAWSv3Client(new KMSClient({})), required('PII_KEY_ID')),
+      ),
+  ),
+  blindIndex: once(
+    () =>
+      new HmacBlindIndex(
+        new KmsIndexKeySource(tracer.captureAWSv3Client(new KMSClient({})), required('INDEX_KEY_ID')),
       ),
   ),
   storage: once(
