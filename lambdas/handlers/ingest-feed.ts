@@ -16,7 +16,9 @@ export function makeIngestFeedHandler(deps: () => IngestFeedDeps) {
       // S3 event keys are URL-encoded with '+' for spaces.
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       if (!key.startsWith('incoming/')) continue;
-      const report = await ingestFeed(deps(), { key });
+      // The version identifies this upload: a redelivered event carries the same one, a re-upload a new one.
+      const version = record.s3.object.versionId ?? record.s3.object.eTag;
+      const report = await ingestFeed(deps(), { key, ...(version ? { version } : {}) });
       logger.info('feed loaded', { ...report });
       for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
         metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);

@@ -37,6 +37,8 @@ export interface IngestFeedDeps {
 
 export interface FeedReport {
   readonly key: string;
+  /** The S3 version (or ETag) of the file this report is about: a redelivered event for it loads nothing. */
+  readonly sourceVersion?: string;
   readonly bankId: string;
   read: number;
   created: number;
@@ -64,11 +66,21 @@ const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+\.csv$/;
 
 class QuarantineError extends Error {}
 
-export async function ingestFeed(deps: IngestFeedDeps, input: { key: string }): Promise<FeedReport> {
+export async function ingestFeed(
+  deps: IngestFeedDeps,
+  input: { key: string; version?: string },
+): Promise<FeedReport> {
+  // S3 delivers events at least once: a report for this very version means the file was loaded already.
+  if (input.version) {
+    const previous = await deps.storage.readText(`reports/${input.key}.json`);
+    const report = previous === undefined ? undefined : (JSON.parse(previous) as FeedReport);
+    if (report?.sourceVersion === input.version) return report;
+  }
   const started = deps.clock.now().getTime();
   const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
   const report: FeedReport = {
     key: input.key,
+    ...(input.version ? { sourceVersion: input.version } : {}),
     bankId,
     read: 0,
     created: 0,

@@ -38,6 +38,7 @@ describe('feed intake on DynamoDB Local', () => {
     const written: Record<string, string> = {};
     const storage: FeedStorage = {
       open: async () => Readable.from([csv]),
+      readText: async (key) => written[key],
       put: async (key, body) => {
         written[key] = body;
       },

@@ -190,6 +190,10 @@ export class InMemoryFeedStorage implements FeedStorage {
     return Readable.from([text]);
   }
 
+  async readText(key: string): Promise<string | undefined> {
+    return this.files.get(key);
+  }
+
   async put(key: string, body: string, contentType: string): Promise<void> {
     this.files.set(key, body);
     this.contentTypes.set(key, contentType);

@@ -16,6 +16,16 @@ export class S3FeedStorage implements FeedStorage {
     return out.Body as Readable;
   }
 
+  async readText(key: string): Promise<string | undefined> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await out.Body?.transformToString('utf8');
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
   async put(key: string, body: string, contentType: string): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),

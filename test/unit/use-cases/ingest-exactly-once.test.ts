@@ -1,0 +1,84 @@
+/** Feeds load with an exactly-once effect: redelivered events, re-dropped files and crashed runs included. */
+
+import { describe, expect, it } from 'vitest';
+import type { CollectionCase } from '../../../lambdas/domain/collection-case';
+import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
+import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
+
+const KEY = 'incoming/demo-bank/daily.csv';
+
+function feedOf(count: number, bad: number[] = []): string {
+  return csvOf(
+    Array.from({ length: count }, (_, i) =>
+      feedRow({
+        account_id: `ACC-${String(i).padStart(4, '0')}`,
+        mobile: `1390000${String(i).padStart(4, '0')}`,
+        ...(bad.includes(i) ? { as_of: 'not-a-date' } : {}),
+      }),
+    ),
+  );
+}
+
+function s3Event(key: string, eTag: string) {
+  return { Records: [{ s3: { object: { key, eTag } } }] } as never;
+}
+
+describe('exactly-once intake', () => {
+  it('loads a file once when S3 delivers the same event three times', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    world.storage.files.set(KEY, feedOf(5));
+    const handler = makeIngestFeedHandler(() => world);
+
+    const reports = [];
+    for (let delivery = 0; delivery < 3; delivery++)
+      reports.push(...(await handler(s3Event(KEY, '"etag-1"'))));
+
+    expect(reports.map((r) => r.created)).toEqual([5, 5, 5]); // the same report each time
+    expect(world.storage.writes.filter((key) => key.startsWith('reports/'))).toHaveLength(1);
+    expect(world.escalations.calls).toHaveLength(5);
+    expect(world.cases.cases.size).toBe(5);
+  });
+
+  it('changes nothing when the same file is dropped again as a new upload', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    world.storage.files.set(KEY, feedOf(4));
+    await ingestFeed(world, { key: KEY, version: 'v1' });
+    const before = structuredClone([...world.cases.cases.values()]);
+
+    const again = await ingestFeed(world, { key: KEY, version: 'v2' });
+
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect([...world.cases.cases.values()]).toEqual(before);
+    expect(world.escalations.started.size).toBe(4);
+  });
+
+  it('ends with every row applied or rejected exactly once after a crash part-way and the retry', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    world.storage.files.set(KEY, feedOf(40, [7, 23]));
+    const realUpsert = world.cases.upsertFromFeed.bind(world.cases);
+    let writes = 0;
+    world.cases.upsertFromFeed = async (collectionCase: CollectionCase) => {
+      if (++writes === 21) throw new Error('Lambda timed out');
+      return realUpsert(collectionCase);
+    };
+
+    await expect(ingestFeed(world, { key: KEY, version: 'v1' })).rejects.toThrow('Lambda timed out');
+    const appliedBeforeCrash = world.cases.cases.size;
+    expect(appliedBeforeCrash).toBeGreaterThan(0);
+    expect(appliedBeforeCrash).toBeLessThan(38);
+    expect(world.storage.files.has(`reports/${KEY}.json`)).toBe(false);
+
+    const retry = await ingestFeed(world, { key: KEY, version: 'v1' });
+
+    expect(retry.read).toBe(40);
+    expect(retry.rejected).toBe(2);
+    expect(retry.created + retry.unchanged).toBe(38);
+    expect(retry.created).toBe(38 - appliedBeforeCrash);
+    expect(world.cases.cases.size).toBe(38);
+    expect(new Set(world.escalations.calls.map((c) => c.name)).size).toBe(38);
+    expect(world.escalations.started.size).toBe(38);
+    const rejects = world.storage.files.get(`rejects/${KEY}.csv`)?.trim().split('\n') ?? [];
+    expect(rejects.slice(1).map((line) => line.split(',')[1])).toEqual(['ACC-0007', 'ACC-0023']);
+  });
+});
