@@ -50,6 +50,8 @@ export interface StageConfig {
   readonly functionTimeout: Duration;
   readonly functionMemoryMb: number;
   readonly banks: readonly BankConfig[];
+  /** Alarm when a single feed file rejects more than this share of its rows (percent). */
+  readonly feedRejectAlarmPercent: number;
 }
 
 const demoBank: BankConfig = {
@@ -76,6 +78,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     functionTimeout: Duration.seconds(30),
     functionMemoryMb: 512,
     banks: [demoBank],
+    feedRejectAlarmPercent: 5,
   },
   prod: {
     stage: 'prod',
@@ -94,6 +97,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     functionTimeout: Duration.seconds(60),
     functionMemoryMb: 1024,
     banks: [demoBank],
+    feedRejectAlarmPercent: 2,
   },
 };
 

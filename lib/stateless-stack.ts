@@ -9,7 +9,7 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
@@ -237,6 +237,20 @@ export class StatelessStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: 'An escalation execution failed: a case stopped being worked',
+    }).addAlarmAction(notify);
+    new Alarm(this, 'FeedRejectRatio', {
+      metric: new Metric({
+        namespace: 'Overdue',
+        metricName: 'feedRejectPercent',
+        dimensionsMap: { service: 'overdue-ingestfeed' },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: config.feedRejectAlarmPercent,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `A feed file rejected more than ${config.feedRejectAlarmPercent}% of its rows: check rejects/`,
     }).addAlarmAction(notify);
     for (const [name, fn] of Object.entries(this.functions)) {
       new Alarm(this, `${name}Errors`, {

@@ -24,6 +24,10 @@ export function makeIngestFeedHandler(deps: () => IngestFeedDeps) {
         metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);
       }
       if (report.quarantined) metrics.addMetric('feedQuarantined', MetricUnit.Count, 1);
+      if (report.read > 0) {
+        // Per file, so one bad file alarms even on a day of many good ones.
+        metrics.addMetric('feedRejectPercent', MetricUnit.Percent, (100 * report.rejected) / report.read);
+      }
       reports.push(report);
     }
     return reports;

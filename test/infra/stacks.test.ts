@@ -193,6 +193,7 @@ describe('stateless stack', () => {
       'Errors',
       'Errors',
       'ExecutionsFailed',
+      'feedRejectPercent',
     ]);
   });
 
@@ -201,5 +202,18 @@ describe('stateless stack', () => {
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
     expect(holders.sort()).toEqual(['Loads a bank feed dropped in S3', 'Sends a reminder the guard allows']);
+  });
+});
+
+describe('feed reject alarm', () => {
+  it('watches the metric intake emits, under the service name intake logs with, at the stage threshold', () => {
+    const alarm = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')).find(
+      (candidate) => candidate.Properties.MetricName === 'feedRejectPercent',
+    );
+    const intake = houseFunctions().find((fn) => fn.Properties.Environment.Variables.STATE_MACHINE_ARN);
+    expect(alarm?.Properties.Threshold).toBe(5);
+    expect(alarm?.Properties.Dimensions).toEqual([
+      { Name: 'service', Value: intake?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME },
+    ]);
   });
 });
