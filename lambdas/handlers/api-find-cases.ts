@@ -8,26 +8,19 @@ import { awsAdapters } from '../adapters/aws/wiring';
 import { ValidationError } from '../domain/errors';
 import { LOOKUP_KINDS } from '../domain/lookup';
 import { type FindCasesDeps, findCases } from '../use-cases/find-cases';
-import { errorResponse, json, staffFromEvent } from './http';
+import { apiOperation, json, staffFromEvent } from './http';
 
 export function makeFindCasesHandler(deps: () => FindCasesDeps) {
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    try {
-      const staff = staffFromEvent(event);
-      const given = LOOKUP_KINDS.filter((kind) => event.queryStringParameters?.[kind] !== undefined);
-      const [kind] = given;
-      if (given.length !== 1 || !kind) {
-        throw new ValidationError('query', `give exactly one of ${LOOKUP_KINDS.join(', ')}`);
-      }
-      const value = event.queryStringParameters?.[kind] ?? '';
-      return json(200, { cases: await findCases(deps(), { staff, kind, value }) });
-    } catch (error) {
-      const response = errorResponse(error);
-      // Only the error's class is logged: the query holds personal data.
-      if (response.statusCode >= 500) logger.error('find cases failed', { error: (error as Error)?.name });
-      return response;
+  return apiOperation('find cases', async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const staff = staffFromEvent(event);
+    const given = LOOKUP_KINDS.filter((kind) => event.queryStringParameters?.[kind] !== undefined);
+    const [kind] = given;
+    if (given.length !== 1 || !kind) {
+      throw new ValidationError('query', `give exactly one of ${LOOKUP_KINDS.join(', ')}`);
     }
-  };
+    const value = event.queryStringParameters?.[kind] ?? '';
+    return json(200, { cases: await findCases(deps(), { staff, kind, value }) });
+  });
 }
 
 export const handler = middy(

@@ -1,6 +1,7 @@
 /** The one place API errors become status codes, and API Gateway claims become a staff member. */
 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { logger } from '../adapters/aws/observability';
 import {
   ConflictError,
   type DomainError,
@@ -54,4 +55,23 @@ export function staffFromEvent(event: APIGatewayProxyEvent): StaffMember {
     (STAFF_GROUPS as readonly string[]).includes(group),
   );
   return { userId, bankId, groups };
+}
+
+/**
+ * Wraps an API operation: its domain errors become their status codes; anything else is logged by class
+ * only (an unexpected error's message may quote data) and answered with a 500 that reveals nothing.
+ */
+export function apiOperation(
+  operation: string,
+  run: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+  return async (event) => {
+    try {
+      return await run(event);
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response.statusCode >= 500) logger.error(`${operation} failed`, { error: (error as Error)?.name });
+      return response;
+    }
+  };
 }
