@@ -1,8 +1,10 @@
 /** The overdue feed row (feed contract v1) parsed into a typed account snapshot; every failure names its field. */
 
 import { z } from 'zod';
+import { containsCardNumber } from './card-number';
 import { daysPastDue as computeDaysPastDue, dayNumber } from './delinquency';
 import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
+import { residentIdProblem } from './national-id';
 import { isValidTimeZone } from './zoned-time';
 
 export const KNOWN_FLAGS = [
@@ -31,9 +33,13 @@ export interface AccountSnapshot {
     readonly name: string;
     readonly mobile?: string;
     readonly email?: string;
+    readonly nationalId?: string;
+    readonly address?: string;
   };
   readonly cardLast4?: string;
   readonly overdue: Money;
+  readonly totalBalance?: Money;
+  readonly minPaymentDue?: Money;
   readonly dueDate: string;
   readonly daysPastDue: number;
   readonly timeZone: string;
@@ -87,6 +93,13 @@ const rawRow = z.object({
     (v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
     'not an email address',
   ),
+  national_id: optionalText
+    .transform((v) => v?.toUpperCase())
+    .superRefine((v, context) => {
+      const problem = v === undefined ? undefined : residentIdProblem(v);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  address: optionalText.refine((v) => v === undefined || v.length <= 200, 'longer than 200 characters'),
   card_last4: optionalText.refine((v) => v === undefined || /^\d{4}$/.test(v), 'must be 4 digits'),
   currency: optionalText.refine(
     (v) => v === undefined || minorUnitDigits(v) !== undefined,
@@ -95,6 +108,8 @@ const rawRow = z.object({
   overdue_principal: optionalText,
   overdue_interest: optionalText,
   overdue_fees: optionalText,
+  total_balance: optionalText,
+  min_payment_due: optionalText,
   due_date: optionalText.pipe(isoDate.optional()),
   days_past_due: optionalText.refine((v) => v === undefined || /^\d{1,5}$/.test(v), 'not a whole number'),
   timezone: optionalText.refine((v) => v === undefined || isValidTimeZone(v), 'not an IANA time zone'),
@@ -110,6 +125,11 @@ export function parseFeedRow(
   row: Record<string, string | undefined>,
   defaults: BankDefaults,
 ): { ok: true; account: AccountSnapshot } | { ok: false; rejection: RowRejection } {
+  // Before anything else, so that a card number never reaches a parser message, a log or a store.
+  const withCard = Object.entries(row).find(
+    ([column, value]) => value !== undefined && hidesCardNumber(column, value),
+  );
+  if (withCard) return { ok: false, rejection: { field: withCard[0], reason: 'card number present' } };
   const parsed = rawRow.safeParse(row);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -128,6 +148,21 @@ export function parseFeedRow(
     if (text === undefined) continue;
     try {
       overdue = { amountMinor: overdue.amountMinor + parseMoney(text, currency).amountMinor, currency };
+    } catch (error) {
+      const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';
+      return { ok: false, rejection: { field, reason } };
+    }
+  }
+
+  const balances: { totalBalance?: Money; minPaymentDue?: Money } = {};
+  for (const [field, key] of [
+    ['total_balance', 'totalBalance'],
+    ['min_payment_due', 'minPaymentDue'],
+  ] as const) {
+    const text = r[field];
+    if (text === undefined) continue;
+    try {
+      balances[key] = parseMoney(text, currency);
     } catch (error) {
       const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';
       return { ok: false, rejection: { field, reason } };
@@ -175,9 +210,12 @@ export function parseFeedRow(
         name: r.customer_name,
         ...(mobile ? { mobile } : {}),
         ...(r.email ? { email: r.email } : {}),
+        ...(r.national_id ? { nationalId: r.national_id } : {}),
+        ...(r.address ? { address: r.address } : {}),
       },
       ...(r.card_last4 ? { cardLast4: r.card_last4 } : {}),
       overdue,
+      ...balances,
       dueDate,
       daysPastDue: dpd,
       timeZone: r.timezone ?? defaults.timeZone,
@@ -185,4 +223,16 @@ export function parseFeedRow(
       flags,
     },
   };
+}
+
+/**
+ * A phone number with its country code or an 18-digit resident ID can pass Luhn by chance (one in ten):
+ * in their own columns, a value that is valid as what it claims to be is not screened as a card number.
+ */
+function hidesCardNumber(column: string, value: string): boolean {
+  const mobile = column === 'mobile' ? normaliseMobile(value) : undefined;
+  // Up to 13 digits with the country code covers +86 mobiles; a 14–15-digit "number" may be a card.
+  if (mobile !== undefined && mobile.length - 1 <= 13) return false;
+  if (column === 'national_id' && residentIdProblem(value.trim().toUpperCase()) === undefined) return false;
+  return containsCardNumber(value);
 }

@@ -12,6 +12,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { BankSettings } from '../domain/bank';
+import { containsCardNumber } from '../domain/card-number';
 import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
@@ -254,7 +255,8 @@ async function blindIndexesOf(
 
 /** Account ids go into the rejects file only when they look like ids, so a misplaced name never does. */
 function safeAccountId(value: string | undefined): string {
-  return value && /^[A-Za-z0-9_-]{1,64}$/.test(value.trim()) ? value.trim() : '';
+  const id = value?.trim() ?? '';
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
 }
 
 function rejectsCsv(rejects: readonly RowReject[]): string {

@@ -1,0 +1,26 @@
+/** Card numbers (PANs) must never enter the system: a Luhn-valid 13–19-digit run in any field rejects the row. */
+
+/** Maximal digit runs, single spaces or dashes allowed between digits ("4111 1111-1111 1111"). */
+const DIGIT_RUNS = /\d(?:[ -]?\d)*/g;
+
+/** True when `text` holds a run of 13–19 digits (spaces or dashes allowed between them) that passes Luhn. */
+export function containsCardNumber(text: string): boolean {
+  for (const run of text.matchAll(DIGIT_RUNS)) {
+    const digits = run[0].replace(/[ -]/g, '');
+    if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
+  }
+  return false;
+}
+
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,52 @@
+/** A card number anywhere in a feed rejects its row and reaches no table, report, rejects file or log. */
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
+import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
+
+const PAN = '4111111111111111';
+const KEY = 'incoming/demo-bank/with-pans.csv';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('card numbers in a feed', () => {
+  it('rejects each row that carries one, loads the others, and writes the number nowhere', async () => {
+    const logged: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    world.storage.files.set(
+      KEY,
+      csvOf(
+        [
+          feedRow({ account_id: 'ACC-1' }),
+          { ...feedRow({ account_id: 'ACC-2', customer_name: `张三 4111 1111 1111 1111` }), remarks: '' },
+          { ...feedRow({ account_id: 'ACC-3' }), remarks: `card ${PAN.replace(/(\d{4})/g, '$1-')}` },
+          feedRow({ account_id: PAN }),
+          feedRow({ account_id: 'ACC-5' }),
+        ],
+        [...Object.keys(feedRow()), 'remarks'],
+      ),
+    );
+
+    const [report] = await makeIngestFeedHandler(() => world)({
+      Records: [{ s3: { object: { key: KEY, eTag: '"e1"' } } }],
+    } as never);
+
+    expect(report).toMatchObject({ read: 5, created: 2, rejected: 3 });
+    const rejects = world.storage.files.get(`rejects/${KEY}.csv`) ?? '';
+    expect(rejects).toContain('card number present');
+    expect(rejects).toContain(',customer_name,');
+    expect(rejects).toContain(',remarks,');
+    const everything = [
+      rejects,
+      world.storage.files.get(`reports/${KEY}.json`) ?? '',
+      JSON.stringify([...world.cases.cases.values()]),
+      JSON.stringify(world.trail.entries),
+      logged.join(''),
+    ].join('\n');
+    for (const written of [PAN, '4111 1111', '4111-1111']) expect(everything).not.toContain(written);
+  });
+});
