@@ -6,8 +6,16 @@ const DIGIT_RUNS = /\d(?:[ -]?\d)*/g;
 /** True when `text` holds a run of 13–19 digits (spaces or dashes allowed between them) that passes Luhn. */
 export function containsCardNumber(text: string): boolean {
   for (const run of text.matchAll(DIGIT_RUNS)) {
-    const digits = run[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
+    // A card written in groups may sit next to other digits ("1 4111 1111 1111 1111"): try every span of
+    // whole groups, not only the whole run.
+    const groups = run[0].split(/[ -]/);
+    for (let first = 0; first < groups.length; first++) {
+      let digits = '';
+      for (let last = first; last < groups.length && digits.length < 19; last++) {
+        digits += groups[last];
+        if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
+      }
+    }
   }
   return false;
 }

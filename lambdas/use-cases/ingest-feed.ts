@@ -10,7 +10,7 @@
  */
 
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { BankSettings } from '../domain/bank';
 import { containsCardNumber } from '../domain/card-number';
 import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
@@ -171,9 +171,8 @@ async function loadRows(
     // csv-parse wraps errors thrown from the columns callback.
     const cause = error instanceof QuarantineError ? error : (error as { cause?: unknown }).cause;
     if (cause instanceof QuarantineError) throw cause;
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) {
-      throw new QuarantineError(`unreadable CSV: ${String(error.code)}`);
-    }
+    // Only the code: csv-parse messages quote the offending cell, which may be personal data.
+    if (error instanceof CsvError) throw new QuarantineError(`unreadable CSV: ${error.code}`);
     throw error;
   }
 }

@@ -91,7 +91,11 @@ async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
   };
   const report = await ingestFeed(
     {
-      storage: { open: async () => createReadStream(path), put: async () => {}, readText: async () => undefined },
+      storage: {
+        open: async () => createReadStream(path),
+        put: async () => {},
+        readText: async () => undefined,
+      },
       cases,
       vault: new EnvelopePiiVault(kms),
       blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
