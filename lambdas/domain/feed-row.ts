@@ -141,6 +141,13 @@ export function parseFeedRow(
   if (!r.mobile && !r.email)
     return { ok: false, rejection: { field: 'mobile', reason: 'mobile or email is required' } };
 
+  // Absent is not zero: a file that leaves the amounts out must not cure (close) every case in it.
+  if (r.overdue_principal === undefined && r.overdue_interest === undefined && r.overdue_fees === undefined) {
+    return {
+      ok: false,
+      rejection: { field: 'overdue_principal', reason: 'an overdue amount is required (0 when paid)' },
+    };
+  }
   const currency = r.currency ?? defaults.currency;
   let overdue: Money = { amountMinor: 0, currency };
   for (const field of ['overdue_principal', 'overdue_interest', 'overdue_fees'] as const) {

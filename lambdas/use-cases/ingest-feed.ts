@@ -9,8 +9,6 @@
  * 6. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
  */
 
-import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import type { BankSettings } from '../domain/bank';
 import { containsCardNumber } from '../domain/card-number';
 import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
@@ -25,6 +23,7 @@ import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationStarter } from '../ports/workflow';
+import { feedRecords, formatOfKey, QuarantineError } from './feed-records';
 
 export interface IngestFeedDeps {
   readonly storage: FeedStorage;
@@ -63,9 +62,7 @@ export interface RowReject {
 
 const ROW_CONCURRENCY = 16;
 const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
-const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+\.csv$/;
-
-class QuarantineError extends Error {}
+const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+$/;
 
 export async function ingestFeed(
   deps: IngestFeedDeps,
@@ -98,10 +95,8 @@ export async function ingestFeed(
   const bank = deps.banks.get(bankId);
   try {
     if (!bank)
-      throw new QuarantineError(
-        bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>.csv',
-      );
-    await loadRows(deps, bank, await deps.storage.open(input.key), report, rejects);
+      throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>');
+    await loadRows(deps, bank, input.key, report, rejects);
   } catch (error) {
     if (!(error instanceof QuarantineError)) throw error;
     report.quarantined = true;
@@ -117,42 +112,41 @@ export async function ingestFeed(
   return report;
 }
 
+/**
+ * Two passes over the file: the first only decodes and parses it, so that a fault anywhere in the file
+ * (bytes that decode in no supported encoding, a broken quote on the last line) quarantines it before any
+ * row is applied; the second validates and applies the rows.
+ */
 async function loadRows(
   deps: IngestFeedDeps,
   bank: BankSettings,
-  body: Readable,
+  key: string,
   report: FeedReport,
   rejects: RowReject[],
 ): Promise<void> {
-  const parser = body.pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      columns: (header: string[]) => {
-        const names = header.map((name) => name.trim().toLowerCase());
-        const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
-        if (missing.length > 0)
-          throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
-        return names;
-      },
-    }),
-  );
+  const format = formatOfKey(key);
+  if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
+  for await (const _ of feedRecords(await deps.storage.open(key), format, REQUIRED_COLUMNS)) {
+    // The first pass only proves the whole file reads.
+  }
   // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
   // `asOf` makes the stored result independent of the order in which rows for one account land.
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
+    for await (const { record, line } of feedRecords(
+      await deps.storage.open(key),
+      format,
+      REQUIRED_COLUMNS,
+    )) {
       report.read++;
-      const parsed = parseFeedRow(record, bank.defaults);
+      const parsed =
+        record.__invalid === undefined
+          ? parseFeedRow(record, bank.defaults)
+          : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
       if (!parsed.ok) {
         report.rejected++;
-        rejects.push({ line: info.lines, accountId: safeAccountId(record.account_id), ...parsed.rejection });
+        rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
         continue;
       }
       const applying: Promise<void> = applyAccount(deps, bank, parsed.account, report)
@@ -166,14 +160,8 @@ async function loadRows(
     }
     await Promise.all(inFlight);
     if (failure) throw failure.error;
-  } catch (error) {
+  } finally {
     await Promise.all(inFlight);
-    // csv-parse wraps errors thrown from the columns callback.
-    const cause = error instanceof QuarantineError ? error : (error as { cause?: unknown }).cause;
-    if (cause instanceof QuarantineError) throw cause;
-    // Only the code: csv-parse messages quote the offending cell, which may be personal data.
-    if (error instanceof CsvError) throw new QuarantineError(`unreadable CSV: ${error.code}`);
-    throw error;
   }
 }
 

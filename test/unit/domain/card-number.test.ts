@@ -12,6 +12,7 @@ const validRow = {
   customer_name: '张三',
   mobile: '13812345678',
   days_past_due: '10',
+  overdue_principal: '100.00',
 };
 
 describe('card number screening', () => {

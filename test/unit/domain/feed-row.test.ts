@@ -77,8 +77,15 @@ describe('parseFeedRow, valid rows', () => {
     });
   });
 
-  it('reads no amount columns as nothing overdue', () => {
-    expect(accountOf(feedRow({ overdue_principal: '' })).overdue).toEqual({
+  it('rejects a row with no amount at all rather than reading it as paid (absent is not zero)', () => {
+    expect(parseFeedRow(feedRow({ overdue_principal: '' }), defaults)).toEqual({
+      ok: false,
+      rejection: { field: 'overdue_principal', reason: 'an overdue amount is required (0 when paid)' },
+    });
+  });
+
+  it('reads an explicit 0 as nothing overdue', () => {
+    expect(accountOf(feedRow({ overdue_principal: '0' })).overdue).toEqual({
       amountMinor: 0,
       currency: 'CNY',
     });

@@ -121,14 +121,14 @@ describe('ingest feed: quarantine', () => {
     expect(world.storage.files.has(`reports/${key}.json`)).toBe(true);
   });
 
-  it('quarantines a key that is not incoming/<bankId>/<name>.csv', async () => {
+  it('quarantines a key that is not incoming/<bankId>/<name>', async () => {
     const world = createFakeWorld();
 
     const report = await ingestFeed(world, { key: 'incoming/feed.csv' });
 
     expect(report).toMatchObject({
       quarantined: true,
-      quarantineReason: 'key is not incoming/<bankId>/<name>.csv',
+      quarantineReason: 'key is not incoming/<bankId>/<name>',
     });
   });
 

@@ -1,0 +1,194 @@
+/**
+ * Reads a bank feed as a stream of records, whatever its packaging: CSV or JSON Lines, gzipped or not,
+ * UTF-8 (BOM or not) or GB18030/GBK, detected from the bytes. File-level faults raise QuarantineError.
+ */
+
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import { CsvError, parse } from 'csv-parse';
+
+/** A fault of the whole file: it is quarantined and nothing in it is applied. */
+export class QuarantineError extends Error {}
+
+export interface FeedRecord {
+  /** Column name (trimmed, lower case) → cell text. */
+  readonly record: Record<string, string>;
+  /** 1-based line number in the decoded file (the header is line 1 of a CSV). */
+  readonly line: number;
+}
+
+export type FeedFormat = 'csv' | 'jsonl';
+
+/** How much of the file is read before deciding between UTF-8 and GB18030. */
+const SNIFF_BYTES = 64 * 1024;
+
+export function formatOfKey(key: string): FeedFormat | undefined {
+  if (/\.csv(\.gz)?$/i.test(key)) return 'csv';
+  if (/\.jsonl(\.gz)?$/i.test(key)) return 'jsonl';
+  return undefined;
+}
+
+/** The records of a feed, in file order. */
+export async function* feedRecords(
+  raw: Readable,
+  format: FeedFormat,
+  requiredColumns: readonly string[],
+): AsyncGenerator<FeedRecord> {
+  const text = decodeText(await gunzipIfNeeded(raw));
+  if (format === 'jsonl') yield* jsonLines(text);
+  else yield* csvRows(text, requiredColumns);
+}
+
+/** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
+async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
+  const iterator = raw[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return Readable.from([]);
+  const head = Buffer.from(first.value as Buffer | string);
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    })(),
+  );
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
+  const gunzip = createGunzip();
+  rest.on('error', (error) => gunzip.destroy(error));
+  gunzip.on('error', () => {});
+  return rest.pipe(gunzip).on('error', () => {});
+}
+
+/**
+ * Decodes bytes to text: UTF-8 when the first 64 KiB are valid UTF-8, GB18030 (a superset of GBK)
+ * otherwise; bytes invalid in the chosen encoding anywhere in the file quarantine it.
+ */
+function decodeText(bytes: Readable): Readable {
+  let decoder: TextDecoder | undefined;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const decide = () => {
+    const prefix = Buffer.concat(pending);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(prefix, { stream: true });
+      decoder = new TextDecoder('utf-8', { fatal: true });
+    } catch {
+      decoder = new TextDecoder('gb18030', { fatal: true });
+    }
+  };
+  const decoding = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        if (!decoder) {
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes < SNIFF_BYTES) return callback();
+          decide();
+          chunk = Buffer.concat(pending);
+          pending = [];
+        }
+        const text = decoder?.decode(chunk, { stream: true }) ?? '';
+        callback(null, text.length > 0 ? text : undefined);
+      } catch {
+        callback(new QuarantineError('undecodable bytes'));
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        if (!decoder) decide();
+        const text = (decoder?.decode(Buffer.concat(pending)) ?? '') + (decoder?.decode() ?? '');
+        callback(null, text.length > 0 ? text : undefined);
+      } catch {
+        callback(new QuarantineError('undecodable bytes'));
+      }
+    },
+  });
+  bytes.on('error', (error) => decoding.destroy(error));
+  return bytes.pipe(decoding);
+}
+
+async function* csvRows(text: Readable, requiredColumns: readonly string[]): AsyncGenerator<FeedRecord> {
+  let headerSeen = false;
+  const parser = text.pipe(
+    parse({
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      columns: (header: string[]) => {
+        headerSeen = true;
+        const names = header.map((name) => name.trim().toLowerCase());
+        const missing = requiredColumns.filter((column) => !names.includes(column));
+        if (missing.length > 0)
+          throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
+        return names;
+      },
+    }),
+  );
+  text.on('error', (error) => parser.destroy(error));
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      yield { record, line: info.lines };
+    }
+  } catch (error) {
+    throw asQuarantine(error);
+  }
+  if (!headerSeen) throw new QuarantineError('no header row');
+}
+
+async function* jsonLines(text: Readable): AsyncGenerator<FeedRecord> {
+  const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
+  const failed = once(text, 'error').then(([error]) => {
+    throw asQuarantine(error);
+  });
+  failed.catch(() => {});
+  let line = 0;
+  try {
+    for await (const content of lines) {
+      line++;
+      if (content.trim() === '') continue;
+      yield { record: jsonRecord(content), line };
+    }
+  } catch (error) {
+    throw asQuarantine(error);
+  }
+  if (text.errored) throw asQuarantine(text.errored);
+}
+
+/** One JSON Lines row as a record; a line that is not a JSON object becomes a record the row check rejects. */
+function jsonRecord(content: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return { __invalid: 'not valid JSON' };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { __invalid: 'not a JSON object' };
+  const record: Record<string, string> = {};
+  for (const [name, cell] of Object.entries(value)) {
+    if (cell === null || cell === undefined) continue;
+    record[name.trim().toLowerCase()] = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+  }
+  return record;
+}
+
+function asQuarantine(error: unknown): QuarantineError {
+  if (error instanceof QuarantineError) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof QuarantineError) return cause;
+  // Only the code: csv-parse messages quote the offending cell, which may be personal data.
+  if (error instanceof CsvError) return new QuarantineError(`unreadable CSV: ${error.code}`);
+  // zlib's codes name the fault without quoting data; any other error (storage, network) is no fault
+  // of the file and propagates, so that the invocation is retried.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return new QuarantineError(`not a valid gzip file: ${code}`);
+  throw error;
+}

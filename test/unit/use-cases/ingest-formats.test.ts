@@ -1,0 +1,102 @@
+/** Every packaging of the feed contract loads the same way; a file that does not read is quarantined whole. */
+
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { createFakeWorld, csvOf, type FakeWorld, feedRow } from '../../support/fakes';
+
+function withBytes(world: FakeWorld, bytes: Buffer): FakeWorld {
+  world.storage.open = async () => Readable.from([bytes]);
+  return world;
+}
+
+const rows = [feedRow({ account_id: 'ACC-1' }), feedRow({ account_id: 'ACC-2', mobile: '13900001111' })];
+
+describe('feed packaging', () => {
+  it('loads a gzipped CSV, detected by its bytes even when the name says .csv', async () => {
+    for (const key of ['incoming/demo-bank/f.csv.gz', 'incoming/demo-bank/f.csv']) {
+      const world = withBytes(createFakeWorld(), gzipSync(csvOf(rows)));
+      expect(await ingestFeed(world, { key })).toMatchObject({ created: 2, quarantined: false });
+    }
+  });
+
+  it('loads JSON Lines, numbers included, and rejects a line that is not an object with its line number', async () => {
+    const lines = [
+      JSON.stringify({ ...feedRow({ account_id: 'ACC-1' }), days_past_due: 12, overdue_principal: 1500 }),
+      '[1,2,3]',
+      '',
+      JSON.stringify(feedRow({ account_id: 'ACC-3' })),
+      '{not json',
+    ].join('\n');
+    const world = withBytes(createFakeWorld(), Buffer.from(lines));
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl' });
+    expect(report).toMatchObject({ read: 4, created: 2, rejected: 2 });
+    const rejects = world.storage.files.get('rejects/incoming/demo-bank/f.jsonl.csv') ?? '';
+    expect(rejects).toContain('2,,row,not a JSON object');
+    expect(rejects).toContain('5,,row,not valid JSON');
+    expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(150_000);
+  });
+
+  it('reads UTF-8 with a BOM and header names in any case and spacing', async () => {
+    const csv = csvOf(rows).replace('account_id,as_of', ' Account_ID , AS_OF ');
+    const world = withBytes(
+      createFakeWorld(),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]),
+    );
+    expect(await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' })).toMatchObject({ created: 2 });
+  });
+
+  it('detects GB18030/GBK from the bytes and decodes names correctly', async () => {
+    const header = 'account_id,as_of,customer_name,mobile,days_past_due,overdue_principal\n';
+    const gbkName = Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]); // 张三 in GBK
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}ACC-GBK,2026-03-01,`),
+      gbkName,
+      Buffer.from(',13812345678,10,800.00\n'),
+    ]);
+    const world = withBytes(createFakeWorld(), bytes);
+    expect(await ingestFeed(world, { key: 'incoming/demo-bank/gbk.csv' })).toMatchObject({ created: 1 });
+    const stored = world.cases.cases.get('demo-bank:ACC-GBK');
+    expect(stored?.masked.name).toBe('张*');
+    expect(await world.vault.open({ bankId: 'demo-bank', accountId: 'ACC-GBK' }, stored!.pii, 'name')).toBe(
+      '张三',
+    );
+  });
+});
+
+describe('file-level faults quarantine the whole file and apply nothing', () => {
+  it('bytes that decode in no supported encoding, even past the first 64 KiB', async () => {
+    const many = Array.from({ length: 900 }, (_, i) => feedRow({ account_id: `ACC-${i}` }));
+    const bytes = Buffer.concat([Buffer.from(csvOf(many)), Buffer.from([0xff, 0xff, 0x0a])]);
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    const world = withBytes(createFakeWorld(), bytes);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report).toMatchObject({ quarantined: true, quarantineReason: 'undecodable bytes', created: 0 });
+    expect(world.cases.cases.size).toBe(0);
+  });
+
+  it('a quote left open on the last line', async () => {
+    const csv = `${csvOf(rows)}ACC-9,2026-03-01,"unterminated\n`;
+    const world = withBytes(createFakeWorld(), Buffer.from(csv));
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report.quarantined).toBe(true);
+    expect(report.quarantineReason).toMatch(/^unreadable CSV: /);
+    expect(world.cases.cases.size).toBe(0);
+  });
+
+  it('an empty file, a broken gzip, and a file type the contract does not know', async () => {
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['incoming/demo-bank/empty.csv', Buffer.alloc(0), /no header row/],
+      ['incoming/demo-bank/broken.csv.gz', gzipSync(csvOf(rows)).subarray(0, 30), /gzip|unreadable CSV/],
+      ['incoming/demo-bank/feed.xlsx', Buffer.from(csvOf(rows)), /not a \.csv/],
+    ];
+    for (const [key, bytes, reason] of cases) {
+      const world = withBytes(createFakeWorld(), bytes);
+      const report = await ingestFeed(world, { key });
+      expect(report.quarantined, key).toBe(true);
+      expect(report.quarantineReason, key).toMatch(reason);
+      expect(world.cases.cases.size).toBe(0);
+    }
+  });
+});
