@@ -55,7 +55,8 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
   const ingestRole = functions.ingestFeed.role;
   const bucketArn = `arn:${partitionOf(ingestRole)}:s3:::overdue-${stateless.stage}-drop-<AWS::AccountId>-<AWS::Region>`;
   const prefixes = {
-    incoming: 'reads feeds',
+    incoming: 'reads overdue feeds',
+    payments: 'reads payments feeds',
     reports: 'writes feed reports',
     rejects: 'writes reject files',
   };
@@ -73,6 +74,13 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
       `CDK bucket read/put grant (${action}) for streaming feeds and multipart writes, scoped to the prefixes above.`,
     );
   }
+
+  acknowledge(
+    ingestRole,
+    `AwsSolutions-IAM5[Resource::arn:${partitionOf(ingestRole)}:states:${regionOf(ingestRole)}:<AWS::AccountId>:execution:overdue-${stateless.stage}-escalation:*]`,
+    'Intake stops the escalation of a case that is paid or cured: any execution of the escalation state ' +
+      'machine (one per account and cycle), and only StopExecution.',
+  );
 
   const machineRole = escalation.stateMachine.role;
   acknowledge(

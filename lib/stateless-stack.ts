@@ -1,5 +1,5 @@
 // The stateless stack: functions, the escalation workflow, messaging, the staff API and alarms.
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -103,6 +103,7 @@ export class StatelessStack extends Stack {
       act: sendReminder.fn,
       logRetention: config.logRetention,
       logRemovalPolicy,
+      stateMachineName: `overdue-${config.stage}-escalation`,
     });
 
     const ingestFeed = house(
@@ -122,13 +123,32 @@ export class StatelessStack extends Stack {
     // make the stateful stack depend on this one, a cycle).
     const dropBucket = Bucket.fromBucketName(this, 'DropBucketRef', dropBucketName(config.stage));
     dropBucket.grantRead(ingestFeed.fn, 'incoming/*');
+    dropBucket.grantRead(ingestFeed.fn, 'payments/*');
+    // Posting payments writes the payment record to the trail and closes paid cases.
+    trailTable.grantWriteData(ingestFeed.fn);
+    ingestFeed.fn.addEnvironment('TRAIL_TABLE_NAME', trailTable.tableName);
+    ingestFeed.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StopExecution'],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `overdue-${config.stage}-escalation:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     dropBucket.grantPut(ingestFeed.fn, 'reports/*');
     dropBucket.grantPut(ingestFeed.fn, 'rejects/*');
     props.dataKey.grantEncryptDecrypt(ingestFeed.fn);
     this.escalation.stateMachine.grantStartExecution(ingestFeed.fn);
-    dropBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(ingestFeed.fn), {
-      prefix: 'incoming/',
-    });
+    for (const prefix of ['incoming/', 'payments/']) {
+      dropBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(ingestFeed.fn), {
+        prefix,
+      });
+    }
 
     const getCase = house(
       'GetCase',

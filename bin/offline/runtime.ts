@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from 'aws-l
 import * as sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
+import { DynamoPaymentLedger } from '../../lambdas/adapters/aws/dynamo-payment-ledger';
 import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
 import { S3FeedStorage } from '../../lambdas/adapters/aws/s3-feed-storage';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
@@ -30,7 +31,11 @@ import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
 import { makeIngestFeedHandler } from '../../lambdas/handlers/ingest-feed';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
-import type { FeedReport } from '../../lambdas/use-cases/ingest-feed';
+import type { FeedReport as OverdueFeedReport } from '../../lambdas/use-cases/ingest-feed';
+import type { PaymentsReport } from '../../lambdas/use-cases/post-payments';
+
+type FeedReport = OverdueFeedReport | PaymentsReport;
+
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { requireFreePort, requireJava17 } from './prerequisites';
 import { generateSampleFeed } from './sample-feed';
@@ -205,12 +210,14 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
 
     // s3rver emits an S3 event for every object written; those under incoming/ go to the SAME ingest
     // handler the S3 notification invokes in AWS, one at a time (a Lambda with reserved concurrency 1).
+    const ledger = new DynamoPaymentLedger(documents, LOCAL_TABLES.cases, LOCAL_TABLES.trail);
     const ingest = makeIngestFeedHandler(() => ({
       storage,
       cases,
       vault,
       blindIndex,
       escalations,
+      ledger,
       banks,
       clock,
     }));
@@ -228,7 +235,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
         (record) =>
           record.eventName?.startsWith('ObjectCreated:') &&
           record.s3?.bucket?.name === LOCAL_BUCKET &&
-          record.s3.object.key.startsWith('incoming/'),
+          (record.s3.object.key.startsWith('incoming/') || record.s3.object.key.startsWith('payments/')),
       );
       if (records.length === 0) return;
       const s3Event: S3Event = {
@@ -440,6 +447,12 @@ export function encodeS3EventKey(key: string): string {
 
 function describeReport(report: FeedReport): string {
   if (report.quarantined) return `feed ${report.key} quarantined: ${report.quarantineReason}`;
+  if (!('created' in report)) {
+    return (
+      `payments ${report.key}: ${report.read} read, ${report.applied} applied, ${report.duplicate} duplicate, ` +
+      `${report.paidInFull} paid in full, ${report.rejected} rejected`
+    );
+  }
   return (
     `feed ${report.key}: ${report.read} read, ${report.created} created, ${report.updated} updated, ` +
     `${report.cured} cured, ${report.stale} stale, ${report.rejected} rejected, ` +

@@ -1,4 +1,7 @@
-/** S3 ObjectCreated on `incoming/` → load the feed. Redelivered events are harmless: the load is idempotent. */
+/**
+ * S3 ObjectCreated on `incoming/` (overdue feeds) and `payments/` (payments feeds) → load the file.
+ * Redelivered events are harmless: both loads are idempotent.
+ */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -8,16 +11,28 @@ import type { S3Event } from 'aws-lambda';
 import { logger, metrics } from '../adapters/aws/observability';
 import { awsAdapters } from '../adapters/aws/wiring';
 import { type FeedReport, type IngestFeedDeps, ingestFeed } from '../use-cases/ingest-feed';
+import { type PaymentsReport, type PostPaymentsDeps, postPayments } from '../use-cases/post-payments';
 
-export function makeIngestFeedHandler(deps: () => IngestFeedDeps) {
-  return async (event: S3Event): Promise<FeedReport[]> => {
-    const reports: FeedReport[] = [];
+export type FeedHandlerDeps = IngestFeedDeps & PostPaymentsDeps;
+
+export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
+  return async (event: S3Event): Promise<Array<FeedReport | PaymentsReport>> => {
+    const reports: Array<FeedReport | PaymentsReport> = [];
     for (const record of event.Records) {
       // S3 event keys are URL-encoded with '+' for spaces.
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-      if (!key.startsWith('incoming/')) continue;
       // The version identifies this upload: a redelivered event carries the same one, a re-upload a new one.
       const version = record.s3.object.versionId ?? record.s3.object.eTag;
+      if (key.startsWith('payments/')) {
+        const posted = await postPayments(deps(), { key, ...(version ? { version } : {}) });
+        logger.info('payments posted', { ...posted });
+        for (const outcome of ['read', 'applied', 'duplicate', 'paidInFull', 'rejected'] as const) {
+          metrics.addMetric(`paymentRows_${outcome}`, MetricUnit.Count, posted[outcome]);
+        }
+        reports.push(posted);
+        continue;
+      }
+      if (!key.startsWith('incoming/')) continue;
       const report = await ingestFeed(deps(), { key, ...(version ? { version } : {}) });
       logger.info('feed loaded', { ...report });
       for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
@@ -41,6 +56,7 @@ export const handler = middy(
     vault: awsAdapters.vault(),
     blindIndex: awsAdapters.blindIndex(),
     escalations: awsAdapters.escalations(),
+    ledger: awsAdapters.ledger(),
     banks: awsAdapters.banks(),
     clock: awsAdapters.clock(),
   })),

@@ -8,7 +8,8 @@ export type TrailKind =
   | 'contact.sent'
   | 'contact.deferred'
   | 'contact.refused'
-  | 'contact.failed';
+  | 'contact.failed'
+  | 'payment.posted';
 
 export interface TrailEntry {
   readonly caseId: string;

@@ -9,6 +9,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
+import { containsCardNumber } from '../domain/card-number';
 
 /** A fault of the whole file: it is quarantined and nothing in it is applied. */
 export class QuarantineError extends Error {}
@@ -191,4 +192,23 @@ function asQuarantine(error: unknown): QuarantineError {
   if (typeof code === 'string' && code.startsWith('Z_'))
     return new QuarantineError(`not a valid gzip file: ${code}`);
   throw error;
+}
+
+export interface RowReject {
+  readonly line: number;
+  readonly accountId: string;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Account ids go into the rejects file only when they look like ids, so a misplaced name never does. */
+export function safeAccountId(value: string | undefined): string {
+  const id = value?.trim() ?? '';
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
+}
+
+export function rejectsCsv(rejects: readonly RowReject[]): string {
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
+  return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
 }

@@ -10,7 +10,6 @@
  */
 
 import type { BankSettings } from '../domain/bank';
-import { containsCardNumber } from '../domain/card-number';
 import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
@@ -22,15 +21,24 @@ import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
-import type { EscalationStarter } from '../ports/workflow';
-import { feedRecords, formatOfKey, QuarantineError } from './feed-records';
+import type { EscalationStarter, EscalationStopper } from '../ports/workflow';
+import {
+  feedRecords,
+  formatOfKey,
+  QuarantineError,
+  type RowReject,
+  rejectsCsv,
+  safeAccountId,
+} from './feed-records';
+
+export type { RowReject };
 
 export interface IngestFeedDeps {
   readonly storage: FeedStorage;
   readonly cases: CaseStore;
   readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
-  readonly escalations: EscalationStarter;
+  readonly escalations: EscalationStarter & EscalationStopper;
   readonly banks: BankDirectory;
   readonly clock: Clock;
 }
@@ -51,13 +59,6 @@ export interface FeedReport {
   quarantined: boolean;
   quarantineReason?: string;
   durationMs: number;
-}
-
-export interface RowReject {
-  readonly line: number;
-  readonly accountId: string;
-  readonly field: string;
-  readonly reason: string;
 }
 
 const ROW_CONCURRENCY = 16;
@@ -211,10 +212,14 @@ async function applyAccount(
   if (outcome === 'unchanged') report.unchanged++;
   else if (cured) report.cured++;
   else report[outcome]++;
-  if (cured) return;
+  const name = escalationName(bank.bankId, account.accountId, collectionCase.cycle);
+  if (cured) {
+    // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile.
+    if (outcome !== 'unchanged') await deps.escalations.stopEscalation(name);
+    return;
+  }
   // Started on every non-stale row, not only on creation: a crash between the write and the start
   // is healed by the redelivery, and a second start of the same execution name is harmless.
-  const name = escalationName(bank.bankId, account.accountId, collectionCase.cycle);
   if (await deps.escalations.start(name, { caseId: collectionCase.caseId, cycle: collectionCase.cycle })) {
     report.escalationsStarted++;
   }
@@ -238,16 +243,4 @@ async function blindIndexesOf(
     if (value) indexes[LOOKUP_ATTRIBUTE[kind]] = await blindIndex.compute(bankId, kind, value);
   }
   return indexes;
-}
-
-/** Account ids go into the rejects file only when they look like ids, so a misplaced name never does. */
-function safeAccountId(value: string | undefined): string {
-  const id = value?.trim() ?? '';
-  return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
-}
-
-function rejectsCsv(rejects: readonly RowReject[]): string {
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
-  return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
 }

@@ -24,6 +24,8 @@ export interface EscalationStateMachineProps {
   readonly act: IFunction;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Fixed, so that execution ARNs (and the grants on them) can be named: `overdue-<stage>-escalation`. */
+  readonly stateMachineName: string;
 }
 
 /** State names are a contract: the offline runtime and the workflow tests override `PlanNextStep` and `Act`. */
@@ -88,6 +90,7 @@ export class EscalationStateMachine extends Construct {
       removalPolicy: props.logRemovalPolicy,
     });
     this.stateMachine = new StateMachine(this, 'Resource', {
+      stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
       definitionBody: DefinitionBody.fromChainable(plan.next(isFinished)),

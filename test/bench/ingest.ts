@@ -100,6 +100,7 @@ async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
       vault: new EnvelopePiiVault(kms),
       blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
       escalations: {
+        stopEscalation: async () => {},
         start: async () => {
           sinks.escalations++;
           return true;

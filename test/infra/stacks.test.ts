@@ -141,17 +141,18 @@ describe('stateless stack', () => {
     expect(definition).not.toContain('JSONata');
   });
 
-  it('starts intake on objects created under incoming/ only', () => {
-    dev.stateless.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          Match.objectLike({
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-          }),
-        ],
-      },
-    });
+  it('starts intake on objects created under incoming/ and payments/ only', () => {
+    const [notifications] = Object.values(dev.stateless.findResources('Custom::S3BucketNotifications'));
+    const configurations = notifications?.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+    expect(
+      configurations
+        .map(
+          (c: { Filter: { Key: { FilterRules: { Value: string }[] } } }) =>
+            c.Filter.Key.FilterRules[0]?.Value,
+        )
+        .sort(),
+    ).toEqual(['incoming/', 'payments/']);
+    for (const configuration of configurations) expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
   });
 
   it('protects GET /cases/{caseId} with the Cognito authorizer and a request validator', () => {

@@ -52,7 +52,7 @@ describe('feed intake on DynamoDB Local', () => {
         cases: new DynamoCaseStore(bed.documents, bed.casesTable),
         vault,
         blindIndex,
-        escalations: { start: async (name) => started.push(name) > 0 },
+        escalations: { start: async (name) => started.push(name) > 0, stopEscalation: async () => {} },
         banks: bankDirectoryFromConfig(
           JSON.stringify([
             {

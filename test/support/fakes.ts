@@ -18,14 +18,16 @@ import { type CollectionCase, caseIdOf } from '../../lambdas/domain/collection-c
 import { bucketOf } from '../../lambdas/domain/delinquency';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../lambdas/domain/lookup';
 import { maskEmail, maskName, maskPhone } from '../../lambdas/domain/masking';
+import type { Payment } from '../../lambdas/domain/payment-row';
 import type { BankDirectory } from '../../lambdas/ports/bank-directory';
 import type { CaseStore, UpsertOutcome } from '../../lambdas/ports/case-store';
 import type { Clock } from '../../lambdas/ports/clock';
 import type { FeedStorage } from '../../lambdas/ports/feed-storage';
 import type { SmsMessage, SmsSender } from '../../lambdas/ports/notifier';
+import type { PaymentLedger, PostingOutcome } from '../../lambdas/ports/payment-ledger';
 import type { PiiVault } from '../../lambdas/ports/pii-vault';
 import type { Trail, TrailEntry } from '../../lambdas/ports/trail';
-import type { EscalationInput, EscalationStarter } from '../../lambdas/ports/workflow';
+import type { EscalationInput, EscalationStarter, EscalationStopper } from '../../lambdas/ports/workflow';
 
 // ---------------------------------------------------------------------------------------------------------
 // Ports
@@ -146,6 +148,42 @@ export class FakeClock implements Clock {
   }
 }
 
+/** PaymentLedger with DynamoPaymentLedger's semantics, over the in-memory case store and trail. */
+export class InMemoryPaymentLedger implements PaymentLedger {
+  constructor(
+    private readonly cases: InMemoryCaseStore,
+    private readonly trail: InMemoryTrail,
+  ) {}
+
+  async post(caseId: string, payment: Payment, at: Date): Promise<PostingOutcome> {
+    const found = this.cases.cases.get(caseId);
+    if (!found) return { outcome: 'unknown-account' };
+    if (found.overdue.currency !== payment.amount.currency) return { outcome: 'currency-mismatch' };
+    const remaining = Math.max(0, found.overdue.amountMinor - payment.amount.amountMinor);
+    const fresh = await this.trail.append({
+      caseId,
+      kind: 'payment.posted',
+      at,
+      actor: 'system:post-payments',
+      entryId: `payment#${payment.paymentId}`,
+      detail: {
+        amountMinor: payment.amount.amountMinor,
+        currency: payment.amount.currency,
+        remainingMinor: remaining,
+      },
+    });
+    if (!fresh) return { outcome: 'duplicate' };
+    const paidInFull = remaining === 0;
+    this.cases.cases.set(caseId, {
+      ...found,
+      overdue: { ...found.overdue, amountMinor: remaining },
+      updatedAt: at.toISOString(),
+      ...(paidInFull ? { status: 'closed' as const } : {}),
+    });
+    return { outcome: 'applied', remainingMinor: remaining, paidInFull, cycle: found.cycle };
+  }
+}
+
 /** Records every SMS; after `failWith(error)` every send throws that error (and records nothing). */
 export class RecordingSmsSender implements SmsSender {
   readonly sent: SmsMessage[] = [];
@@ -164,10 +202,17 @@ export class RecordingSmsSender implements SmsSender {
 }
 
 /** Records escalation starts; a name already started returns false, like ExecutionAlreadyExists. */
-export class RecordingEscalationStarter implements EscalationStarter {
+export class RecordingEscalationStarter implements EscalationStarter, EscalationStopper {
   readonly started = new Map<string, EscalationInput>();
   /** Every call, including the refused repeats. */
   readonly calls: Array<{ name: string; input: EscalationInput }> = [];
+
+  /** Names of the escalations stopped, in order. */
+  readonly stopped: string[] = [];
+
+  async stopEscalation(name: string): Promise<void> {
+    this.stopped.push(name);
+  }
 
   async start(name: string, input: EscalationInput): Promise<boolean> {
     this.calls.push({ name, input });
@@ -342,6 +387,7 @@ export interface FakeWorld {
   readonly keys: LocalDataKeyProvider;
   readonly blindIndex: HmacBlindIndex;
   readonly escalations: RecordingEscalationStarter;
+  readonly ledger: InMemoryPaymentLedger;
   readonly sms: RecordingSmsSender;
   readonly banks: BankDirectory;
   readonly clock: FakeClock;
@@ -350,10 +396,13 @@ export interface FakeWorld {
 /** Every fake wired together, with the real envelope vault on a local key; usable as any use case's deps. */
 export function createFakeWorld(options: { now?: Date | string; banks?: readonly object[] } = {}): FakeWorld {
   const { vault, keys } = localVault();
+  const cases = new InMemoryCaseStore();
+  const trail = new InMemoryTrail();
   return {
     storage: new InMemoryFeedStorage(),
-    cases: new InMemoryCaseStore(),
-    trail: new InMemoryTrail(),
+    cases,
+    ledger: new InMemoryPaymentLedger(cases, trail),
+    trail,
     vault,
     keys,
     blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 9))),

@@ -11,6 +11,7 @@ import { EnvelopePiiVault } from '../envelope-pii-vault';
 import { HmacBlindIndex } from '../hmac-blind-index';
 import { systemClock } from '../system-clock';
 import { DynamoCaseStore } from './dynamo-case-store';
+import { DynamoPaymentLedger } from './dynamo-payment-ledger';
 import { DynamoTrail } from './dynamo-trail';
 import { KmsDataKeyProvider } from './kms-data-key-provider';
 import { KmsIndexKeySource } from './kms-index-key-source';
@@ -56,6 +57,10 @@ export const awsAdapters = {
       new HmacBlindIndex(
         new KmsIndexKeySource(tracer.captureAWSv3Client(new KMSClient({})), required('INDEX_KEY_ID')),
       ),
+  ),
+  ledger: once(
+    () =>
+      new DynamoPaymentLedger(documentClient(), required('CASES_TABLE_NAME'), required('TRAIL_TABLE_NAME')),
   ),
   storage: once(
     () => new S3FeedStorage(tracer.captureAWSv3Client(new S3Client({})), required('DROP_BUCKET_NAME')),

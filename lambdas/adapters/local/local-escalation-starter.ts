@@ -1,7 +1,7 @@
 /** Offline escalations: the synthesized state machine definition run in-process by aws-local-stepfunctions. */
 
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { EscalationInput, EscalationStarter } from '../../ports/workflow';
+import type { EscalationInput, EscalationStarter, EscalationStopper } from '../../ports/workflow';
 import type { VirtualClock } from './virtual-clock';
 
 /** A task handler as the Lambda handler factories build it: event in, result out. */
@@ -39,7 +39,7 @@ export interface LocalEscalationOptions {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
-export class LocalEscalationStarter implements EscalationStarter {
+export class LocalEscalationStarter implements EscalationStarter, EscalationStopper {
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly machine: StateMachine;
@@ -107,6 +107,13 @@ export class LocalEscalationStarter implements EscalationStarter {
     });
     this.running.set(name, { abort: execution.abort, done: settled });
     return true;
+  }
+
+  async stopEscalation(name: string): Promise<void> {
+    const execution = this.running.get(name);
+    if (!execution) return;
+    execution.abort();
+    await execution.done;
   }
 
   /** Every execution started so far, by name. */

@@ -1,0 +1,88 @@
+/**
+ * Payments on DynamoDB: one transaction puts the payment in the trail (conditional on its id being new)
+ * and lowers the case's overdue amount (conditional on the amount read, so concurrent postings retry).
+ */
+
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { CollectionCase } from '../../domain/collection-case';
+import type { Payment } from '../../domain/payment-row';
+import type { PaymentLedger, PostingOutcome } from '../../ports/payment-ledger';
+
+const ATTEMPTS = 5;
+
+export class DynamoPaymentLedger implements PaymentLedger {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly casesTable: string,
+    private readonly trailTable: string,
+  ) {}
+
+  async post(caseId: string, payment: Payment, at: Date): Promise<PostingOutcome> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const read = await this.db.send(
+        new GetCommand({ TableName: this.casesTable, Key: { caseId }, ConsistentRead: true }),
+      );
+      const found = read.Item as CollectionCase | undefined;
+      if (!found) return { outcome: 'unknown-account' };
+      if (found.overdue.currency !== payment.amount.currency) return { outcome: 'currency-mismatch' };
+      const before = found.overdue.amountMinor;
+      const remaining = Math.max(0, before - payment.amount.amountMinor);
+      const paidInFull = remaining === 0;
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.trailTable,
+                  Item: {
+                    caseId,
+                    entryId: `payment#${payment.paymentId}`,
+                    kind: 'payment.posted',
+                    at: at.toISOString(),
+                    actor: 'system:post-payments',
+                    detail: {
+                      amountMinor: payment.amount.amountMinor,
+                      currency: payment.amount.currency,
+                      paidAt: payment.paidAt,
+                      ...(payment.channel ? { channel: payment.channel } : {}),
+                      remainingMinor: remaining,
+                    },
+                  },
+                  ConditionExpression: 'attribute_not_exists(entryId)',
+                },
+              },
+              {
+                Update: {
+                  TableName: this.casesTable,
+                  Key: { caseId },
+                  UpdateExpression: paidInFull
+                    ? 'SET overdue.amountMinor = :remaining, updatedAt = :at, #status = :closed, closedReason = :paid'
+                    : 'SET overdue.amountMinor = :remaining, updatedAt = :at',
+                  ConditionExpression: 'overdue.amountMinor = :before',
+                  ExpressionAttributeValues: {
+                    ':remaining': remaining,
+                    ':before': before,
+                    ':at': at.toISOString(),
+                    ...(paidInFull ? { ':closed': 'closed', ':paid': 'paid' } : {}),
+                  },
+                  ...(paidInFull ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+                },
+              },
+            ],
+          }),
+        );
+        return { outcome: 'applied', remainingMinor: remaining, paidInFull, cycle: found.cycle };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [payment_, balance] = error.CancellationReasons ?? [];
+        if (payment_?.Code === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
+        if (balance?.Code !== 'ConditionalCheckFailed' && balance?.Code !== 'TransactionConflict')
+          throw error;
+        // The balance moved under us (another payment): read again and retry.
+      }
+    }
+    throw new Error(`payment ${payment.paymentId} could not be posted after ${ATTEMPTS} attempts`);
+  }
+}

@@ -1,0 +1,82 @@
+/** The payments feed row (feed contract v1): one payment a bank received on an account. */
+
+import { z } from 'zod';
+import { type Money, MoneyFormatError, parseMoney } from './money';
+
+export interface Payment {
+  readonly paymentId: string;
+  readonly accountId: string;
+  readonly amount: Money;
+  /** ISO 8601 instant, normalised to UTC. */
+  readonly paidAt: string;
+  readonly channel?: string;
+}
+
+const rawPayment = z.object({
+  payment_id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
+  account_id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
+  amount: z.string().trim().min(1, 'is required'),
+  currency: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  paid_at: z
+    .string()
+    .trim()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+      'must be ISO 8601 with a zone',
+    )
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'not a real instant'),
+  channel: z
+    .string()
+    .trim()
+    .max(32, 'longer than 32 characters')
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+});
+
+export function parsePaymentRow(
+  row: Record<string, string | undefined>,
+  defaultCurrency: string,
+): { ok: true; payment: Payment } | { ok: false; rejection: { field: string; reason: string } } {
+  const parsed = rawPayment.safeParse(row);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const reason = issue?.code === 'invalid_type' ? 'is required' : (issue?.message ?? 'invalid');
+    return { ok: false, rejection: { field: String(issue?.path[0] ?? 'row'), reason } };
+  }
+  const r = parsed.data;
+  let amount: Money;
+  try {
+    amount = parseMoney(r.amount, r.currency ?? defaultCurrency);
+  } catch (error) {
+    const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';
+    return {
+      ok: false,
+      rejection: {
+        field: error instanceof MoneyFormatError && reason.startsWith('unsupported') ? 'currency' : 'amount',
+        reason,
+      },
+    };
+  }
+  if (amount.amountMinor <= 0)
+    return { ok: false, rejection: { field: 'amount', reason: 'must be more than 0' } };
+  return {
+    ok: true,
+    payment: {
+      paymentId: r.payment_id,
+      accountId: r.account_id,
+      amount,
+      paidAt: new Date(r.paid_at).toISOString(),
+      ...(r.channel ? { channel: r.channel } : {}),
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Posts a bank's payments feed to its cases, each payment exactly once.
+ * Input: the object key (`payments/<bankId>/<name>.csv`, also .csv.gz, .jsonl). Output: the payments report.
+ * 1. Resolve the bank from the key (unknown bank: quarantine) and prove the whole file reads.
+ * 2. Validate each row; a bad row is rejected with line, field and reason.
+ * 3. Post each payment through the ledger: the payment record and the balance change land together;
+ *    a payment id seen before changes nothing; an unknown account is rejected.
+ * 4. A case paid in full is closed and its escalation stopped.
+ * 5. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
+ */
+
+import { caseIdOf, escalationName } from '../domain/collection-case';
+import { parsePaymentRow } from '../domain/payment-row';
+import type { BankDirectory } from '../ports/bank-directory';
+import type { Clock } from '../ports/clock';
+import type { FeedStorage } from '../ports/feed-storage';
+import type { PaymentLedger } from '../ports/payment-ledger';
+import type { EscalationStopper } from '../ports/workflow';
+import {
+  feedRecords,
+  formatOfKey,
+  QuarantineError,
+  type RowReject,
+  rejectsCsv,
+  safeAccountId,
+} from './feed-records';
+
+export interface PostPaymentsDeps {
+  readonly storage: FeedStorage;
+  readonly ledger: PaymentLedger;
+  readonly escalations: EscalationStopper;
+  readonly banks: BankDirectory;
+  readonly clock: Clock;
+}
+
+export interface PaymentsReport {
+  readonly key: string;
+  readonly sourceVersion?: string;
+  readonly bankId: string;
+  read: number;
+  applied: number;
+  duplicate: number;
+  paidInFull: number;
+  rejected: number;
+  quarantined: boolean;
+  quarantineReason?: string;
+  durationMs: number;
+}
+
+const REQUIRED_COLUMNS = ['payment_id', 'account_id', 'amount', 'paid_at'] as const;
+const KEY_PATTERN = /^payments\/([a-z0-9-]{2,32})\/[^/]+$/;
+
+export async function postPayments(
+  deps: PostPaymentsDeps,
+  input: { key: string; version?: string },
+): Promise<PaymentsReport> {
+  if (input.version) {
+    const previous = await deps.storage.readText(`reports/${input.key}.json`);
+    const report = previous === undefined ? undefined : (JSON.parse(previous) as PaymentsReport);
+    if (report?.sourceVersion === input.version) return report;
+  }
+  const started = deps.clock.now().getTime();
+  const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
+  const report: PaymentsReport = {
+    key: input.key,
+    ...(input.version ? { sourceVersion: input.version } : {}),
+    bankId,
+    read: 0,
+    applied: 0,
+    duplicate: 0,
+    paidInFull: 0,
+    rejected: 0,
+    quarantined: false,
+    durationMs: 0,
+  };
+  const rejects: RowReject[] = [];
+  try {
+    const bank = deps.banks.get(bankId);
+    if (!bank)
+      throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not payments/<bankId>/<name>');
+    const format = formatOfKey(input.key);
+    if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
+    for await (const _ of feedRecords(await deps.storage.open(input.key), format, REQUIRED_COLUMNS)) {
+      // The first pass only proves the whole file reads, so a late fault applies nothing.
+    }
+    for await (const { record, line } of feedRecords(
+      await deps.storage.open(input.key),
+      format,
+      REQUIRED_COLUMNS,
+    )) {
+      report.read++;
+      const reject = (field: string, reason: string) => {
+        report.rejected++;
+        rejects.push({ line, accountId: safeAccountId(record.account_id), field, reason });
+      };
+      if (record.__invalid !== undefined) {
+        reject('row', record.__invalid);
+        continue;
+      }
+      const parsed = parsePaymentRow(record, bank.defaults.currency);
+      if (!parsed.ok) {
+        reject(parsed.rejection.field, parsed.rejection.reason);
+        continue;
+      }
+      const { payment } = parsed;
+      const posting = await deps.ledger.post(caseIdOf(bankId, payment.accountId), payment, deps.clock.now());
+      if (posting.outcome === 'unknown-account') reject('account_id', 'unknown account');
+      else if (posting.outcome === 'currency-mismatch')
+        reject('currency', 'differs from the account currency');
+      else if (posting.outcome === 'duplicate') report.duplicate++;
+      else {
+        report.applied++;
+        if (posting.paidInFull) {
+          report.paidInFull++;
+          await deps.escalations.stopEscalation(escalationName(bankId, payment.accountId, posting.cycle));
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof QuarantineError)) throw error;
+    report.quarantined = true;
+    report.quarantineReason = error.message;
+  }
+  report.durationMs = deps.clock.now().getTime() - started;
+  await deps.storage.put(
+    `reports/${input.key}.json`,
+    `${JSON.stringify(report, null, 2)}\n`,
+    'application/json',
+  );
+  await deps.storage.put(`rejects/${input.key}.csv`, rejectsCsv(rejects), 'text/csv');
+  return report;
+}

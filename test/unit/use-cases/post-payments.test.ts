@@ -1,0 +1,121 @@
+/** Payments post exactly once, lower the balance, and close a paid case and stop its escalation. */
+
+import { describe, expect, it } from 'vitest';
+import { parsePaymentRow } from '../../../lambdas/domain/payment-row';
+import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { postPayments } from '../../../lambdas/use-cases/post-payments';
+import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
+
+const PAYMENTS = 'payments/demo-bank/today.csv';
+
+async function worldWithCase() {
+  const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+  world.storage.files.set('incoming/demo-bank/f.csv', csvOf([feedRow({ account_id: 'ACC-1' })])); // 1500.00 CNY
+  await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+  return world;
+}
+
+const payment = (id: string, amount: string, extra: Record<string, string> = {}) => ({
+  payment_id: id,
+  account_id: 'ACC-1',
+  amount,
+  currency: 'CNY',
+  paid_at: '2026-03-01T09:30:00+08:00',
+  channel: 'app',
+  ...extra,
+});
+
+describe('payment rows', () => {
+  it('parses a payment to minor units and UTC', () => {
+    expect(parsePaymentRow(payment('P1', '200.50'), 'CNY')).toEqual({
+      ok: true,
+      payment: {
+        paymentId: 'P1',
+        accountId: 'ACC-1',
+        amount: { amountMinor: 20_050, currency: 'CNY' },
+        paidAt: '2026-03-01T01:30:00.000Z',
+        channel: 'app',
+      },
+    });
+  });
+
+  it.each([
+    [{ amount: '0' }, 'amount', 'must be more than 0'],
+    [{ amount: '-5' }, 'amount', 'not a non-negative decimal amount'],
+    [{ amount: '1.234' }, 'amount', 'more than 2 decimals for CNY'],
+    [{ paid_at: '2026-03-01' }, 'paid_at', 'must be ISO 8601 with a zone'],
+    [{ payment_id: '' }, 'payment_id', 'must be 1–64 letters, digits, _ or -'],
+    [{ currency: 'XYZ' }, 'currency', 'unsupported currency XYZ'],
+  ])('rejects %o naming %s', (override, field, reason) => {
+    expect(parsePaymentRow(payment('P1', '10', override), 'CNY')).toEqual({
+      ok: false,
+      rejection: { field, reason },
+    });
+  });
+});
+
+describe('posting payments', () => {
+  it('lowers the balance by a partial payment and applies the same payment only once', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(PAYMENTS, csvOf([payment('P1', '200.00'), payment('P1', '200.00')]));
+
+    const first = await postPayments(world, { key: PAYMENTS });
+    const again = await postPayments(world, { key: PAYMENTS });
+
+    expect(first).toMatchObject({ read: 2, applied: 1, duplicate: 1, paidInFull: 0 });
+    expect(again).toMatchObject({ applied: 0, duplicate: 2 });
+    expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(130_000);
+    expect(world.trail.ofKind('payment.posted')).toHaveLength(1);
+  });
+
+  it('closes a case paid in full and stops its escalation', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(PAYMENTS, csvOf([payment('P1', '1000.00'), payment('P2', '600.00')]));
+
+    const report = await postPayments(world, { key: PAYMENTS });
+
+    expect(report).toMatchObject({ applied: 2, paidInFull: 1 });
+    const paid = world.cases.cases.get('demo-bank:ACC-1');
+    expect(paid?.status).toBe('closed');
+    expect(paid?.overdue.amountMinor).toBe(0);
+    expect(world.escalations.stopped).toEqual([...world.escalations.started.keys()]);
+  });
+
+  it('rejects a payment for an unknown account or in another currency, with line and reason', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(
+      PAYMENTS,
+      csvOf([payment('P1', '10', { account_id: 'NOPE' }), payment('P2', '10', { currency: 'USD' })]),
+    );
+
+    const report = await postPayments(world, { key: PAYMENTS });
+
+    expect(report).toMatchObject({ read: 2, applied: 0, rejected: 2 });
+    expect(world.storage.files.get(`rejects/${PAYMENTS}.csv`)).toBe(
+      'line,account_id,field,reason\n2,NOPE,account_id,unknown account\n3,ACC-1,currency,differs from the account currency\n',
+    );
+  });
+
+  it('quarantines a payments file of an unknown bank and applies nothing', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set('payments/nobank/x.csv', csvOf([payment('P1', '1500.00')]));
+    const report = await postPayments(world, { key: 'payments/nobank/x.csv' });
+    expect(report).toMatchObject({ quarantined: true, quarantineReason: 'unknown bank nobank' });
+    expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(150_000);
+  });
+});
+
+describe('cure from the overdue feed', () => {
+  it('stops the escalation of an account the feed reports as no longer overdue', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(
+      'incoming/demo-bank/g.csv',
+      csvOf([
+        feedRow({ account_id: 'ACC-1', as_of: '2026-03-02', days_past_due: '13', overdue_principal: '0' }),
+      ]),
+    );
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/g.csv' });
+    expect(report.cured).toBe(1);
+    expect(world.escalations.stopped).toEqual([...world.escalations.started.keys()]);
+  });
+});
