@@ -5,15 +5,29 @@ export interface Money {
   readonly currency: string;
 }
 
-/** Minor-unit exponent per currency; the ones a card portfolio in scope actually uses. */
+/**
+ * Minor-unit exponent per ISO 4217 currency: the codes a card portfolio can owe in (current codes; funds
+ * and precious-metal codes left out on purpose).
+ */
 const MINOR_UNIT_DIGITS: Readonly<Record<string, number>> = {
-  CNY: 2,
-  USD: 2,
-  HKD: 2,
-  EUR: 2,
-  GBP: 2,
-  JPY: 0,
-  KRW: 0,
+  ...Object.fromEntries(
+    (
+      'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF ' +
+      'CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL ' +
+      'HTG HUF IDR ILS INR IRR KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MKD MMK MNT MOP MRU MUR ' +
+      'MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG ' +
+      'SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VES WST ' +
+      'XCD YER ZAR ZMW ZWL'
+    )
+      .split(' ')
+      .map((code) => [code, 2]),
+  ),
+  ...Object.fromEntries(
+    'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF'.split(' ').map((code) => [code, 0]),
+  ),
+  ...Object.fromEntries('BHD IQD JOD KWD LYD OMR TND'.split(' ').map((code) => [code, 3])),
+  CLF: 4,
+  UYW: 4,
 };
 
 export function minorUnitDigits(currency: string): number | undefined {

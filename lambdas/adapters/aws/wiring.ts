@@ -36,7 +36,8 @@ export function once<T>(build: () => T): () => T {
 }
 
 const documentClient = once(() =>
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  // More attempts than the SDK's default 3: a large feed meets throttling, which the SDK backs off from.
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 8 })), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );

@@ -92,3 +92,17 @@ describe('balances', () => {
     expect(bad).toMatchObject({ ok: false, rejection: { field: 'min_payment_due' } });
   });
 });
+
+describe('currencies', () => {
+  it('knows the minor units of ISO 4217 currencies beyond the common ones', async () => {
+    const { minorUnitDigits } = await import('../../../lambdas/domain/money');
+    expect(minorUnitDigits('KWD')).toBe(3);
+    expect(minorUnitDigits('JPY')).toBe(0);
+    expect(minorUnitDigits('TWD')).toBe(2);
+    expect(minorUnitDigits('CLF')).toBe(4);
+    expect(minorUnitDigits('XYZ')).toBeUndefined();
+    expect(parseFeedRow({ ...validRow, currency: 'KWD', overdue_principal: '1.234' }, defaults).ok).toBe(
+      true,
+    );
+  });
+});
