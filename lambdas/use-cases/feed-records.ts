@@ -10,6 +10,7 @@ import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { containsCardNumber } from '../domain/card-number';
+import type { FeedStorage } from '../ports/feed-storage';
 
 /** A fault of the whole file: it is quarantined and nothing in it is applied. */
 export class QuarantineError extends Error {}
@@ -211,4 +212,45 @@ export function rejectsCsv(rejects: readonly RowReject[]): string {
   const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
   return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
+}
+
+/** S3 delivers events at least once: the report already written for this very version, if any. */
+export async function reportOfVersion<T extends { readonly sourceVersion?: string }>(
+  storage: FeedStorage,
+  key: string,
+  version: string | undefined,
+): Promise<T | undefined> {
+  if (!version) return undefined;
+  const previous = await storage.readText(`reports/${key}.json`);
+  const report = previous === undefined ? undefined : (JSON.parse(previous) as T);
+  return report?.sourceVersion === version ? report : undefined;
+}
+
+/** Writes a file's report and rejects next to it: `reports/<key>.json`, `rejects/<key>.csv`. */
+export async function writeFeedOutputs(
+  storage: FeedStorage,
+  key: string,
+  report: object,
+  rejects: readonly RowReject[],
+): Promise<void> {
+  await storage.put(`reports/${key}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  await storage.put(`rejects/${key}.csv`, rejectsCsv(rejects), 'text/csv');
+}
+
+/**
+ * The records of a stored feed, read twice: the first pass only decodes and parses the whole file, so
+ * that a fault anywhere in it (bytes in no supported encoding, a quote left open on the last line)
+ * quarantines it before any row is yielded to be applied.
+ */
+export async function* checkedFeedRecords(
+  storage: FeedStorage,
+  key: string,
+  requiredColumns: readonly string[],
+): AsyncGenerator<FeedRecord> {
+  const format = formatOfKey(key);
+  if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
+  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns)) {
+    // Reading is the check.
+  }
+  yield* feedRecords(await storage.open(key), format, requiredColumns);
 }

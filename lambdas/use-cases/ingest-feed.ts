@@ -23,12 +23,12 @@ import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationStarter, EscalationStopper } from '../ports/workflow';
 import {
-  feedRecords,
-  formatOfKey,
+  checkedFeedRecords,
   QuarantineError,
   type RowReject,
-  rejectsCsv,
+  reportOfVersion,
   safeAccountId,
+  writeFeedOutputs,
 } from './feed-records';
 
 export type { RowReject };
@@ -69,12 +69,8 @@ export async function ingestFeed(
   deps: IngestFeedDeps,
   input: { key: string; version?: string },
 ): Promise<FeedReport> {
-  // S3 delivers events at least once: a report for this very version means the file was loaded already.
-  if (input.version) {
-    const previous = await deps.storage.readText(`reports/${input.key}.json`);
-    const report = previous === undefined ? undefined : (JSON.parse(previous) as FeedReport);
-    if (report?.sourceVersion === input.version) return report;
-  }
+  const already = await reportOfVersion<FeedReport>(deps.storage, input.key, input.version);
+  if (already) return already;
   const started = deps.clock.now().getTime();
   const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
   const report: FeedReport = {
@@ -104,20 +100,10 @@ export async function ingestFeed(
     report.quarantineReason = error.message;
   }
   report.durationMs = deps.clock.now().getTime() - started;
-  await deps.storage.put(
-    `reports/${input.key}.json`,
-    `${JSON.stringify(report, null, 2)}\n`,
-    'application/json',
-  );
-  await deps.storage.put(`rejects/${input.key}.csv`, rejectsCsv(rejects), 'text/csv');
+  await writeFeedOutputs(deps.storage, input.key, report, rejects);
   return report;
 }
 
-/**
- * Two passes over the file: the first only decodes and parses it, so that a fault anywhere in the file
- * (bytes that decode in no supported encoding, a broken quote on the last line) quarantines it before any
- * row is applied; the second validates and applies the rows.
- */
 async function loadRows(
   deps: IngestFeedDeps,
   bank: BankSettings,
@@ -125,21 +111,12 @@ async function loadRows(
   report: FeedReport,
   rejects: RowReject[],
 ): Promise<void> {
-  const format = formatOfKey(key);
-  if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
-  for await (const _ of feedRecords(await deps.storage.open(key), format, REQUIRED_COLUMNS)) {
-    // The first pass only proves the whole file reads.
-  }
   // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
   // `asOf` makes the stored result independent of the order in which rows for one account land.
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const { record, line } of feedRecords(
-      await deps.storage.open(key),
-      format,
-      REQUIRED_COLUMNS,
-    )) {
+    for await (const { record, line } of checkedFeedRecords(deps.storage, key, REQUIRED_COLUMNS)) {
       report.read++;
       const parsed =
         record.__invalid === undefined

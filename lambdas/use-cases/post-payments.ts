@@ -17,12 +17,12 @@ import type { FeedStorage } from '../ports/feed-storage';
 import type { PaymentLedger } from '../ports/payment-ledger';
 import type { EscalationStopper } from '../ports/workflow';
 import {
-  feedRecords,
-  formatOfKey,
+  checkedFeedRecords,
   QuarantineError,
   type RowReject,
-  rejectsCsv,
+  reportOfVersion,
   safeAccountId,
+  writeFeedOutputs,
 } from './feed-records';
 
 export interface PostPaymentsDeps {
@@ -54,11 +54,8 @@ export async function postPayments(
   deps: PostPaymentsDeps,
   input: { key: string; version?: string },
 ): Promise<PaymentsReport> {
-  if (input.version) {
-    const previous = await deps.storage.readText(`reports/${input.key}.json`);
-    const report = previous === undefined ? undefined : (JSON.parse(previous) as PaymentsReport);
-    if (report?.sourceVersion === input.version) return report;
-  }
+  const already = await reportOfVersion<PaymentsReport>(deps.storage, input.key, input.version);
+  if (already) return already;
   const started = deps.clock.now().getTime();
   const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
   const report: PaymentsReport = {
@@ -78,16 +75,7 @@ export async function postPayments(
     const bank = deps.banks.get(bankId);
     if (!bank)
       throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not payments/<bankId>/<name>');
-    const format = formatOfKey(input.key);
-    if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
-    for await (const _ of feedRecords(await deps.storage.open(input.key), format, REQUIRED_COLUMNS)) {
-      // The first pass only proves the whole file reads, so a late fault applies nothing.
-    }
-    for await (const { record, line } of feedRecords(
-      await deps.storage.open(input.key),
-      format,
-      REQUIRED_COLUMNS,
-    )) {
+    for await (const { record, line } of checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS)) {
       report.read++;
       const reject = (field: string, reason: string) => {
         report.rejected++;
@@ -122,11 +110,6 @@ export async function postPayments(
     report.quarantineReason = error.message;
   }
   report.durationMs = deps.clock.now().getTime() - started;
-  await deps.storage.put(
-    `reports/${input.key}.json`,
-    `${JSON.stringify(report, null, 2)}\n`,
-    'application/json',
-  );
-  await deps.storage.put(`rejects/${input.key}.csv`, rejectsCsv(rejects), 'text/csv');
+  await writeFeedOutputs(deps.storage, input.key, report, rejects);
   return report;
 }

@@ -58,8 +58,9 @@ describe('feed packaging', () => {
     const world = withBytes(createFakeWorld(), bytes);
     expect(await ingestFeed(world, { key: 'incoming/demo-bank/gbk.csv' })).toMatchObject({ created: 1 });
     const stored = world.cases.cases.get('demo-bank:ACC-GBK');
-    expect(stored?.masked.name).toBe('张*');
-    expect(await world.vault.open({ bankId: 'demo-bank', accountId: 'ACC-GBK' }, stored!.pii, 'name')).toBe(
+    if (!stored) throw new Error('the GBK row was not stored');
+    expect(stored.masked.name).toBe('张*');
+    expect(await world.vault.open({ bankId: 'demo-bank', accountId: 'ACC-GBK' }, stored.pii, 'name')).toBe(
       '张三',
     );
   });
