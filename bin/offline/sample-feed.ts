@@ -1,24 +1,9 @@
 /** A deterministic sample feed of synthetic debtors (fake names, fictional numbers) for the offline demo. */
 
 import { addDays } from '../../lambdas/domain/delinquency';
+import { FEED_COLUMNS } from '../../lambdas/domain/feed-row';
 
-export const FEED_COLUMNS = [
-  'account_id',
-  'as_of',
-  'customer_name',
-  'mobile',
-  'email',
-  'card_last4',
-  'currency',
-  'overdue_principal',
-  'overdue_interest',
-  'overdue_fees',
-  'due_date',
-  'days_past_due',
-  'timezone',
-  'language',
-  'flags',
-] as const;
+export { FEED_COLUMNS };
 
 export type FeedColumn = (typeof FEED_COLUMNS)[number];
 export type FeedRecord = Partial<Record<FeedColumn, string>>;

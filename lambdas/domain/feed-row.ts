@@ -7,6 +7,25 @@ import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './mon
 import { residentIdProblem } from './national-id';
 import { isValidTimeZone } from './zoned-time';
 
+/** The overdue feed's usual columns in their customary order (the contract lets banks order them freely). */
+export const FEED_COLUMNS = [
+  'account_id',
+  'as_of',
+  'customer_name',
+  'mobile',
+  'email',
+  'card_last4',
+  'currency',
+  'overdue_principal',
+  'overdue_interest',
+  'overdue_fees',
+  'due_date',
+  'days_past_due',
+  'timezone',
+  'language',
+  'flags',
+] as const;
+
 export const KNOWN_FLAGS = [
   'deceased',
   'dispute',

@@ -16,6 +16,7 @@ import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-ke
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type CollectionCase, caseIdOf } from '../../lambdas/domain/collection-case';
 import { bucketOf } from '../../lambdas/domain/delinquency';
+import { FEED_COLUMNS } from '../../lambdas/domain/feed-row';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../lambdas/domain/lookup';
 import { maskEmail, maskName, maskPhone } from '../../lambdas/domain/masking';
 import type { Payment } from '../../lambdas/domain/payment-row';
@@ -274,23 +275,7 @@ export const DEBTOR = {
 } as const;
 
 /** Header of a full feed (contract v1), in the order `csvOf` writes columns by default. */
-export const FEED_COLUMNS = [
-  'account_id',
-  'as_of',
-  'customer_name',
-  'mobile',
-  'email',
-  'card_last4',
-  'currency',
-  'overdue_principal',
-  'overdue_interest',
-  'overdue_fees',
-  'due_date',
-  'days_past_due',
-  'timezone',
-  'language',
-  'flags',
-] as const;
+export { FEED_COLUMNS };
 
 export type FeedRowFields = Partial<Record<(typeof FEED_COLUMNS)[number], string>>;
 
