@@ -9,7 +9,7 @@ const USAGE = `usage: npm run local -- <command>
   clock                                                   show the virtual clock
   outbox                                                  list the SMS sent so far
   executions                                              list the escalations and where they stand
-  drop <file.csv> [--bank demo-bank]                      put a feed into the drop bucket`;
+  drop <file.csv> [--bank demo-bank] [--payments]         put an overdue (or payments) feed into the drop bucket`;
 
 class CliError extends Error {}
 
@@ -103,7 +103,8 @@ async function main(argv: string[]): Promise<void> {
         throw new CliError(`cannot read ${file}`);
       });
       const bank = option(args, 'bank') ?? 'demo-bank';
-      const { key, reports } = (await call('feeds', { bank, name: basename(file), csv })) as {
+      const feed = args.includes('--payments') ? 'payments' : 'incoming';
+      const { key, reports } = (await call('feeds', { bank, name: basename(file), csv, feed })) as {
         key: string;
         reports: Array<Record<string, unknown>>;
       };

@@ -95,7 +95,12 @@ export interface OfflineRuntime {
   outbox(): Promise<OutboxSms[]>;
   issueToken(request: TokenRequest): Promise<{ token: string; expiresAt: string }>;
   /** Puts a feed into the drop bucket through the S3 API and waits until its ingest has run. */
-  dropFeed(bank: string, name: string, csv: string): Promise<{ key: string; reports: FeedReport[] }>;
+  dropFeed(
+    bank: string,
+    name: string,
+    csv: string,
+    feed?: 'incoming' | 'payments',
+  ): Promise<{ key: string; reports: FeedReport[] }>;
   /** Resolves when every ingest queued so far has finished. */
   ingestsIdle(): Promise<void>;
   /** Moves the virtual clock forward, letting each escalation that falls due on the way act at its time. */
@@ -283,10 +288,10 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       executions: () => escalations.executions(),
       outbox: () => readOutbox(outboxSms.directory),
       issueToken: (request) => tokens.issue(request),
-      dropFeed: async (bank, name, csv) => {
+      dropFeed: async (bank, name, csv, feed = 'incoming') => {
         if (!/^[a-z0-9-]{2,32}$/.test(bank)) throw new BadRequestError('bank must be a bank id');
         const file = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'feed.csv';
-        const key = `incoming/${bank}/${file.endsWith('.csv') ? file : `${file}.csv`}`;
+        const key = `${feed}/${bank}/${file.endsWith('.csv') ? file : `${file}.csv`}`;
         const before = reportsByKey.get(key)?.length ?? 0;
         await s3.send(
           new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: csv, ContentType: 'text/csv' }),
@@ -385,6 +390,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
             bank?: unknown;
             name?: unknown;
             csv?: unknown;
+            feed?: unknown;
           };
           if (typeof body.csv !== 'string' || typeof body.name !== 'string') {
             throw new BadRequestError('give {"bank","name","csv"}');
@@ -392,7 +398,12 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
           sendJson(
             response,
             200,
-            await runtime.dropFeed(String(body.bank ?? 'demo-bank'), body.name, body.csv),
+            await runtime.dropFeed(
+              String(body.bank ?? 'demo-bank'),
+              body.name,
+              body.csv,
+              body.feed === 'payments' ? 'payments' : 'incoming',
+            ),
           );
         } else {
           sendJson(response, 404, { error: 'NotFound', message: 'no such admin route' });
