@@ -181,5 +181,21 @@ describe('offline runtime', () => {
     );
     const body = JSON.parse((await report.Body?.transformToString()) ?? '{}') as { created?: number };
     expect(body.created).toBe(1);
+
+    // A payments feed paying the account in full closes the case and stops its escalation.
+    const paid = await runtime.dropFeed(
+      'demo-bank',
+      'payments.csv',
+      `payment_id,account_id,amount,paid_at\nPAY-E2E-1,${ACCOUNT},999999.00,2026-03-02T10:00:00+08:00\n`,
+      'payments',
+    );
+    expect(paid.reports).toMatchObject([{ applied: 1, paidInFull: 1 }]);
+    const closed = (await (
+      await fetch(url, { headers: { authorization: `Bearer ${own.token}` } })
+    ).json()) as {
+      status: string;
+    };
+    expect(closed.status).toBe('closed');
+    expect(runtime.executions().find((record) => record.input.caseId === CASE_ID)?.status).toBe('ABORTED');
   });
 });
