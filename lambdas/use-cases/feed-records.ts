@@ -3,7 +3,6 @@
  * UTF-8 (BOM or not) or GB18030/GBK, detected from the bytes. File-level faults raise QuarantineError.
  */
 
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
@@ -146,10 +145,9 @@ async function* csvRows(text: Readable, requiredColumns: readonly string[]): Asy
 
 async function* jsonLines(text: Readable): AsyncGenerator<FeedRecord> {
   const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
-  const failed = once(text, 'error').then(([error]) => {
-    throw asQuarantine(error);
-  });
-  failed.catch(() => {});
+  // readline does not listen for errors on its input: this listener keeps a decoding error from being an
+  // unhandled 'error' event; the stream then closes, the loop ends, and the error surfaces below.
+  text.on('error', () => {});
   let line = 0;
   try {
     for await (const content of lines) {

@@ -77,6 +77,16 @@ describe('file-level faults quarantine the whole file and apply nothing', () => 
     expect(world.cases.cases.size).toBe(0);
   });
 
+  it('JSON Lines with bytes that decode in no supported encoding, past the first 64 KiB', async () => {
+    const lines = Array.from({ length: 800 }, (_, i) => JSON.stringify(feedRow({ account_id: `ACC-${i}` })));
+    const bytes = Buffer.concat([Buffer.from(`${lines.join('\n')}\n`), Buffer.from([0xff, 0xff, 0x0a])]);
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    const world = withBytes(createFakeWorld(), bytes);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl' });
+    expect(report).toMatchObject({ quarantined: true, quarantineReason: 'undecodable bytes' });
+    expect(world.cases.cases.size).toBe(0);
+  });
+
   it('a quote left open on the last line', async () => {
     const csv = `${csvOf(rows)}ACC-9,2026-03-01,"unterminated\n`;
     const world = withBytes(createFakeWorld(), Buffer.from(csv));
