@@ -8,7 +8,10 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
+import type { BankSettings } from '../domain/bank';
 import { containsCardNumber } from '../domain/card-number';
+import type { BankDirectory } from '../ports/bank-directory';
+import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 
 /** A fault of the whole file: it is quarantined and nothing in it is applied. */
@@ -213,7 +216,7 @@ export function rejectsCsv(rejects: readonly RowReject[]): string {
 }
 
 /** S3 delivers events at least once: the report already written for this very version, if any. */
-export async function reportOfVersion<T extends { readonly sourceVersion?: string }>(
+async function reportOfVersion<T extends { readonly sourceVersion?: string }>(
   storage: FeedStorage,
   key: string,
   version: string | undefined,
@@ -225,7 +228,7 @@ export async function reportOfVersion<T extends { readonly sourceVersion?: strin
 }
 
 /** Writes a file's report and rejects next to it: `reports/<key>.json`, `rejects/<key>.csv`. */
-export async function writeFeedOutputs(
+async function writeFeedOutputs(
   storage: FeedStorage,
   key: string,
   report: object,
@@ -251,4 +254,55 @@ export async function* checkedFeedRecords(
     // Reading is the check.
   }
   yield* feedRecords(await storage.open(key), format, requiredColumns);
+}
+
+/** What every feed report says about its file, whatever the feed. */
+export interface FileReport {
+  readonly key: string;
+  /** The S3 version (or ETag) of the file this report is about: a redelivered event for it loads nothing. */
+  readonly sourceVersion?: string;
+  readonly bankId: string;
+  quarantined: boolean;
+  quarantineReason?: string;
+  durationMs: number;
+}
+
+/**
+ * The life of one feed file, the same for every feed: answer a redelivered event with the report already
+ * written; resolve the bank from `<prefix>/<bankId>/<name>` (unknown: quarantine); let `load` fill the
+ * counts and rejects; turn a QuarantineError into a quarantined report; write the report and rejects.
+ */
+export async function processFeedFile<R extends FileReport>(
+  deps: { readonly storage: FeedStorage; readonly banks: BankDirectory; readonly clock: Clock },
+  input: { readonly key: string; readonly version?: string },
+  prefix: 'incoming' | 'payments',
+  counts: Omit<R, keyof FileReport>,
+  load: (bank: BankSettings, report: R, rejects: RowReject[]) => Promise<void>,
+): Promise<R> {
+  const already = await reportOfVersion<R>(deps.storage, input.key, input.version);
+  if (already) return already;
+  const started = deps.clock.now().getTime();
+  const bankId = new RegExp(`^${prefix}/([a-z0-9-]{2,32})/[^/]+$`).exec(input.key)?.[1] ?? '';
+  const report = {
+    key: input.key,
+    ...(input.version ? { sourceVersion: input.version } : {}),
+    bankId,
+    ...counts,
+    quarantined: false,
+    durationMs: 0,
+  } as R;
+  const rejects: RowReject[] = [];
+  try {
+    const bank = deps.banks.get(bankId);
+    if (!bank)
+      throw new QuarantineError(bankId ? `unknown bank ${bankId}` : `key is not ${prefix}/<bankId>/<name>`);
+    await load(bank, report, rejects);
+  } catch (error) {
+    if (!(error instanceof QuarantineError)) throw error;
+    report.quarantined = true;
+    report.quarantineReason = error.message;
+  }
+  report.durationMs = deps.clock.now().getTime() - started;
+  await writeFeedOutputs(deps.storage, input.key, report, rejects);
+  return report;
 }

@@ -24,11 +24,10 @@ import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationStarter, EscalationStopper } from '../ports/workflow';
 import {
   checkedFeedRecords,
-  QuarantineError,
+  type FileReport,
+  processFeedFile,
   type RowReject,
-  reportOfVersion,
   safeAccountId,
-  writeFeedOutputs,
 } from './feed-records';
 
 export type { RowReject };
@@ -43,11 +42,7 @@ export interface IngestFeedDeps {
   readonly clock: Clock;
 }
 
-export interface FeedReport {
-  readonly key: string;
-  /** The S3 version (or ETag) of the file this report is about: a redelivered event for it loads nothing. */
-  readonly sourceVersion?: string;
-  readonly bankId: string;
+export interface FeedReport extends FileReport {
   read: number;
   created: number;
   updated: number;
@@ -56,27 +51,16 @@ export interface FeedReport {
   unchanged: number;
   rejected: number;
   escalationsStarted: number;
-  quarantined: boolean;
-  quarantineReason?: string;
-  durationMs: number;
 }
 
 const ROW_CONCURRENCY = 16;
 const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
-const KEY_PATTERN = /^incoming\/([a-z0-9-]{2,32})\/[^/]+$/;
 
 export async function ingestFeed(
   deps: IngestFeedDeps,
   input: { key: string; version?: string },
 ): Promise<FeedReport> {
-  const already = await reportOfVersion<FeedReport>(deps.storage, input.key, input.version);
-  if (already) return already;
-  const started = deps.clock.now().getTime();
-  const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
-  const report: FeedReport = {
-    key: input.key,
-    ...(input.version ? { sourceVersion: input.version } : {}),
-    bankId,
+  const counts = {
     read: 0,
     created: 0,
     updated: 0,
@@ -85,23 +69,10 @@ export async function ingestFeed(
     unchanged: 0,
     rejected: 0,
     escalationsStarted: 0,
-    quarantined: false,
-    durationMs: 0,
   };
-  const rejects: RowReject[] = [];
-  const bank = deps.banks.get(bankId);
-  try {
-    if (!bank)
-      throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not incoming/<bankId>/<name>');
-    await loadRows(deps, bank, input.key, report, rejects);
-  } catch (error) {
-    if (!(error instanceof QuarantineError)) throw error;
-    report.quarantined = true;
-    report.quarantineReason = error.message;
-  }
-  report.durationMs = deps.clock.now().getTime() - started;
-  await writeFeedOutputs(deps.storage, input.key, report, rejects);
-  return report;
+  return processFeedFile<FeedReport>(deps, input, 'incoming', counts, (bank, report, rejects) =>
+    loadRows(deps, bank, input.key, report, rejects),
+  );
 }
 
 async function loadRows(

@@ -16,14 +16,7 @@ import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PaymentLedger } from '../ports/payment-ledger';
 import type { EscalationStopper } from '../ports/workflow';
-import {
-  checkedFeedRecords,
-  QuarantineError,
-  type RowReject,
-  reportOfVersion,
-  safeAccountId,
-  writeFeedOutputs,
-} from './feed-records';
+import { checkedFeedRecords, type FileReport, processFeedFile, safeAccountId } from './feed-records';
 
 export interface PostPaymentsDeps {
   readonly storage: FeedStorage;
@@ -33,48 +26,23 @@ export interface PostPaymentsDeps {
   readonly clock: Clock;
 }
 
-export interface PaymentsReport {
-  readonly key: string;
-  readonly sourceVersion?: string;
-  readonly bankId: string;
+export interface PaymentsReport extends FileReport {
   read: number;
   applied: number;
   duplicate: number;
   paidInFull: number;
   rejected: number;
-  quarantined: boolean;
-  quarantineReason?: string;
-  durationMs: number;
 }
 
 const REQUIRED_COLUMNS = ['payment_id', 'account_id', 'amount', 'paid_at'] as const;
-const KEY_PATTERN = /^payments\/([a-z0-9-]{2,32})\/[^/]+$/;
 
 export async function postPayments(
   deps: PostPaymentsDeps,
   input: { key: string; version?: string },
 ): Promise<PaymentsReport> {
-  const already = await reportOfVersion<PaymentsReport>(deps.storage, input.key, input.version);
-  if (already) return already;
-  const started = deps.clock.now().getTime();
-  const bankId = KEY_PATTERN.exec(input.key)?.[1] ?? '';
-  const report: PaymentsReport = {
-    key: input.key,
-    ...(input.version ? { sourceVersion: input.version } : {}),
-    bankId,
-    read: 0,
-    applied: 0,
-    duplicate: 0,
-    paidInFull: 0,
-    rejected: 0,
-    quarantined: false,
-    durationMs: 0,
-  };
-  const rejects: RowReject[] = [];
-  try {
-    const bank = deps.banks.get(bankId);
-    if (!bank)
-      throw new QuarantineError(bankId ? `unknown bank ${bankId}` : 'key is not payments/<bankId>/<name>');
+  const counts = { read: 0, applied: 0, duplicate: 0, paidInFull: 0, rejected: 0 };
+  return processFeedFile<PaymentsReport>(deps, input, 'payments', counts, async (bank, report, rejects) => {
+    const { bankId } = bank;
     for await (const { record, line } of checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS)) {
       report.read++;
       const reject = (field: string, reason: string) => {
@@ -104,12 +72,5 @@ export async function postPayments(
         }
       }
     }
-  } catch (error) {
-    if (!(error instanceof QuarantineError)) throw error;
-    report.quarantined = true;
-    report.quarantineReason = error.message;
-  }
-  report.durationMs = deps.clock.now().getTime() - started;
-  await writeFeedOutputs(deps.storage, input.key, report, rejects);
-  return report;
+  });
 }
