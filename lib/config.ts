@@ -52,6 +52,8 @@ export interface StageConfig {
   readonly banks: readonly BankConfig[];
   /** Alarm when a single feed file rejects more than this share of its rows (percent). */
   readonly feedRejectAlarmPercent: number;
+  /** Plain UTF-8 CSV feeds larger than this go to a Distributed Map run instead of one Lambda invocation. */
+  readonly largeFeedBytes: number;
 }
 
 const demoBank: BankConfig = {
@@ -79,6 +81,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     functionMemoryMb: 512,
     banks: [demoBank],
     feedRejectAlarmPercent: 5,
+    largeFeedBytes: 100 * 1024 * 1024,
   },
   prod: {
     stage: 'prod',
@@ -98,6 +101,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     functionMemoryMb: 1024,
     banks: [demoBank],
     feedRejectAlarmPercent: 2,
+    largeFeedBytes: 100 * 1024 * 1024,
   },
 };
 

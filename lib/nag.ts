@@ -1,8 +1,10 @@
 // cdk-nag AwsSolutions on every synthesis, and each finding we accept, named exactly, with its reason.
 import { type App, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { OverdueStacks } from './app';
+import type { OverdueFunction } from './constructs/overdue-function';
 
 const LAMBDA_BASIC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
@@ -17,8 +19,16 @@ export function applyNagChecks(app: App, stacks: OverdueStacks): void {
 
 /** Exported for the nag gate test, which proves a missing acknowledgement fails the synthesis. */
 export function acknowledgeFindings({ stateless }: OverdueStacks): void {
-  const { functions, escalation, api } = stateless;
+  const { functions, escalation, feedLoad, api } = stateless;
   const xray = 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions';
+  const scope = functions.ingestFeed.role;
+  const partition = partitionOf(scope);
+  const region = regionOf(scope);
+  const stage = stateless.stage;
+  const bucketArn = `arn:${partition}:s3:::overdue-${stage}-drop-<AWS::AccountId>-<AWS::Region>`;
+  const kmsReason =
+    'Writing to a table or bucket encrypted with the customer-managed data key needs kms:GenerateDataKey* ' +
+    'and kms:ReEncrypt* (the CDK grant); the statement is scoped to that one key ARN.';
 
   for (const house of Object.values(functions)) {
     acknowledge(
@@ -28,72 +38,98 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
         'so what runs locally is what runs in Lambda; it moves with the toolchain.',
     );
     acknowledge(house.role, 'AwsSolutions-IAM5[Resource::*]', xray);
-  }
-  for (const house of [
-    functions.getCase,
-    functions.findCases,
-    functions.sendReminder,
-    functions.ingestFeed,
-  ]) {
-    const reason =
-      'Writing a DynamoDB table encrypted with the customer-managed data key needs kms:GenerateDataKey* and ' +
-      'kms:ReEncrypt* (the CDK table grant); the statement is scoped to that one key ARN.';
-    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason);
-    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason);
-  }
-
-  const casesIndexes = `arn:${partitionOf(functions.getCase.role)}:dynamodb:${regionOf(functions.getCase.role)}:<AWS::AccountId>:table/overdue-${stateless.stage}-cases/index/*`;
-  for (const house of Object.values(functions)) {
+    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', kmsReason);
+    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
     acknowledge(
       house.role,
-      `AwsSolutions-IAM5[Resource::${casesIndexes}]`,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:dynamodb:${region}:<AWS::AccountId>:table/overdue-${stage}-cases/index/*]`,
       "The CDK table grant covers the cases table's GSIs (the blind-index lookups); only that table's indexes.",
     );
   }
 
-  // Intake reads only `incoming/` and writes only `reports/` and `rejects/` of the drop bucket.
-  const ingestRole = functions.ingestFeed.role;
-  const bucketArn = `arn:${partitionOf(ingestRole)}:s3:::overdue-${stateless.stage}-drop-<AWS::AccountId>-<AWS::Region>`;
-  const prefixes = {
-    incoming: 'reads overdue feeds',
-    payments: 'reads payments feeds',
-    reports: 'writes feed reports',
-    rejects: 'writes reject files',
-  };
-  for (const [prefix, what] of Object.entries(prefixes)) {
-    acknowledge(
-      ingestRole,
-      `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
-      `Intake ${what}: any object under ${prefix}/ of the drop bucket, and nothing outside that prefix.`,
-    );
+  // Each function touches only its own prefixes of the drop bucket.
+  const bucketPrefixes: Array<[OverdueFunction, Record<string, string>]> = [
+    [
+      functions.ingestFeed,
+      {
+        incoming: 'reads overdue feeds',
+        payments: 'reads payments feeds',
+        reports: 'writes feed reports',
+        rejects: 'writes reject files',
+      },
+    ],
+    [
+      functions.feedLoadFinish,
+      {
+        'feed-loads': 'reads the results of a Distributed Map run',
+        reports: 'writes feed reports',
+        rejects: 'writes reject files',
+      },
+    ],
+  ];
+  for (const [house, prefixes] of bucketPrefixes) {
+    for (const [prefix, what] of Object.entries(prefixes)) {
+      acknowledge(
+        house.role,
+        `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
+        `${house.node.id} ${what}: any object under ${prefix}/ of the drop bucket, and nothing outside that prefix.`,
+      );
+    }
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*']) {
+      acknowledge(
+        house.role,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        `CDK bucket read/put grant (${action}) for streamed reads and multipart writes, scoped to the prefixes above.`,
+      );
+    }
   }
-  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*']) {
+
+  for (const house of [functions.ingestFeed, functions.feedLoadBatch]) {
     acknowledge(
-      ingestRole,
-      `AwsSolutions-IAM5[Action::${action}]`,
-      `CDK bucket read/put grant (${action}) for streaming feeds and multipart writes, scoped to the prefixes above.`,
+      house.role,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:states:${region}:<AWS::AccountId>:execution:overdue-${stage}-escalation:*]`,
+      'Intake stops the escalation of a case that is paid or cured: any execution of the escalation state ' +
+        'machine (one per account and cycle), and only StopExecution.',
     );
   }
 
-  acknowledge(
-    ingestRole,
-    `AwsSolutions-IAM5[Resource::arn:${partitionOf(ingestRole)}:states:${regionOf(ingestRole)}:<AWS::AccountId>:execution:overdue-${stateless.stage}-escalation:*]`,
-    'Intake stops the escalation of a case that is paid or cured: any execution of the escalation state ' +
-      'machine (one per account and cycle), and only StopExecution.',
-  );
-
-  const machineRole = escalation.stateMachine.role;
-  acknowledge(
-    machineRole,
-    'AwsSolutions-IAM5[Resource::*]',
-    `${xray}; CloudWatch Logs delivery actions (logs:CreateLogDelivery …) require Resource *.`,
-  );
-  for (const fn of [functions.planNextStep.fn, functions.sendReminder.fn]) {
-    const arn = Stack.of(machineRole).resolve(fn.functionArn) as { 'Fn::GetAtt': [string, string] };
+  for (const [machine, tasks] of [
+    [escalation.stateMachine, [functions.planNextStep.fn, functions.sendReminder.fn]],
+    [feedLoad.stateMachine, [functions.feedLoadBatch.fn, functions.feedLoadFinish.fn]],
+  ] as const) {
     acknowledge(
-      machineRole,
-      `AwsSolutions-IAM5[Resource::<${arn['Fn::GetAtt'][0]}.Arn>:*]`,
-      'The state machine invokes its own task functions, any version or alias of them (the CDK LambdaInvoke grant).',
+      machine.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${xray}; CloudWatch Logs delivery actions (logs:CreateLogDelivery …) require Resource *.`,
+    );
+    for (const fn of tasks) {
+      const arn = Stack.of(machine).resolve(fn.functionArn) as { 'Fn::GetAtt': [string, string] };
+      acknowledge(
+        machine.role,
+        `AwsSolutions-IAM5[Resource::<${arn['Fn::GetAtt'][0]}.Arn>:*]`,
+        'The state machine invokes its own task functions, any version or alias of them (the CDK LambdaInvoke grant).',
+      );
+    }
+  }
+
+  // The Distributed Map run reads the feed and writes its results in the drop bucket, and runs its own
+  // child executions.
+  const loader = feedLoad.stateMachine;
+  acknowledge(loader.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', kmsReason);
+  acknowledge(loader.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
+  acknowledge(
+    loader.role,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::overdue-${stage}-drop-<AWS::AccountId>-<AWS::Region>/*]`,
+    'The CSV item reader reads the feed named in the run input (any key under incoming/, not known at deploy ' +
+      'time) and the result writer writes under feed-loads/: the CDK grants cover the bucket’s objects.',
+  );
+  const loaderId = stateless.getLogicalId(loader.node.defaultChild as CfnStateMachine);
+  const loaderName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${loaderId}"}]}]}`;
+  for (const suffix of [':*', '/*:*']) {
+    acknowledge(
+      loader.node.findChild('DistributedMapPolicy'),
+      `AwsSolutions-IAM5[Resource::arn:${partition}:states:${region}:<AWS::AccountId>:execution:${loaderName}${suffix}]`,
+      'A Distributed Map run describes and stops its own map runs and child executions, whose names it makes up.',
     );
   }
 

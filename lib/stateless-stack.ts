@@ -32,6 +32,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { banksConfigJson, dropBucketName, type StageConfig, tableNames } from './config';
 import { EscalationStateMachine } from './constructs/escalation-state-machine';
+import { FeedLoadStateMachine } from './constructs/feed-load-state-machine';
 import { OverdueFunction } from './constructs/overdue-function';
 
 export const STAFF_GROUPS = ['collector', 'supervisor', 'legal', 'auditor', 'admin'] as const;
@@ -46,11 +47,18 @@ export interface StatelessStackProps extends StackProps {
 
 export class StatelessStack extends Stack {
   readonly escalation: EscalationStateMachine;
+  readonly feedLoad: FeedLoadStateMachine;
   readonly api: RestApi;
   readonly userPool: UserPool;
   readonly stage: StageConfig['stage'];
   readonly functions: Record<
-    'ingestFeed' | 'planNextStep' | 'sendReminder' | 'getCase' | 'findCases',
+    | 'ingestFeed'
+    | 'planNextStep'
+    | 'sendReminder'
+    | 'getCase'
+    | 'findCases'
+    | 'feedLoadBatch'
+    | 'feedLoadFinish',
     OverdueFunction
   >;
 
@@ -127,19 +135,18 @@ export class StatelessStack extends Stack {
     // Posting payments writes the payment record to the trail and closes paid cases.
     trailTable.grantWriteData(ingestFeed.fn);
     ingestFeed.fn.addEnvironment('TRAIL_TABLE_NAME', trailTable.tableName);
-    ingestFeed.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:StopExecution'],
-        resources: [
-          this.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `overdue-${config.stage}-escalation:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    const stopEscalations = new PolicyStatement({
+      actions: ['states:StopExecution'],
+      resources: [
+        this.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `overdue-${config.stage}-escalation:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
+    ingestFeed.fn.addToRolePolicy(stopEscalations);
     dropBucket.grantPut(ingestFeed.fn, 'reports/*');
     dropBucket.grantPut(ingestFeed.fn, 'rejects/*');
     props.dataKey.grantEncryptDecrypt(ingestFeed.fn);
@@ -149,6 +156,42 @@ export class StatelessStack extends Stack {
         prefix,
       });
     }
+
+    // Large feeds: a Distributed Map run reads the CSV and hands batches to the same row loop.
+    const feedLoadBatch = house(
+      'FeedLoadBatch',
+      'lambdas/handlers/feed-load-batch.ts',
+      'Loads one batch of a large overdue feed',
+    )
+      .bindTable(casesTable, 'CASES_TABLE_NAME', 'readWrite')
+      .bindPiiKey(props.piiKey, 'encrypt')
+      .bindIndexKey(props.indexKey)
+      .setEnvironment({ STATE_MACHINE_ARN: this.escalation.stateMachine.stateMachineArn });
+    this.escalation.stateMachine.grantStartExecution(feedLoadBatch.fn);
+    feedLoadBatch.fn.addToRolePolicy(stopEscalations);
+    const feedLoadFinish = house(
+      'FeedLoadFinish',
+      'lambdas/handlers/feed-load-finish.ts',
+      'Writes the report of a large overdue feed',
+    ).setEnvironment({ DROP_BUCKET_NAME: dropBucketName(config.stage) });
+    dropBucket.grantRead(feedLoadFinish.fn, 'feed-loads/*');
+    dropBucket.grantPut(feedLoadFinish.fn, 'reports/*');
+    dropBucket.grantPut(feedLoadFinish.fn, 'rejects/*');
+    props.dataKey.grantEncryptDecrypt(feedLoadFinish.fn);
+    this.feedLoad = new FeedLoadStateMachine(this, 'FeedLoad', {
+      bucket: dropBucket,
+      loadBatch: feedLoadBatch.fn,
+      finish: feedLoadFinish.fn,
+      stateMachineName: `overdue-${config.stage}-feed-load`,
+      logRetention: config.logRetention,
+      logRemovalPolicy,
+    });
+    props.dataKey.grantEncryptDecrypt(this.feedLoad.stateMachine);
+    this.feedLoad.stateMachine.grantStartExecution(ingestFeed.fn);
+    ingestFeed.setEnvironment({
+      FEED_LOAD_STATE_MACHINE_ARN: this.feedLoad.stateMachine.stateMachineArn,
+      LARGE_FEED_BYTES: String(config.largeFeedBytes),
+    });
 
     const getCase = house(
       'GetCase',
@@ -165,7 +208,15 @@ export class StatelessStack extends Stack {
       .bindTable(casesTable, 'CASES_TABLE_NAME', 'read')
       .bindTable(trailTable, 'TRAIL_TABLE_NAME', 'write')
       .bindIndexKey(props.indexKey);
-    this.functions = { ingestFeed, planNextStep, sendReminder, getCase, findCases };
+    this.functions = {
+      ingestFeed,
+      planNextStep,
+      sendReminder,
+      getCase,
+      findCases,
+      feedLoadBatch,
+      feedLoadFinish,
+    };
 
     // Email: the identity and configuration set reminders will be sent through.
     const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {

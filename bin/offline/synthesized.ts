@@ -48,10 +48,14 @@ export function synthesizeForLocal(): SynthesizedForLocal {
 }
 
 function stateMachineDefinition(template: Template): Record<string, unknown> {
+  // The escalation, not the feed-load machine (a Distributed Map the local interpreter does not run).
   const machines = Object.values(template.Resources).filter(
-    (r) => r.Type === 'AWS::StepFunctions::StateMachine',
+    (r) =>
+      r.Type === 'AWS::StepFunctions::StateMachine' &&
+      String(r.Properties.StateMachineName).endsWith('-escalation'),
   );
-  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
+  if (machines.length !== 1)
+    throw new Error(`expected one escalation state machine, found ${machines.length}`);
   const text = resolveIntrinsics(machines[0]?.Properties.DefinitionString);
   const definition = JSON.parse(text) as Record<string, unknown>;
   // Long timeouts overflow the interpreter's setTimeout; the local runtime has no use for them.

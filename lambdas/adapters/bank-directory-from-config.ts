@@ -2,13 +2,15 @@
 
 import { z } from 'zod';
 import { type BankSettings, withDefaultLadder } from '../domain/bank';
+import { isKnownTemplate } from '../domain/message-templates';
 import type { BankDirectory } from '../ports/bank-directory';
 
 const ladderStep = z.object({
   id: z.string().min(1),
   fromDaysPastDue: z.number().int().nonnegative(),
   action: z.enum(['sms']),
-  template: z.string().min(1),
+  // Checked at cold start: an unknown template would otherwise fail only in Act, after the contact is claimed.
+  template: z.string().refine(isKnownTemplate, 'unknown reminder template'),
 });
 
 const bankSchema = z.object({

@@ -48,5 +48,5 @@ export function renderReminder(template: string, language: 'zh-CN' | 'en', facts
 }
 
 export function isKnownTemplate(template: string): boolean {
-  return template in TEMPLATES;
+  return Object.hasOwn(TEMPLATES, template);
 }

@@ -33,7 +33,12 @@ export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
         continue;
       }
       if (!key.startsWith('incoming/')) continue;
-      const report = await ingestFeed(deps(), { key, ...(version ? { version } : {}) });
+      const size = record.s3.object.size;
+      const report = await ingestFeed(deps(), {
+        key,
+        ...(version ? { version } : {}),
+        ...(size ? { size } : {}),
+      });
       logger.info('feed loaded', { ...report });
       for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
         metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);
@@ -56,6 +61,7 @@ export const handler = middy(
     vault: awsAdapters.vault(),
     blindIndex: awsAdapters.blindIndex(),
     escalations: awsAdapters.escalations(),
+    ...(awsAdapters.largeFeeds() ? { largeFeeds: awsAdapters.largeFeeds() } : {}),
     ledger: awsAdapters.ledger(),
     banks: awsAdapters.banks(),
     clock: awsAdapters.clock(),

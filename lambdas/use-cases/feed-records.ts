@@ -228,7 +228,7 @@ async function reportOfVersion<T extends { readonly sourceVersion?: string }>(
 }
 
 /** Writes a file's report and rejects next to it: `reports/<key>.json`, `rejects/<key>.csv`. */
-async function writeFeedOutputs(
+export async function writeFeedOutputs(
   storage: FeedStorage,
   key: string,
   report: object,
@@ -248,12 +248,9 @@ export async function* checkedFeedRecords(
   key: string,
   requiredColumns: readonly string[],
 ): AsyncGenerator<FeedRecord> {
+  await assertFeedReadable(storage, key, requiredColumns);
   const format = formatOfKey(key);
-  if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
-  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns)) {
-    // Reading is the check.
-  }
-  yield* feedRecords(await storage.open(key), format, requiredColumns);
+  if (format) yield* feedRecords(await storage.open(key), format, requiredColumns);
 }
 
 /** What every feed report says about its file, whatever the feed. */
@@ -277,7 +274,7 @@ export async function processFeedFile<R extends FileReport>(
   input: { readonly key: string; readonly version?: string },
   prefix: 'incoming' | 'payments',
   counts: Omit<R, keyof FileReport>,
-  load: (bank: BankSettings, report: R, rejects: RowReject[]) => Promise<void>,
+  load: (bank: BankSettings, report: R, rejects: RowReject[]) => Promise<'loaded' | 'handed-over'>,
 ): Promise<R> {
   const already = await reportOfVersion<R>(deps.storage, input.key, input.version);
   if (already) return already;
@@ -296,7 +293,8 @@ export async function processFeedFile<R extends FileReport>(
     const bank = deps.banks.get(bankId);
     if (!bank)
       throw new QuarantineError(bankId ? `unknown bank ${bankId}` : `key is not ${prefix}/<bankId>/<name>`);
-    await load(bank, report, rejects);
+    // A file handed over to a Distributed Map run gets its report from the run's last step.
+    if ((await load(bank, report, rejects)) === 'handed-over') return report;
   } catch (error) {
     if (!(error instanceof QuarantineError)) throw error;
     report.quarantined = true;
@@ -305,4 +303,38 @@ export async function processFeedFile<R extends FileReport>(
   report.durationMs = deps.clock.now().getTime() - started;
   await writeFeedOutputs(deps.storage, input.key, report, rejects);
   return report;
+}
+
+/** Reads a feed through once without applying anything: a file-level fault raises QuarantineError. */
+export async function assertFeedReadable(
+  storage: FeedStorage,
+  key: string,
+  requiredColumns: readonly string[],
+): Promise<void> {
+  const format = formatOfKey(key);
+  if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
+  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns)) {
+    // Reading is the check.
+  }
+}
+
+/** True when the file starts as plain (not gzipped) UTF-8: what a Distributed Map CSV reader can read. */
+export async function isPlainUtf8(storage: FeedStorage, key: string): Promise<boolean> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const body = await storage.open(key);
+  for await (const chunk of body) {
+    chunks.push(Buffer.from(chunk as Buffer));
+    size += (chunk as Buffer).length;
+    if (size >= SNIFF_BYTES) break;
+  }
+  body.destroy();
+  const head = Buffer.concat(chunks);
+  if (head[0] === 0x1f && head[1] === 0x8b) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

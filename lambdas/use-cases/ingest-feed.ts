@@ -21,10 +21,13 @@ import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
-import type { EscalationStarter, EscalationStopper } from '../ports/workflow';
+import type { EscalationStarter, EscalationStopper, FeedLoadStarter } from '../ports/workflow';
 import {
+  assertFeedReadable,
   checkedFeedRecords,
+  type FeedRecord,
   type FileReport,
+  isPlainUtf8,
   processFeedFile,
   type RowReject,
   safeAccountId,
@@ -38,6 +41,8 @@ export interface IngestFeedDeps {
   readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
   readonly escalations: EscalationStarter & EscalationStopper;
+  /** In AWS: files above the threshold are loaded by a Distributed Map run instead of this invocation. */
+  readonly largeFeeds?: { readonly thresholdBytes: number; readonly loader: FeedLoadStarter };
   readonly banks: BankDirectory;
   readonly clock: Clock;
 }
@@ -51,6 +56,8 @@ export interface FeedReport extends FileReport {
   unchanged: number;
   rejected: number;
   escalationsStarted: number;
+  /** Set when the file went to a Distributed Map run, whose last step writes the final report. */
+  handedOver?: boolean;
 }
 
 const ROW_CONCURRENCY = 16;
@@ -58,7 +65,7 @@ const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
 
 export async function ingestFeed(
   deps: IngestFeedDeps,
-  input: { key: string; version?: string },
+  input: { key: string; version?: string; size?: number },
 ): Promise<FeedReport> {
   const counts = {
     read: 0,
@@ -70,10 +77,33 @@ export async function ingestFeed(
     rejected: 0,
     escalationsStarted: 0,
   };
-  return processFeedFile<FeedReport>(deps, input, 'incoming', counts, (bank, report, rejects) =>
-    loadRows(deps, bank, input.key, report, rejects),
-  );
+  return processFeedFile<FeedReport>(deps, input, 'incoming', counts, async (bank, report, rejects) => {
+    const large = deps.largeFeeds;
+    // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
+    if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
+      if (await isPlainUtf8(deps.storage, input.key)) {
+        // Read through once first, so that a file-level fault still quarantines the file before any row.
+        await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
+        await large.loader.startFeedLoad({
+          key: input.key,
+          bankId: bank.bankId,
+          ...(input.version ? { version: input.version } : {}),
+          startedAt: deps.clock.now().toISOString(),
+        });
+        report.handedOver = true;
+        return 'handed-over';
+      }
+    }
+    await loadRows(deps, bank, input.key, report, rejects);
+    return 'loaded';
+  });
 }
+
+/** The counts a batch of overdue rows adds to its file's report. */
+export type RowCounts = Omit<FeedReport, keyof FileReport | 'handedOver'>;
+
+/** What applying rows needs: everything intake needs but the bucket and the bank list. */
+export type RowDeps = Omit<IngestFeedDeps, 'storage' | 'banks'>;
 
 async function loadRows(
   deps: IngestFeedDeps,
@@ -82,23 +112,37 @@ async function loadRows(
   report: FeedReport,
   rejects: RowReject[],
 ): Promise<void> {
+  await applyFeedRows(deps, bank, checkedFeedRecords(deps.storage, key, REQUIRED_COLUMNS), report, rejects);
+}
+
+/**
+ * Validates and applies rows of an overdue feed, counting outcomes into `counts` and collecting rejects:
+ * the one row loop, used for a whole file streamed here and for each batch of a Distributed Map run.
+ */
+export async function applyFeedRows(
+  deps: RowDeps,
+  bank: BankSettings,
+  rows: AsyncIterable<FeedRecord> | Iterable<FeedRecord>,
+  counts: RowCounts,
+  rejects: RowReject[],
+): Promise<void> {
   // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
   // `asOf` makes the stored result independent of the order in which rows for one account land.
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
-    for await (const { record, line } of checkedFeedRecords(deps.storage, key, REQUIRED_COLUMNS)) {
-      report.read++;
+    for await (const { record, line } of rows) {
+      counts.read++;
       const parsed =
         record.__invalid === undefined
           ? parseFeedRow(record, bank.defaults)
           : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
       if (!parsed.ok) {
-        report.rejected++;
+        counts.rejected++;
         rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
         continue;
       }
-      const applying: Promise<void> = applyAccount(deps, bank, parsed.account, report)
+      const applying: Promise<void> = applyAccount(deps, bank, parsed.account, counts)
         .catch((error: unknown) => {
           failure ??= { error };
         })
@@ -115,10 +159,10 @@ async function loadRows(
 }
 
 async function applyAccount(
-  deps: IngestFeedDeps,
+  deps: RowDeps,
   bank: BankSettings,
   account: AccountSnapshot,
-  report: FeedReport,
+  report: RowCounts,
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
   const context = { bankId: bank.bankId, accountId: account.accountId };

@@ -3,7 +3,7 @@
  * Input: the case id and delinquency cycle of a running escalation.
  * Output: the step and the lawful instant to act, or `end` with the reason.
  * 1. Load the case; a missing, closed or superseded-cycle case ends the escalation.
- * 2. Pick the next ladder step of the bank not yet done in this cycle.
+ * 2. Pick the next ladder step of the bank not yet done in this cycle; an SMS step with no mobile on file ends it.
  * 3. Ask the compliance guard for the first lawful moment at or after the step is due.
  */
 
@@ -52,6 +52,10 @@ export async function planNextStep(
     deps.clock.now(),
   );
   if (plan.action === 'end') return plan;
+  // Act skips an SMS step without a number and does not mark it done: planning it again would loop at once.
+  if (channelOf(plan.action) === 'sms' && !collectionCase.pii.fields.mobile) {
+    return { action: 'end', reason: 'no mobile on file' };
+  }
 
   const lawful = nextLawfulMoment(policyPack(collectionCase.policyPack), {
     channel: channelOf(plan.action),

@@ -72,5 +72,6 @@ export async function postPayments(
         }
       }
     }
+    return 'loaded';
   });
 }

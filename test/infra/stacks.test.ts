@@ -112,7 +112,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, ARM64, with active tracing and its own log group', () => {
     const functions = houseFunctions();
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -130,7 +130,9 @@ describe('stateless stack', () => {
   });
 
   it('runs escalations as a STANDARD state machine in JSONPath, logging ALL without execution data, traced', () => {
-    const machines = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine'));
+    const machines = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine')).filter(
+      (machine) => machine.Properties.StateMachineName === 'overdue-dev-escalation',
+    );
     expect(machines).toHaveLength(1);
     const machine = machines[0]?.Properties;
     expect(machine.StateMachineType).toBe('STANDARD');
@@ -193,16 +195,22 @@ describe('stateless stack', () => {
       'Errors',
       'Errors',
       'Errors',
+      'Errors',
+      'Errors',
       'ExecutionsFailed',
       'feedRejectPercent',
     ]);
   });
 
-  it('gives the PII key only to intake (to seal) and the reminder sender (to open)', () => {
+  it('gives the PII key only to intake and its batches (to seal) and the reminder sender (to open)', () => {
     const holders = houseFunctions()
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
-    expect(holders.sort()).toEqual(['Loads a bank feed dropped in S3', 'Sends a reminder the guard allows']);
+    expect(holders.sort()).toEqual([
+      'Loads a bank feed dropped in S3',
+      'Loads one batch of a large overdue feed',
+      'Sends a reminder the guard allows',
+    ]);
   });
 });
 
@@ -216,5 +224,31 @@ describe('feed reject alarm', () => {
     expect(alarm?.Properties.Dimensions).toEqual([
       { Name: 'service', Value: intake?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME },
     ]);
+  });
+});
+
+describe('large feeds', () => {
+  it('load through a Distributed Map: CSV item reader, batches of 500, results written to the bucket', () => {
+    const machine = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine')).find(
+      (candidate) => candidate.Properties.StateMachineName === 'overdue-dev-feed-load',
+    );
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(definition).toContain('\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(definition).toContain('\\"InputType\\":\\"CSV\\"');
+    expect(definition).toContain('\\"CSVHeaderLocation\\":\\"FIRST_ROW\\"');
+    expect(definition).toContain('\\"MaxItemsPerBatch\\":500');
+    expect(definition).toContain('\\"Prefix\\":\\"feed-loads\\"');
+    expect(machine?.Properties.LoggingConfiguration).toMatchObject({
+      Level: 'ALL',
+      IncludeExecutionData: false,
+    });
+  });
+
+  it('hands files over the stage threshold to it from intake', () => {
+    const intake = houseFunctions().find(
+      (fn) => fn.Properties.Description === 'Loads a bank feed dropped in S3',
+    );
+    expect(intake?.Properties.Environment.Variables.LARGE_FEED_BYTES).toBe(String(100 * 1024 * 1024));
+    expect(intake?.Properties.Environment.Variables.FEED_LOAD_STATE_MACHINE_ARN).toBeDefined();
   });
 });

@@ -8,6 +8,7 @@
  * `world` satisfies IngestFeedDeps, PlanNextStepDeps, SendReminderDeps and GetCaseDeps at once.
  */
 
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
@@ -36,11 +37,14 @@ import type { EscalationInput, EscalationStarter, EscalationStopper } from '../.
 
 /** Attributes a feed row never overwrites, as in DynamoCaseStore. */
 const PRESERVED = ['caseId', 'completedSteps', 'lastStepAt', 'createdAt'] as const;
+/** Optional feed attributes DynamoCaseStore REMOVEs when a newer row leaves them out. */
+const OPTIONAL_FROM_FEED = ['cardLast4', 'mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
 
 /**
  * CaseStore with DynamoCaseStore's semantics: `created` when absent; `updated` when the stored `asOf` is
  * earlier (completedSteps and createdAt kept, attributes the new case leaves undefined kept too, as a
- * DynamoDB SET would; completedSteps reset when the cycle changes); `unchanged` on the same `asOf`;
+ * DynamoDB SET would, except the optional feed attributes, which are removed as its REMOVE does;
+ * completedSteps reset when the cycle changes); `unchanged` on the same `asOf`;
  * `stale` when the stored `asOf` is later. Stored cases are copies: mutating a returned case changes nothing.
  */
 export class InMemoryCaseStore implements CaseStore {
@@ -57,7 +61,9 @@ export class InMemoryCaseStore implements CaseStore {
   async upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertOutcome> {
     const previous = this.cases.get(collectionCase.caseId);
     if (!previous) {
-      this.cases.set(collectionCase.caseId, structuredClone({ ...collectionCase, completedSteps: [] }));
+      // The adapter's SET never writes progress from a feed row: a new case starts with none.
+      const { lastStepAt: _progress, ...fromFeed } = collectionCase;
+      this.cases.set(collectionCase.caseId, structuredClone({ ...fromFeed, completedSteps: [] }));
       return 'created';
     }
     if (previous.asOf > collectionCase.asOf) return 'stale';
@@ -68,16 +74,16 @@ export class InMemoryCaseStore implements CaseStore {
       ),
     );
     const newCycle = previous.cycle !== collectionCase.cycle;
-    this.cases.set(
-      collectionCase.caseId,
-      structuredClone({
-        ...previous,
-        ...incoming,
-        completedSteps: newCycle ? [] : previous.completedSteps,
-        // A newer row that leaves the card out removes it, as the DynamoDB adapter's REMOVE does.
-        cardLast4: collectionCase.cardLast4,
-      } as CollectionCase),
-    );
+    const updated: Record<string, unknown> = {
+      ...previous,
+      ...incoming,
+      completedSteps: newCycle ? [] : previous.completedSteps,
+    };
+    // A newer row that leaves one out removes it (no mobile any more: no mobile index either).
+    for (const attribute of OPTIONAL_FROM_FEED) {
+      if (collectionCase[attribute] === undefined) delete updated[attribute];
+    }
+    this.cases.set(collectionCase.caseId, structuredClone(updated as unknown as CollectionCase));
     return 'updated';
   }
 
@@ -223,21 +229,32 @@ export class RecordingEscalationStarter implements EscalationStarter, Escalation
   }
 }
 
-/** The drop bucket in memory: `files` holds object bodies by key, `open` streams one, `put` writes one. */
+/**
+ * The drop bucket in memory: `files` holds text bodies by key, `bytes` binary ones (gzip, GB18030 …);
+ * `open` streams one, `put` writes one.
+ */
 export class InMemoryFeedStorage implements FeedStorage {
   readonly files = new Map<string, string>();
+  readonly bytes = new Map<string, Buffer>();
   readonly contentTypes = new Map<string, string>();
   /** Keys written by `put`, in order. */
   readonly writes: string[] = [];
 
+  /** Drops an object as a bank would: text (a CSV built with `csvOf`) or raw bytes. */
+  drop(key: string, body: string | Buffer): this {
+    if (typeof body === 'string') this.files.set(key, body);
+    else this.bytes.set(key, body);
+    return this;
+  }
+
   async open(key: string): Promise<Readable> {
-    const text = this.files.get(key);
-    if (text === undefined) throw new Error(`NoSuchKey: ${key}`);
-    return Readable.from([text]);
+    const body = this.bytes.get(key) ?? this.files.get(key);
+    if (body === undefined) throw new Error(`NoSuchKey: ${key}`);
+    return Readable.from([body]);
   }
 
   async readText(key: string): Promise<string | undefined> {
-    return this.files.get(key);
+    return this.files.get(key) ?? this.bytes.get(key)?.toString('utf8');
   }
 
   async put(key: string, body: string, contentType: string): Promise<void> {
@@ -310,9 +327,9 @@ export function csvOf(rows: readonly Record<string, string>[], columns?: readonl
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
-/** A fresh vault on a fixed local master key; `keys.calls` counts data-key requests. */
+/** A fresh vault on a random 32-byte local master key; `keys.calls` counts data-key requests. */
 export function localVault(): { vault: EnvelopePiiVault; keys: LocalDataKeyProvider } {
-  const keys = new LocalDataKeyProvider(Buffer.alloc(32, 7));
+  const keys = new LocalDataKeyProvider(randomBytes(32));
   return { vault: new EnvelopePiiVault(keys), keys };
 }
 

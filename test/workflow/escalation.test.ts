@@ -164,6 +164,28 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     expect(run.world.sms.sent).toHaveLength(0);
   });
 
+  it('finishes at once, with no SMS, for a debtor reachable by email only', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, mobile: '' });
+    await advance(2 * DAY);
+    await expect(run.result).resolves.toMatchObject({
+      plan: { action: 'end', reason: 'no mobile on file' },
+    });
+    expect(run.world.sms.sent).toHaveLength(0);
+    // One plan, then Finished: never a plan → act → plan loop on a step that cannot be carried out.
+    expect(run.states).toEqual(['PlanNextStep', 'IsFinished', 'Finished']);
+  });
+
+  it('reads quiet hours in the debtor zone: 23:00 in Shanghai is 10:00 in New York, so it sends at once', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, timezone: 'America/New_York' });
+
+    await advance(60_000);
+
+    expect(run.world.sms.sent).toHaveLength(1);
+    const sentAt = run.world.trail.ofKind('contact.sent')[0]?.at;
+    expect(sentAt?.toISOString()).toBe(DROPPED_AT.toISOString());
+    expect(sentAt && wallTimeIn(sentAt, 'America/New_York').hour).toBe(10);
+  });
+
   it('keeps personal data out of execution payloads and logs', async () => {
     const run = await dropAndEscalate(oneDayPastDue);
     await advance(31 * DAY);

@@ -18,6 +18,7 @@ import { KmsIndexKeySource } from './kms-index-key-source';
 import { tracer } from './observability';
 import { S3FeedStorage } from './s3-feed-storage';
 import { SfnEscalationStarter } from './sfn-escalation-starter';
+import { SfnFeedLoadStarter } from './sfn-feed-load-starter';
 import { SnsSmsSender } from './sns-sms-sender';
 
 function required(name: string): string {
@@ -70,5 +71,13 @@ export const awsAdapters = {
     () =>
       new SfnEscalationStarter(tracer.captureAWSv3Client(new SFNClient({})), required('STATE_MACHINE_ARN')),
   ),
+  largeFeeds: once(() => {
+    const arn = process.env.FEED_LOAD_STATE_MACHINE_ARN;
+    if (!arn) return undefined;
+    return {
+      thresholdBytes: Number(process.env.LARGE_FEED_BYTES ?? 100 * 1024 * 1024),
+      loader: new SfnFeedLoadStarter(tracer.captureAWSv3Client(new SFNClient({})), arn),
+    };
+  }),
   sms: once(() => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), process.env.SMS_SENDER_ID)),
 };

@@ -49,4 +49,11 @@ describe('reminder templates', () => {
     expect(isKnownTemplate('threat')).toBe(false);
     expect(isKnownTemplate('firm-reminder')).toBe(true);
   });
+
+  it('does not take names every object inherits for templates', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(isKnownTemplate(name)).toBe(false);
+      expect(() => renderReminder(name, 'zh-CN', facts)).toThrow(/unknown reminder template/);
+    }
+  });
 });

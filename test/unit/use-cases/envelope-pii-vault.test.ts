@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EnvelopePiiVault } from '../../../lambdas/adapters/envelope-pii-vault';
 import { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data-key-provider';
 import { DEBTOR } from '../../support/fakes';
 
-const MASTER_KEY = Buffer.alloc(32, 7);
+const MASTER_KEY = randomBytes(32);
 const account = { bankId: 'demo-bank', accountId: 'ACC-001' };
 
-function vaultWith(policy?: { maxUses: number; maxAgeMs: number }, monotonicNow?: () => number) {
-  const keys = new LocalDataKeyProvider(MASTER_KEY);
+function vaultWith(
+  policy?: { maxUses: number; maxAgeMs: number },
+  monotonicNow?: () => number,
+  masterKey: Uint8Array = MASTER_KEY,
+) {
+  const keys = new LocalDataKeyProvider(masterKey);
   return { keys, vault: new EnvelopePiiVault(keys, policy, monotonicNow) };
 }
 
@@ -54,6 +59,14 @@ describe('envelope PII vault', () => {
 
     await expect(fresh.open({ ...account, bankId: 'other-bank' }, sealed, 'name')).rejects.toThrow();
     await expect(fresh.open(account, sealed, 'name')).resolves.toBe(DEBTOR.name);
+  });
+
+  it('fails to open data sealed under another master key', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, { name: DEBTOR.name });
+    const { vault: elsewhere } = vaultWith(undefined, undefined, randomBytes(32));
+
+    await expect(elsewhere.open(account, sealed, 'name')).rejects.toThrow();
   });
 
   it('fails on a field that was never sealed', async () => {

@@ -80,6 +80,14 @@ describe('plan next step', () => {
     expect(await planNextStep(world, input)).toEqual({ action: 'end', reason: 'ladder complete' });
   });
 
+  it('ends rather than plan an SMS for a debtor with an email but no mobile on file', async () => {
+    const world = await worldWith('2026-03-02T02:00:00Z', {
+      personal: { name: '张三丰', email: 'zhang.sanfeng@example.test' },
+    });
+
+    expect(await planNextStep(world, input)).toEqual({ action: 'end', reason: 'no mobile on file' });
+  });
+
   it('ends when the case does not exist', async () => {
     const world = createFakeWorld();
 

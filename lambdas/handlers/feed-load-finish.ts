@@ -1,0 +1,32 @@
+/** The Distributed Map run's last step: add up the batches, write the feed's report and rejects. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { logger } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import type { Clock } from '../ports/clock';
+import type { FeedStorage } from '../ports/feed-storage';
+import { finishFeedLoad } from '../use-cases/finish-feed-load';
+import type { FeedReport } from '../use-cases/ingest-feed';
+
+const finishEvent = z.object({
+  key: z.string().min(1),
+  bankId: z.string().min(2),
+  version: z.string(),
+  startedAt: z.string().min(1),
+  manifestKey: z.string().min(1),
+});
+
+export function makeFeedLoadFinishHandler(deps: () => { storage: FeedStorage; clock: Clock }) {
+  return async (event: unknown): Promise<FeedReport> => {
+    const { version, ...input } = finishEvent.parse(event);
+    const report = await finishFeedLoad(deps(), { ...input, ...(version ? { version } : {}) });
+    logger.info('feed loaded by distributed map', { ...report });
+    return report;
+  };
+}
+
+export const handler = middy(
+  makeFeedLoadFinishHandler(() => ({ storage: awsAdapters.storage(), clock: awsAdapters.clock() })),
+).use(injectLambdaContext(logger));
