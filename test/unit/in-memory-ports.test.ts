@@ -114,7 +114,7 @@ describe('InMemoryCaseStore (DynamoCaseStore semantics)', () => {
     const store = new InMemoryCaseStore();
     await store.upsertFromFeed(await feedCase());
 
-    const copy = (await store.get(CASE_ID)) as { completedSteps: string[] };
+    const copy = (await store.get(CASE_ID)) as unknown as { completedSteps: string[] };
     copy.completedSteps.push('sms-courtesy');
 
     expect(store.cases.get(CASE_ID)?.completedSteps).toEqual([]);
