@@ -1,11 +1,12 @@
 /** Masked forms of personal data that staff see by default (`138****5678`, `张*`); revealing needs a role and a reason. */
 
 export function maskName(name: string): string {
-  const chars = Array.from(name.trim());
+  // Spaces inside a Chinese name ('张 三丰', full-width too) are layout: ignored, so no given name shows.
+  const compact = name.replace(/\s+/g, '');
+  const chars = Array.from(compact);
   if (chars.length === 0) return '';
   // Chinese names: keep the surname character; Latin names: keep the first letter of each part.
-  if (/^[\p{Script=Han}·]+$/u.test(name.trim()))
-    return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+  if (/^[\p{Script=Han}·]+$/u.test(compact)) return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
   return name
     .trim()
     .split(/\s+/)

@@ -196,6 +196,9 @@ async function applyAccount(
     createdAt: now,
     updatedAt: now,
   };
+  // A cure row may name another cycle than the running escalation's (0 days past due puts it at as_of):
+  // read the stored cycle first, so that the escalation actually running is the one stopped.
+  const before = cured ? await deps.cases.get(collectionCase.caseId) : undefined;
   const outcome = await deps.cases.upsertFromFeed(collectionCase);
   if (outcome === 'stale') {
     report.stale++;
@@ -208,6 +211,9 @@ async function applyAccount(
   if (cured) {
     // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile.
     if (outcome !== 'unchanged') await deps.escalations.stopEscalation(name);
+    if (outcome === 'updated' && before && before.cycle !== collectionCase.cycle) {
+      await deps.escalations.stopEscalation(escalationName(bank.bankId, account.accountId, before.cycle));
+    }
     return;
   }
   // Started on every non-stale row, not only on creation: a crash between the write and the start

@@ -72,6 +72,19 @@ describe('DynamoPaymentLedger on DynamoDB Local', () => {
     expect(paid?.status).toBe('closed');
   });
 
+  it('records a payment on a zero balance without reporting it as paying in full', async () => {
+    const caseId = await openCase();
+    await ledger.post(caseId, pay('FULL', 150_000), AT);
+    expect(await ledger.post(caseId, pay('MORE', 500), AT)).toMatchObject({
+      outcome: 'applied',
+      remainingMinor: 0,
+      paidInFull: false,
+    });
+    const entries = await new DynamoTrail(bed.documents, bed.trailTable).list(caseId);
+    expect(entries.map((e) => e.entryId).sort()).toEqual(['payment#FULL', 'payment#MORE']);
+    expect((await cases.get(caseId))?.status).toBe('closed');
+  });
+
   it('refuses an unknown account and a payment in another currency, changing nothing', async () => {
     const caseId = await openCase();
     expect(await ledger.post('demo-bank:NOBODY', pay('P1', 100), AT)).toEqual({ outcome: 'unknown-account' });

@@ -107,6 +107,17 @@ export class InMemoryCaseStore implements CaseStore {
   seed(collectionCase: CollectionCase): void {
     this.cases.set(collectionCase.caseId, structuredClone(collectionCase));
   }
+
+  /** Same as `seed`: stores a case as it is, bypassing the feed rules. */
+  put(collectionCase: CollectionCase): this {
+    this.seed(collectionCase);
+    return this;
+  }
+
+  /** Copies of every stored case, in insertion order. */
+  all(): CollectionCase[] {
+    return [...this.cases.values()].map((c) => structuredClone(c));
+  }
 }
 
 /** Trail with DynamoTrail's semantics: keyed by (caseId, entryId); a repeated entry id appends nothing. */
@@ -132,7 +143,7 @@ export class InMemoryTrail implements Trail {
   }
 }
 
-/** A clock that reads what it was set to; moves only by `set` or `advance`. */
+/** A clock that reads what it was set to; moves only by `set` or `advance`. Also exported as SettableClock. */
 export class FakeClock implements Clock {
   private current: number;
 
@@ -154,6 +165,9 @@ export class FakeClock implements Clock {
     return this.now();
   }
 }
+
+/** The name the test briefs use for FakeClock. */
+export { FakeClock as SettableClock };
 
 /** PaymentLedger with DynamoPaymentLedger's semantics, over the in-memory case store and trail. */
 export class InMemoryPaymentLedger implements PaymentLedger {
@@ -180,7 +194,7 @@ export class InMemoryPaymentLedger implements PaymentLedger {
       },
     });
     if (!fresh) return { outcome: 'duplicate' };
-    const paidInFull = remaining === 0;
+    const paidInFull = found.overdue.amountMinor > 0 && remaining === 0;
     this.cases.cases.set(caseId, {
       ...found,
       overdue: { ...found.overdue, amountMinor: remaining },
@@ -191,17 +205,28 @@ export class InMemoryPaymentLedger implements PaymentLedger {
   }
 }
 
-/** Records every SMS; after `failWith(error)` every send throws that error (and records nothing). */
+/**
+ * Records every SMS; after `failWith(error)` every send throws that error (and records nothing);
+ * after `failNext(error?)` only the next send does.
+ */
 export class RecordingSmsSender implements SmsSender {
   readonly sent: SmsMessage[] = [];
   private failure: Error | undefined;
+  private readonly oneShotFailures: Error[] = [];
 
   failWith(error: Error | undefined): this {
     this.failure = error;
     return this;
   }
 
+  failNext(error: Error = new Error('SMS provider unavailable')): this {
+    this.oneShotFailures.push(error);
+    return this;
+  }
+
   async sendSms(message: SmsMessage): Promise<{ providerMessageId: string }> {
+    const oneShot = this.oneShotFailures.shift();
+    if (oneShot) throw oneShot;
     if (this.failure) throw this.failure;
     this.sent.push(message);
     return { providerMessageId: `fake-${this.sent.length}` };
@@ -257,7 +282,7 @@ export class InMemoryFeedStorage implements FeedStorage {
     return this.files.get(key) ?? this.bytes.get(key)?.toString('utf8');
   }
 
-  async put(key: string, body: string, contentType: string): Promise<void> {
+  async put(key: string, body: string, contentType = 'text/plain'): Promise<void> {
     this.files.set(key, body);
     this.contentTypes.set(key, contentType);
     this.writes.push(key);
@@ -277,6 +302,19 @@ export const DEMO_BANK_CONFIG = {
   policyPack: 'cn',
   defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
 } as const;
+
+/** A second bank on pack us: USD, America/New_York, English, default ladder. */
+export const US_BANK_CONFIG = {
+  bankId: 'us-bank',
+  displayName: 'US Bank',
+  policyPack: 'us',
+  defaults: { currency: 'USD', timeZone: 'America/New_York', language: 'en' },
+} as const;
+
+/** demo-bank (cn, CNY, Asia/Shanghai, zh-CN) and us-bank (us, USD, America/New_York, en), built for real. */
+export function testBanks(): BankDirectory {
+  return bankDirectoryFromConfig(JSON.stringify([DEMO_BANK_CONFIG, US_BANK_CONFIG]));
+}
 
 /** A BankDirectory built the production way (bankDirectoryFromConfig); demo-bank by default. */
 export function bankDirectory(...banks: readonly object[]): BankDirectory {
@@ -327,10 +365,24 @@ export function csvOf(rows: readonly Record<string, string>[], columns?: readonl
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
-/** A fresh vault on a random 32-byte local master key; `keys.calls` counts data-key requests. */
-export function localVault(): { vault: EnvelopePiiVault; keys: LocalDataKeyProvider } {
-  const keys = new LocalDataKeyProvider(randomBytes(32));
-  return { vault: new EnvelopePiiVault(keys), keys };
+/** CSV text whose header is the union of the rows' keys, in first-seen order (a missing value is empty). */
+export function feedCsv(rows: readonly Record<string, string>[]): string {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  return csvOf(rows, columns);
+}
+
+/**
+ * A fresh vault on a random 32-byte local master key; `provider.calls` counts data-key requests
+ * (`keys` is the same provider under its older name).
+ */
+export function localVault(): {
+  vault: EnvelopePiiVault;
+  provider: LocalDataKeyProvider;
+  keys: LocalDataKeyProvider;
+} {
+  const provider = new LocalDataKeyProvider(randomBytes(32));
+  return { vault: new EnvelopePiiVault(provider), provider, keys: provider };
 }
 
 export interface CaseOptions extends Partial<Omit<CollectionCase, 'pii' | 'masked'>> {

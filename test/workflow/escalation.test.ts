@@ -16,6 +16,8 @@ import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../supp
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const { stateMachineDefinition } = synthesizeForLocal();
+/** Far more than a three-step ladder with deferrals needs; more means the workflow is looping. */
+const MAX_PLANS = 50;
 
 /** 23:00 in Shanghai on 2026-03-01, the day the account is one day past due. */
 const DROPPED_AT = new Date('2026-03-01T15:00:00Z');
@@ -57,10 +59,15 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
 
   const plan = makePlanNextStepHandler(() => deps);
   const act = makeSendReminderHandler(() => deps);
+  let plans = 0;
   const execution = new StateMachine(stateMachineDefinition as never).run(input as never, {
     overrides: {
       taskResourceLocalHandlers: {
-        PlanNextStep: async (event) => (await plan(event)) as never,
+        PlanNextStep: async (event) => {
+          // A plan → act → plan cycle that never waits is all microtasks: no test timeout would ever fire.
+          if (++plans > MAX_PLANS) throw new Error(`runaway escalation: more than ${MAX_PLANS} plans`);
+          return (await plan(event)) as never;
+        },
         Act: async (event) => (await act(event)) as never,
       },
     },

@@ -28,7 +28,9 @@ export class DynamoPaymentLedger implements PaymentLedger {
       if (found.overdue.currency !== payment.amount.currency) return { outcome: 'currency-mismatch' };
       const before = found.overdue.amountMinor;
       const remaining = Math.max(0, before - payment.amount.amountMinor);
-      const paidInFull = remaining === 0;
+      // Only the payment that brings the balance to 0 closes the case; one landing on a zero balance (an
+      // overpayment, or a case the feed already cured) is recorded and leaves the case as it is.
+      const paidInFull = before > 0 && remaining === 0;
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -60,10 +62,12 @@ export class DynamoPaymentLedger implements PaymentLedger {
                   UpdateExpression: paidInFull
                     ? 'SET overdue.amountMinor = :remaining, updatedAt = :at, #status = :closed, closedReason = :paid'
                     : 'SET overdue.amountMinor = :remaining, updatedAt = :at',
-                  ConditionExpression: 'overdue.amountMinor = :before',
+                  // The amount read (so a concurrent posting makes this one retry) and the currency checked.
+                  ConditionExpression: 'overdue.amountMinor = :before AND overdue.currency = :currency',
                   ExpressionAttributeValues: {
                     ':remaining': remaining,
                     ':before': before,
+                    ':currency': payment.amount.currency,
                     ':at': at.toISOString(),
                     ...(paidInFull ? { ':closed': 'closed', ':paid': 'paid' } : {}),
                   },

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parsePaymentRow } from '../../../lambdas/domain/payment-row';
+import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { postPayments } from '../../../lambdas/use-cases/post-payments';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
@@ -81,6 +82,23 @@ describe('posting payments', () => {
     expect(world.escalations.stopped).toEqual([...world.escalations.started.keys()]);
   });
 
+  it('records a payment on a case already paid without closing it again or stopping anything more', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(PAYMENTS, csvOf([payment('P1', '1500.00')]));
+    await postPayments(world, { key: PAYMENTS });
+    world.storage.files.set('payments/demo-bank/later.csv', csvOf([payment('P2', '10.00')]));
+
+    const later = await postPayments(world, { key: 'payments/demo-bank/later.csv' });
+
+    expect(later).toMatchObject({ applied: 1, paidInFull: 0 });
+    expect(world.escalations.stopped).toHaveLength(1);
+    expect(world.cases.cases.get('demo-bank:ACC-1')).toMatchObject({
+      status: 'closed',
+      overdue: { amountMinor: 0 },
+    });
+    expect(world.trail.ofKind('payment.posted')).toHaveLength(2);
+  });
+
   it('rejects a payment for an unknown account or in another currency, with line and reason', async () => {
     const world = await worldWithCase();
     world.storage.files.set(
@@ -102,6 +120,21 @@ describe('posting payments', () => {
     const report = await postPayments(world, { key: 'payments/nobank/x.csv' });
     expect(report).toMatchObject({ quarantined: true, quarantineReason: 'unknown bank nobank' });
     expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(150_000);
+  });
+});
+
+describe('the intake handler', () => {
+  it('routes an S3 event under payments/ to the payments posting, key decoded', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set('payments/demo-bank/paid today.csv', csvOf([payment('P1', '1500.00')]));
+    const handler = makeIngestFeedHandler(() => world);
+
+    const [report] = await handler({
+      Records: [{ s3: { object: { key: 'payments/demo-bank/paid+today.csv', eTag: '"e1"' } } }],
+    } as never);
+
+    expect(report).toMatchObject({ key: 'payments/demo-bank/paid today.csv', applied: 1, paidInFull: 1 });
+    expect(world.cases.cases.get('demo-bank:ACC-1')?.status).toBe('closed');
   });
 });
 

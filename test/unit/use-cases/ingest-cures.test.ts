@@ -1,0 +1,68 @@
+/** A cure (overdue 0) in a feed closes the case and stops the escalation that is running for it. */
+
+import { describe, expect, it } from 'vitest';
+import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { createFakeWorld, DEBTOR, type FakeWorld, feedCsv } from '../../support/fakes';
+
+const RUNNING = 'demo-bank-ACC-001-2026-02-17';
+
+function drop(world: FakeWorld, key: string, row: Record<string, string>) {
+  world.storage.files.set(
+    key,
+    feedCsv([{ account_id: 'ACC-001', customer_name: DEBTOR.name, mobile: DEBTOR.mobile, ...row }]),
+  );
+}
+
+async function worldWithOpenCase() {
+  const world = createFakeWorld();
+  drop(world, 'incoming/demo-bank/feed-2026-03-01.csv', {
+    as_of: '2026-03-01',
+    overdue_principal: '1500.00',
+    due_date: '2026-02-17',
+  });
+  await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-01.csv' });
+  return world;
+}
+
+describe('ingest feed: cures stop the running escalation', () => {
+  it('stops it when the cure row keeps the due date of the cycle', async () => {
+    const world = await worldWithOpenCase();
+    drop(world, 'incoming/demo-bank/feed-2026-03-05.csv', {
+      as_of: '2026-03-05',
+      overdue_principal: '0',
+      due_date: '2026-02-17',
+    });
+
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
+
+    expect(report).toMatchObject({ cured: 1, escalationsStarted: 0 });
+    expect(world.escalations.stopped).toEqual([RUNNING]);
+  });
+
+  it('stops it when the cure row says 0 days past due, which moves the cycle to as_of', async () => {
+    const world = await worldWithOpenCase();
+    drop(world, 'incoming/demo-bank/feed-2026-03-05.csv', {
+      as_of: '2026-03-05',
+      overdue_principal: '0',
+      days_past_due: '0',
+    });
+
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
+
+    expect(report).toMatchObject({ cured: 1, escalationsStarted: 0 });
+    expect(world.cases.all()[0]?.status).toBe('closed');
+    expect(world.escalations.stopped).toContain(RUNNING);
+  });
+
+  it('stops nothing when the same cure file is loaded again', async () => {
+    const world = await worldWithOpenCase();
+    const key = 'incoming/demo-bank/feed-2026-03-05.csv';
+    drop(world, key, { as_of: '2026-03-05', overdue_principal: '0', due_date: '2026-02-17' });
+    await ingestFeed(world, { key });
+
+    const again = await ingestFeed(world, { key });
+
+    expect(again).toMatchObject({ cured: 0, unchanged: 1 });
+    expect(world.escalations.stopped).toEqual([RUNNING]);
+  });
+});
