@@ -1,6 +1,7 @@
 /** The payments feed row (feed contract v1): one payment a bank received on an account. */
 
 import { z } from 'zod';
+import { containsCardNumber } from './card-number';
 import { type Money, MoneyFormatError, parseMoney } from './money';
 
 export interface Payment {
@@ -47,6 +48,9 @@ export function parsePaymentRow(
   row: Record<string, string | undefined>,
   defaultCurrency: string,
 ): { ok: true; payment: Payment } | { ok: false; rejection: { field: string; reason: string } } {
+  // As in the overdue feed: before anything else, so a card number reaches no message, log or store.
+  const withCard = Object.entries(row).find(([, value]) => value !== undefined && containsCardNumber(value));
+  if (withCard) return { ok: false, rejection: { field: withCard[0], reason: 'card number present' } };
   const parsed = rawPayment.safeParse(row);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

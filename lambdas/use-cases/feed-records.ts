@@ -3,6 +3,7 @@
  * UTF-8 (BOM or not) or GB18030/GBK, detected from the bytes. File-level faults raise QuarantineError.
  */
 
+import { isAscii } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
@@ -49,13 +50,20 @@ export async function* feedRecords(
 /** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
 async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
   const iterator = raw[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return Readable.from([]);
-  const head = Buffer.from(first.value as Buffer | string);
+  // The magic is two bytes and nothing promises a first chunk that long: gather until there are two.
+  let head = Buffer.alloc(0);
+  let next = await iterator.next();
+  while (!next.done) {
+    head = Buffer.concat([head, Buffer.from(next.value as Buffer | string)]);
+    if (head.length >= 2) break;
+    next = await iterator.next();
+  }
+  if (head.length === 0) return Readable.from([]);
   const rest = Readable.from(
     (async function* () {
       yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      if (next.done) return;
+      for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
     })(),
   );
   if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
@@ -66,20 +74,25 @@ async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
 }
 
 /**
- * Decodes bytes to text: UTF-8 when the first 64 KiB are valid UTF-8, GB18030 (a superset of GBK)
- * otherwise; bytes invalid in the chosen encoding anywhere in the file quarantine it.
+ * Decodes bytes to text: UTF-8 when the first 64 KiB from the first non-ASCII byte on are valid UTF-8,
+ * GB18030 (a superset of GBK) otherwise; bytes invalid in the chosen encoding anywhere quarantine the file.
+ * ASCII reads the same in both, so it passes through undecided: a GBK file whose first 64 KiB are Latin
+ * names and digits must not be judged UTF-8 on them and then quarantined at its first Chinese name.
  */
 function decodeText(bytes: Readable): Readable {
   let decoder: TextDecoder | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let asciiPassed = false;
   const decide = () => {
     const prefix = Buffer.concat(pending);
+    // After ASCII has passed, the decoder starts mid-file, where EF BB BF is a character, not a BOM.
+    const options = { fatal: true, ignoreBOM: asciiPassed };
     try {
-      new TextDecoder('utf-8', { fatal: true }).decode(prefix, { stream: true });
-      decoder = new TextDecoder('utf-8', { fatal: true });
+      new TextDecoder('utf-8', options).decode(prefix, { stream: true });
+      decoder = new TextDecoder('utf-8', options);
     } catch {
-      decoder = new TextDecoder('gb18030', { fatal: true });
+      decoder = new TextDecoder('gb18030', options);
     }
   };
   const decoding = new Transform({
@@ -87,6 +100,10 @@ function decodeText(bytes: Readable): Readable {
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
         if (!decoder) {
+          if (pendingBytes === 0 && isAscii(chunk)) {
+            asciiPassed ||= chunk.length > 0;
+            return callback(null, chunk.length > 0 ? chunk.toString('latin1') : undefined);
+          }
           pending.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes < SNIFF_BYTES) return callback();

@@ -23,6 +23,12 @@ describe('card number screening', () => {
     ['name 5500 0000 0000 0004 here'],
     ['378282246310005'],
     ['6212345678901232'],
+    ['４１１１１１１１１１１１１１１１'], // full-width digits, as a Chinese input method types them
+    ['４１１１　１１１１　１１１１　１１１１'], // and with ideographic spaces
+    ['4111\u00a01111\u00a01111\u00a01111'], // no-break spaces, pasted from a web page
+    ['4111  1111  1111  1111'],
+    ['4111 - 1111 - 1111 - 1111'],
+    ['4111–1111–1111–1111'], // en dashes
   ])('finds a card number in %s', (text) => {
     expect(containsCardNumber(text)).toBe(true);
   });
@@ -33,6 +39,9 @@ describe('card number screening', () => {
     ['41111111111111111111'], // 20 digits
     ['1500.00'],
     ['2026-03-01'],
+    ['4111.1111.1111.1111'], // dots join amounts and dates, not card groups
+    ['1,234,567,890,123,456'],
+    ['4111    1111 1111 1111'], // four spaces: separate numbers
   ])('does not flag %s', (text) => {
     expect(containsCardNumber(text)).toBe(false);
   });
@@ -59,9 +68,15 @@ describe('card number screening', () => {
     expect(passesLuhn('8613800000004')).toBe(true);
     const withMobile = parseFeedRow({ ...validRow, mobile: '+86 138 0000 0004' }, defaults);
     expect(withMobile.ok).toBe(true);
-    const id = '11010519491231002X';
+    const id = '110105198001010753';
     expect(residentIdProblem(id)).toBeUndefined();
+    expect(passesLuhn(id)).toBe(true);
     expect(parseFeedRow({ ...validRow, national_id: id }, defaults).ok).toBe(true);
+    // The same digits anywhere else are screened as a card number.
+    expect(parseFeedRow({ ...validRow, address: id }, defaults)).toEqual({
+      ok: false,
+      rejection: { field: 'address', reason: 'card number present' },
+    });
   });
 });
 

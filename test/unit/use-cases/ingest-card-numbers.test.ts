@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
+import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
 
 const PAN = '4111111111111111';
@@ -48,5 +49,50 @@ describe('card numbers in a feed', () => {
       logged.join(''),
     ].join('\n');
     for (const written of [PAN, '4111 1111', '4111-1111']) expect(everything).not.toContain(written);
+  });
+});
+
+/** The PAN's digits with anything at all between them: "4111 1111…", "4111-1111…", "４１１１…" after NFKC. */
+function panPattern(digits: string): RegExp {
+  return new RegExp(digits.split('').join('\\D*'));
+}
+
+describe('card numbers however they are written', () => {
+  it('rejects a PAN in the address, in full-width digits or with odd spacing in an unknown column', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    const columns = [...Object.keys(feedRow()), 'national_id', 'address', 'note'];
+    world.storage.files.set(
+      KEY,
+      csvOf(
+        [
+          { ...feedRow({ account_id: 'ACC-1' }), address: '上海市 4111 1111 1111 1111 号', note: '' },
+          {
+            ...feedRow({ account_id: 'ACC-2' }),
+            address: '',
+            note: '卡号 ４１１１　１１１１　１１１１　１１１１',
+          },
+          { ...feedRow({ account_id: 'ACC-3' }), address: '', note: 'card 4111 - 1111 - 1111 - 1111' },
+          { ...feedRow({ account_id: 'ACC-4' }), address: 'Room 1203, 88 Nanjing Rd', note: 'ok' },
+          // A valid resident ID in its own column is not a card, though all 18 of these digits pass Luhn.
+          { ...feedRow({ account_id: 'ACC-5' }), national_id: '110105198001010753', address: '', note: '' },
+        ].map((row) => ({ national_id: '', ...row })),
+        columns,
+      ),
+    );
+
+    const report = await ingestFeed(world, { key: KEY });
+
+    expect(report).toMatchObject({ read: 5, created: 2, rejected: 3 });
+    const rejects = world.storage.files.get(`rejects/${KEY}.csv`) ?? '';
+    expect(rejects.trim().split('\n').slice(1)).toEqual([
+      '2,ACC-1,address,card number present',
+      '3,ACC-2,note,card number present',
+      '4,ACC-3,note,card number present',
+    ]);
+    const outputs = [rejects, world.storage.files.get(`reports/${KEY}.json`) ?? '']
+      .join('\n')
+      .normalize('NFKC');
+    expect(outputs).not.toMatch(panPattern(PAN));
+    expect(JSON.stringify([...world.cases.cases.values()])).not.toMatch(panPattern(PAN));
   });
 });

@@ -111,3 +111,80 @@ describe('file-level faults quarantine the whole file and apply nothing', () => 
     }
   });
 });
+
+/** S3 hands a body over in chunks of a few KiB; encoding detection must hold whatever the cut. */
+function inChunks(world: FakeWorld, bytes: Buffer, size: number): FakeWorld {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  world.storage.open = async () => Readable.from(chunks);
+  return world;
+}
+
+/** 900 rows of Latin names (about 90 KiB of ASCII) and one last row whose name is written in `name`. */
+function latinThen(name: Buffer): Buffer {
+  const rows = Array.from({ length: 900 }, (_, i) =>
+    feedRow({ account_id: `ACC-${i}`, customer_name: 'Li Lei' }),
+  );
+  const text = Buffer.from(
+    csvOf([...rows, feedRow({ account_id: 'ACC-LAST', customer_name: 'PLACEHOLDER' })]),
+  );
+  const at = text.indexOf('PLACEHOLDER');
+  return Buffer.concat([text.subarray(0, at), name, text.subarray(at + 'PLACEHOLDER'.length)]);
+}
+
+describe('encoding detection in a streamed body', () => {
+  it('detects GBK whose first non-ASCII byte comes after 64 KiB of ASCII', async () => {
+    const bytes = latinThen(Buffer.from([0xd5, 0xc5, 0xc8, 0xfd])); // 张三 in GBK
+    expect(bytes.indexOf(0xd5)).toBeGreaterThan(64 * 1024);
+    const world = inChunks(createFakeWorld(), bytes, 16 * 1024);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report).toMatchObject({ quarantined: false, created: 901, rejected: 0 });
+    const stored = world.cases.cases.get('demo-bank:ACC-LAST');
+    expect(stored?.masked.name).toBe('张*');
+  });
+
+  it('keeps UTF-8 whose first non-ASCII character comes after 64 KiB of ASCII', async () => {
+    const world = inChunks(createFakeWorld(), latinThen(Buffer.from('张三')), 16 * 1024);
+    expect(await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' })).toMatchObject({ created: 901 });
+    expect(world.cases.cases.get('demo-bank:ACC-LAST')?.masked.name).toBe('张*');
+  });
+
+  it('reads UTF-8 whose multi-byte characters are cut at chunk edges, the sniff window edge included', async () => {
+    const rows = Array.from({ length: 700 }, (_, i) =>
+      feedRow({ account_id: `ACC-${i}`, customer_name: '张三丰' }),
+    );
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvOf(rows))]);
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    // 4093 = 4 KiB - 3: chunk edges fall at every offset within the three bytes of a character.
+    for (const size of [1021, 4093, 64 * 1024 - 1]) {
+      const world = inChunks(createFakeWorld(), bytes, size);
+      const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+      expect(report, `chunks of ${size}`).toMatchObject({ quarantined: false, created: 700, rejected: 0 });
+      expect(world.cases.cases.get('demo-bank:ACC-699')?.masked.name).toBe('张**');
+    }
+  });
+
+  it('loads gzipped JSON Lines', async () => {
+    const lines = rows.map((row) => JSON.stringify(row)).join('\n');
+    const world = inChunks(createFakeWorld(), gzipSync(lines), 7);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl.gz' });
+    expect(report).toMatchObject({ quarantined: false, created: 2 });
+  });
+});
+
+describe('gzip detection in a streamed body', () => {
+  it('recognises the gzip magic even when the first chunk holds only its first byte', async () => {
+    const world = inChunks(createFakeWorld(), gzipSync(csvOf(rows)), 1);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv.gz' });
+    expect(report).toMatchObject({ quarantined: false, created: 2 });
+  });
+
+  it('reads a one-byte file as what it is: no header', async () => {
+    const world = inChunks(createFakeWorld(), Buffer.from('a'), 1);
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report).toMatchObject({
+      quarantined: true,
+      quarantineReason: expect.stringMatching(/column|header/),
+    });
+  });
+});

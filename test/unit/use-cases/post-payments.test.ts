@@ -55,6 +55,23 @@ describe('payment rows', () => {
   });
 });
 
+describe('card numbers in a payments feed', () => {
+  it('rejects a payment row carrying a card number in any column, naming the column, never the number', async () => {
+    const world = await worldWithCase();
+    world.storage.files.set(
+      PAYMENTS,
+      csvOf([payment('P1', '10', { channel: '4111 1111 1111 1111' }), payment('P2', '10')]),
+    );
+    const report = await postPayments(world, { key: PAYMENTS });
+    expect(report).toMatchObject({ read: 2, applied: 1, rejected: 1 });
+    const rejects = world.storage.files.get(`rejects/${PAYMENTS}.csv`) ?? '';
+    expect(rejects).toContain(',channel,card number present');
+    expect(JSON.stringify([...world.storage.files.entries()].filter(([k]) => k !== PAYMENTS))).not.toContain(
+      '4111',
+    );
+  });
+});
+
 describe('posting payments', () => {
   it('lowers the balance by a partial payment and applies the same payment only once', async () => {
     const world = await worldWithCase();
