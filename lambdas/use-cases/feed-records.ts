@@ -36,19 +36,27 @@ export function formatOfKey(key: string): FeedFormat | undefined {
   return undefined;
 }
 
-/** The records of a feed, in file order. */
+/** How a feed file was packaged, as reading it found out. */
+export interface FeedPackaging {
+  gzipped: boolean;
+  /** Undefined while (or when) every byte is ASCII, which reads the same in both. */
+  encoding?: 'utf-8' | 'gb18030';
+}
+
+/** The records of a feed, in file order; `packaging` is filled in as the bytes reveal it. */
 export async function* feedRecords(
   raw: Readable,
   format: FeedFormat,
   requiredColumns: readonly string[],
+  packaging: FeedPackaging = { gzipped: false },
 ): AsyncGenerator<FeedRecord> {
-  const text = decodeText(await gunzipIfNeeded(raw));
+  const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging);
   if (format === 'jsonl') yield* jsonLines(text);
   else yield* csvRows(text, requiredColumns);
 }
 
 /** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
-async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
+async function gunzipIfNeeded(raw: Readable, packaging: FeedPackaging): Promise<Readable> {
   const iterator = raw[Symbol.asyncIterator]();
   // The magic is two bytes and nothing promises a first chunk that long: gather until there are two.
   let head = Buffer.alloc(0);
@@ -67,6 +75,7 @@ async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
     })(),
   );
   if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
+  packaging.gzipped = true;
   const gunzip = createGunzip();
   rest.on('error', (error) => gunzip.destroy(error));
   gunzip.on('error', () => {});
@@ -74,12 +83,12 @@ async function gunzipIfNeeded(raw: Readable): Promise<Readable> {
 }
 
 /**
- * Decodes bytes to text: UTF-8 when the first 64 KiB from the first non-ASCII byte on are valid UTF-8,
- * GB18030 (a superset of GBK) otherwise; bytes invalid in the chosen encoding anywhere quarantine the file.
+ * Decodes bytes to text in the encoding `chooseEncoding` picks from the first 64 KiB from the first non-ASCII
+ * byte on (GB18030 is a superset of GBK); bytes invalid in the chosen encoding anywhere quarantine the file.
  * ASCII reads the same in both, so it passes through undecided: a GBK file whose first 64 KiB are Latin
  * names and digits must not be judged UTF-8 on them and then quarantined at its first Chinese name.
  */
-function decodeText(bytes: Readable): Readable {
+function decodeText(bytes: Readable, packaging: FeedPackaging): Readable {
   let decoder: TextDecoder | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -88,12 +97,8 @@ function decodeText(bytes: Readable): Readable {
     const prefix = Buffer.concat(pending);
     // After ASCII has passed, the decoder starts mid-file, where EF BB BF is a character, not a BOM.
     const options = { fatal: true, ignoreBOM: asciiPassed };
-    try {
-      new TextDecoder('utf-8', options).decode(prefix, { stream: true });
-      decoder = new TextDecoder('utf-8', options);
-    } catch {
-      decoder = new TextDecoder('gb18030', options);
-    }
+    packaging.encoding = chooseEncoding(prefix, asciiPassed);
+    decoder = new TextDecoder(packaging.encoding, options);
   };
   const decoding = new Transform({
     readableObjectMode: true,
@@ -129,6 +134,52 @@ function decodeText(bytes: Readable): Readable {
   });
   bytes.on('error', (error) => decoding.destroy(error));
   return bytes.pipe(decoding);
+}
+
+/**
+ * Picks UTF-8 or GB18030 for the bytes of the sniff window. Bytes invalid as UTF-8 are GB18030; bytes
+ * invalid as GB18030 are UTF-8. Bytes valid as both are common when the non-ASCII text is short: 平 in GBK
+ * (C6 BD) is also the UTF-8 of ƽ, 茅 (C3 A9) that of é. Then the UTF-8 reading wins only if it looks like
+ * text: any character beyond U+07FF (CJK and the like, which GBK bytes almost never form), or only letters
+ * of Latin, Greek or Cyrillic that stand beside another letter of their script, as in José or Дмитрий.
+ * A lone é between commas, or ƽ, is how GBK Chinese reads as UTF-8, and the file is read as GB18030.
+ */
+export function chooseEncoding(prefix: Uint8Array, ignoreBOM = false): 'utf-8' | 'gb18030' {
+  const options = { fatal: true, ignoreBOM };
+  let asUtf8: string;
+  try {
+    asUtf8 = new TextDecoder('utf-8', options).decode(prefix, { stream: true });
+  } catch {
+    return 'gb18030';
+  }
+  try {
+    new TextDecoder('gb18030', options).decode(prefix, { stream: true });
+  } catch {
+    return 'utf-8';
+  }
+  return looksLikeUtf8Text(asUtf8) ? 'utf-8' : 'gb18030';
+}
+
+type Script = 'latin' | 'greek' | 'cyrillic';
+
+/** The script of a letter a name in a feed plausibly holds, or undefined for anything else. */
+function scriptOf(code: number | undefined): Script | undefined {
+  if (code === undefined) return undefined;
+  if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return 'latin';
+  if (code >= 0xc0 && code <= 0x17f && code !== 0xd7 && code !== 0xf7) return 'latin';
+  if (code >= 0x386 && code <= 0x3ce) return 'greek';
+  if (code >= 0x400 && code <= 0x45f) return 'cyrillic';
+  return undefined;
+}
+
+function looksLikeUtf8Text(text: string): boolean {
+  const codes = Array.from(text, (char) => char.codePointAt(0) ?? 0);
+  if (codes.some((code) => code > 0x7ff)) return true;
+  return codes.every((code, i) => {
+    if (code < 0x80) return true;
+    const script = scriptOf(code);
+    return script !== undefined && (scriptOf(codes[i - 1]) === script || scriptOf(codes[i + 1]) === script);
+  });
 }
 
 async function* csvRows(text: Readable, requiredColumns: readonly string[]): AsyncGenerator<FeedRecord> {
@@ -327,31 +378,12 @@ export async function assertFeedReadable(
   storage: FeedStorage,
   key: string,
   requiredColumns: readonly string[],
-): Promise<void> {
+): Promise<FeedPackaging> {
   const format = formatOfKey(key);
   if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
-  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns)) {
+  const packaging: FeedPackaging = { gzipped: false };
+  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns, packaging)) {
     // Reading is the check.
   }
-}
-
-/** True when the file starts as plain (not gzipped) UTF-8: what a Distributed Map CSV reader can read. */
-export async function isPlainUtf8(storage: FeedStorage, key: string): Promise<boolean> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const body = await storage.open(key);
-  for await (const chunk of body) {
-    chunks.push(Buffer.from(chunk as Buffer));
-    size += (chunk as Buffer).length;
-    if (size >= SNIFF_BYTES) break;
-  }
-  body.destroy();
-  const head = Buffer.concat(chunks);
-  if (head[0] === 0x1f && head[1] === 0x8b) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
+  return packaging;
 }

@@ -27,7 +27,6 @@ import {
   checkedFeedRecords,
   type FeedRecord,
   type FileReport,
-  isPlainUtf8,
   processFeedFile,
   type RowReject,
   safeAccountId,
@@ -81,9 +80,11 @@ export async function ingestFeed(
     const large = deps.largeFeeds;
     // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
     if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
-      if (await isPlainUtf8(deps.storage, input.key)) {
-        // Read through once first, so that a file-level fault still quarantines the file before any row.
-        await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
+      // Read through once first, so that a file-level fault still quarantines the file before any row,
+      // and so that the encoding is known from the whole file: a GBK file whose first megabytes are ASCII
+      // must not be handed to a reader that takes it for UTF-8.
+      const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
+      if (!packaging.gzipped && packaging.encoding !== 'gb18030') {
         await large.loader.startFeedLoad({
           key: input.key,
           bankId: bank.bankId,

@@ -3,8 +3,10 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { chooseEncoding } from '../../../lambdas/use-cases/feed-records';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, type FakeWorld, feedRow } from '../../support/fakes';
+import { encodeGb18030 } from '../../support/gb18030';
 
 function withBytes(world: FakeWorld, bytes: Buffer): FakeWorld {
   world.storage.open = async () => Readable.from([bytes]);
@@ -169,6 +171,36 @@ describe('encoding detection in a streamed body', () => {
     const world = inChunks(createFakeWorld(), gzipSync(lines), 7);
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl.gz' });
     expect(report).toMatchObject({ quarantined: false, created: 2 });
+  });
+});
+
+describe('bytes that read both as UTF-8 and as GB18030', () => {
+  const gbk = (text: string) => encodeGb18030(text);
+  it('reads short GBK names whose bytes happen to be valid UTF-8 as GBK', () => {
+    // 平 is C6 BD (ƽ in UTF-8), 英 D3 A2 (Ӣ), 茅 C3 A9 (é), 小 D0 A1 (С): alone in a cell, they are GBK.
+    for (const name of ['平', '英', '茅', '小', '平 Li', '"茅"']) {
+      const bytes = gbk(`account_id,customer_name\nACC-1,${name}\n`);
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes), name).not.toThrow();
+      expect(chooseEncoding(bytes), name).toBe('gb18030');
+    }
+  });
+
+  it('keeps UTF-8 names of Latin, Greek and Cyrillic letters, and anything with CJK', () => {
+    for (const name of ['José', 'Zoë Müller', 'Дмитрий', 'Ελένη', 'Łukasz', '张三', 'Émile']) {
+      const bytes = Buffer.from(`account_id,customer_name\nACC-1,${name}\n`);
+      expect(chooseEncoding(bytes), name).toBe('utf-8');
+    }
+  });
+
+  it('loads a one-character GBK name that is also valid UTF-8 as the character it is', async () => {
+    const bytes = gbk(csvOf([feedRow({ account_id: 'ACC-PING', customer_name: '平' })]));
+    const world = withBytes(createFakeWorld(), bytes);
+    expect(await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' })).toMatchObject({ created: 1 });
+    const stored = world.cases.cases.get('demo-bank:ACC-PING');
+    if (!stored) throw new Error('the row was not stored');
+    expect(await world.vault.open({ bankId: 'demo-bank', accountId: 'ACC-PING' }, stored.pii, 'name')).toBe(
+      '平',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 /** Large feeds: intake hands them to a Distributed Map run whose batches and last step give the same result. */
 
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeFeedLoadBatchHandler } from '../../../lambdas/handlers/feed-load-batch';
 import { makeFeedLoadFinishHandler } from '../../../lambdas/handlers/feed-load-finish';
@@ -46,6 +47,28 @@ describe('hand-over of large feeds', () => {
     world.storage.files.set(KEY, `${csvOf([feedRow()])}ACC-9,"open quote\n`);
     const report = await ingestFeed(deps, { key: KEY, size: 5_000 });
     expect(report.quarantined).toBe(true);
+    expect(handedOver).toEqual([]);
+  });
+
+  it('loads in the invocation a large GBK file whose first 64 KiB are ASCII, and a gzipped one', async () => {
+    const { world, deps, handedOver } = worldWithLoader();
+    const latin = Array.from({ length: 900 }, (_, i) =>
+      feedRow({ account_id: `ACC-${i}`, customer_name: 'Li Lei' }),
+    );
+    const text = Buffer.from(csvOf([...latin, feedRow({ account_id: 'ACC-LAST', customer_name: 'NAME' })]));
+    const at = text.indexOf('NAME');
+    expect(at).toBeGreaterThan(64 * 1024);
+    const gbk = Buffer.concat([
+      text.subarray(0, at),
+      Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]),
+      text.subarray(at + 4),
+    ]);
+    world.storage.bytes.set(KEY, gbk);
+    const report = await ingestFeed(deps, { key: KEY, size: gbk.length });
+    expect(report).toMatchObject({ created: 901, rejected: 0 });
+    expect(world.cases.cases.get('demo-bank:ACC-LAST')?.masked.name).toBe('张*');
+    world.storage.bytes.set(KEY, gzipSync(csvOf([feedRow({ account_id: 'ACC-GZ' })])));
+    expect(await ingestFeed(deps, { key: KEY, size: 5_000 })).toMatchObject({ created: 1 });
     expect(handedOver).toEqual([]);
   });
 
