@@ -10,6 +10,7 @@ const UNICODE_DASHES = /[\u2010-\u2015\u2212]/g;
 
 /** True when `text` holds a run of 13–19 digits (spaces or dashes allowed between them) that passes Luhn. */
 export function containsCardNumber(text: string): boolean {
+  if (tooFewDigits(text)) return false;
   // A Chinese input method writes full-width digits and spaces (４１１１　１１１１), a web page a no-break
   // space: NFKC makes them the ASCII ones, so that the way a number is typed does not let it through.
   const plain = /[\u0080-\uffff]/.test(text) ? text.normalize('NFKC').replace(UNICODE_DASHES, '-') : text;
@@ -39,4 +40,19 @@ export function passesLuhn(digits: string): boolean {
     sum += digit;
   }
   return sum % 10 === 0;
+}
+
+/**
+ * True when `text` cannot hold 13 digits, even after NFKC: fewer than 13 ASCII digits and nothing but
+ * ASCII and CJK unified ideographs (which NFKC leaves alone). Most cells end here, unscanned.
+ */
+function tooFewDigits(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      if (++digits >= 13) return false;
+    } else if (code > 0x7f && (code < 0x4e00 || code > 0x9fff)) return false;
+  }
+  return true;
 }

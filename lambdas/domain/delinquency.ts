@@ -6,15 +6,26 @@ const DAY_MS = 86_400_000;
 
 /** A calendar date (YYYY-MM-DD) as a UTC day number, so date arithmetic never meets a DST hour. */
 export function dayNumber(isoDate: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${isoDate}`);
-  const [, y, m, d] = match;
-  const ms = Date.UTC(Number(y), Number(m) - 1, Number(d));
-  const back = new Date(ms);
-  if (back.getUTCDate() !== Number(d) || back.getUTCMonth() !== Number(m) - 1) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) throw new RangeError(`not a YYYY-MM-DD date: ${isoDate}`);
+  const year = Number(isoDate.slice(0, 4));
+  const month = Number(isoDate.slice(5, 7));
+  const day = Number(isoDate.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw new RangeError(`not a calendar date: ${isoDate}`);
   }
-  return ms / DAY_MS;
+  // Days from 1970-01-01 in the proleptic Gregorian calendar, by whole 400-year eras (no Date object:
+  // this runs several times for every feed row, and Date.UTC reads years 0–99 as 1900–1999).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function isoDateFromDayNumber(day: number): string {

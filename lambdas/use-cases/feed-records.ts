@@ -8,12 +8,12 @@ import { createInterface } from 'node:readline';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { CsvError, parse } from 'csv-parse';
 import type { BankSettings } from '../domain/bank';
 import { containsCardNumber } from '../domain/card-number';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
+import { CsvReadError, CsvReader, type CsvRow } from './csv-reader';
 
 /** A fault of the whole file: it is quarantined and nothing in it is applied. */
 export class QuarantineError extends Error {}
@@ -43,16 +43,20 @@ export interface FeedPackaging {
   encoding?: 'utf-8' | 'gb18030';
 }
 
-/** The records of a feed, in file order; `packaging` is filled in as the bytes reveal it. */
+/**
+ * The records of a feed, in file order; `packaging` is filled in as the bytes reveal it. With `check`,
+ * the file is read through for file-level faults only and no record is yielded.
+ */
 export async function* feedRecords(
   raw: Readable,
   format: FeedFormat,
   requiredColumns: readonly string[],
   packaging: FeedPackaging = { gzipped: false },
+  check = false,
 ): AsyncGenerator<FeedRecord> {
   const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging);
-  if (format === 'jsonl') yield* jsonLines(text);
-  else yield* csvRows(text, requiredColumns);
+  if (format === 'jsonl') yield* jsonLines(text, check);
+  else yield* csvRows(text, requiredColumns, check);
 }
 
 /** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
@@ -182,39 +186,63 @@ function looksLikeUtf8Text(text: string): boolean {
   });
 }
 
-async function* csvRows(text: Readable, requiredColumns: readonly string[]): AsyncGenerator<FeedRecord> {
-  let headerSeen = false;
-  const parser = text.pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      columns: (header: string[]) => {
-        headerSeen = true;
-        const names = header.map((name) => name.trim().toLowerCase());
-        const missing = requiredColumns.filter((column) => !names.includes(column));
-        if (missing.length > 0)
-          throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
-        return names;
-      },
-    }),
-  );
-  text.on('error', (error) => parser.destroy(error));
+async function* csvRows(
+  text: Readable,
+  requiredColumns: readonly string[],
+  check: boolean,
+): AsyncGenerator<FeedRecord> {
+  const reader = new CsvReader(check);
+  let names: string[] | undefined;
+  const header = (fields: readonly string[]): string[] => {
+    const found = fields.map((name) => name.trim().toLowerCase());
+    const missing = requiredColumns.filter((column) => !found.includes(column));
+    if (missing.length > 0) throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
+    const repeated = found.filter((name, i) => name !== '' && found.indexOf(name) !== i);
+    // Only names shaped like column names are quoted back: a header row of data may hold anything.
+    if (repeated.length > 0) {
+      const shown = new Set(repeated.map((name) => (/^[a-z_]{1,40}$/.test(name) ? name : '(not shown)')));
+      throw new QuarantineError(`repeated column(s): ${[...shown].join(', ')}`);
+    }
+    return found;
+  };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
-      yield { record, line: info.lines };
+    for await (const chunk of text) {
+      for (const row of reader.push(chunk as string)) {
+        if (!names) names = header(row.fields);
+        else if (!check) yield recordOf(names, row);
+      }
+    }
+    for (const row of reader.end()) {
+      if (!names) names = header(row.fields);
+      else if (!check) yield recordOf(names, row);
     }
   } catch (error) {
     throw asQuarantine(error);
   }
-  if (!headerSeen) throw new QuarantineError('no header row');
+  if (!names) throw new QuarantineError('no header row');
 }
 
-async function* jsonLines(text: Readable): AsyncGenerator<FeedRecord> {
+/** A data row keyed by header name; a row whose field count differs from the header's is rejected. */
+function recordOf(names: readonly string[], row: CsvRow): FeedRecord {
+  const { fields, line } = row;
+  let count = fields.length;
+  // Trailing empty fields (a spreadsheet's stray commas) are not data.
+  while (count > names.length && fields[count - 1] === '') count--;
+  const record: Record<string, string> = {};
+  if (count !== names.length) {
+    const at = names.indexOf('account_id');
+    if (at >= 0 && at < count) record.account_id = fields[at] ?? '';
+    record.__invalid = `has ${count} fields, the header ${names.length}`;
+    return { record, line };
+  }
+  for (let i = 0; i < count; i++) {
+    const name = names[i];
+    if (name) record[name] = fields[i] ?? '';
+  }
+  return { record, line };
+}
+
+async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRecord> {
   const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
   // readline does not listen for errors on its input: this listener keeps a decoding error from being an
   // unhandled 'error' event; the stream then closes, the loop ends, and the error surfaces below.
@@ -223,7 +251,7 @@ async function* jsonLines(text: Readable): AsyncGenerator<FeedRecord> {
   try {
     for await (const content of lines) {
       line++;
-      if (content.trim() === '') continue;
+      if (check || content.trim() === '') continue;
       yield { record: jsonRecord(content), line };
     }
   } catch (error) {
@@ -254,8 +282,8 @@ function asQuarantine(error: unknown): QuarantineError {
   if (error instanceof QuarantineError) return error;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof QuarantineError) return cause;
-  // Only the code: csv-parse messages quote the offending cell, which may be personal data.
-  if (error instanceof CsvError) return new QuarantineError(`unreadable CSV: ${error.code}`);
+  // CsvReader messages name a line, never the data.
+  if (error instanceof CsvReadError) return new QuarantineError(`unreadable CSV: ${error.message}`);
   // zlib's codes name the fault without quoting data; any other error (storage, network) is no fault
   // of the file and propagates, so that the invocation is retried.
   const code = (error as { code?: unknown }).code;
@@ -382,7 +410,7 @@ export async function assertFeedReadable(
   const format = formatOfKey(key);
   if (!format) throw new QuarantineError('not a .csv, .csv.gz, .jsonl or .jsonl.gz file');
   const packaging: FeedPackaging = { gzipped: false };
-  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns, packaging)) {
+  for await (const _ of feedRecords(await storage.open(key), format, requiredColumns, packaging, true)) {
     // Reading is the check.
   }
   return packaging;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, bucketOf, dayNumber, daysPastDue } from '../../../lambdas/domain/delinquency';
 
@@ -27,6 +28,31 @@ describe('daysPastDue', () => {
       expect(() => dayNumber(date)).toThrow(RangeError);
     },
   );
+});
+
+describe('dayNumber', () => {
+  it('agrees with the calendar on every date from year 1 to 9999, and rejects days a month lacks', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          const day = Math.floor(date.getTime() / 86_400_000);
+          const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+          expect(dayNumber(iso)).toBe(day);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(dayNumber('2000-02-29')).toBe(11_016);
+    for (const date of ['1900-02-29', '2026-04-31', '2026-00-10', '2026-06-00']) {
+      expect(() => dayNumber(date), date).toThrow(RangeError);
+    }
+  });
 });
 
 describe('addDays', () => {
