@@ -1,7 +1,12 @@
 /**
- * Field-level envelope encryption: AES-256-GCM under a data key that a DataKeyProvider (KMS in AWS,
- * a local key offline) wraps. The KMS encryption context binds the bank; the GCM associated data binds
- * bank, account and field, so a ciphertext copied to another account or field fails to open.
+ * Field-level envelope encryption: the personal fields of an account are sealed together as one
+ * AES-256-GCM message under a data key that a DataKeyProvider (KMS in AWS, a local key offline) wraps.
+ * The KMS encryption context binds the bank; the GCM associated data binds bank, account and the list of
+ * fields, so a ciphertext copied to another account, or a field list edited, fails to open.
+ *
+ * One message per account rather than one per field: a GCM message costs about 5 µs whatever its length,
+ * and three of them were a third of intake's time. Opening a field decrypts the account's few fields and
+ * returns the one asked for; the others never leave this class.
  */
 
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
@@ -9,6 +14,7 @@ import type { SealedPersonalData } from '../domain/collection-case';
 import type { DataKeyProvider, PiiContext, PiiVault } from '../ports/pii-vault';
 
 const FORMAT = 'v1';
+const SEALED_FORMAT = 'v2';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -41,28 +47,27 @@ export class EnvelopePiiVault implements PiiVault {
   async seal(context: PiiContext, fields: Readonly<Record<string, string>>): Promise<SealedPersonalData> {
     const key = await this.encryptionKey(context.bankId);
     key.uses++;
-    const sealed: Record<string, string> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      const iv = nextIv();
-      const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
-      cipher.setAAD(associatedData(context, field));
-      const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-      sealed[field] = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-    }
-    return { wrappedKey: key.wrapped, fields: sealed };
+    const names = Object.keys(fields);
+    const iv = nextIv();
+    const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+    cipher.setAAD(associatedData(context, names));
+    const body = cipher.update(JSON.stringify(fields), 'utf8');
+    cipher.final();
+    const ciphertext = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    return { wrappedKey: key.wrapped, fields: names, ciphertext };
   }
 
   async open(context: PiiContext, sealed: SealedPersonalData, field: string): Promise<string> {
-    const text = sealed.fields[field];
-    if (text === undefined) throw new Error(`no sealed field ${field}`);
+    if (!sealed.fields.includes(field)) throw new Error(`no sealed field ${field}`);
     const key = await this.decryptionKey(context.bankId, sealed.wrappedKey);
-    const bytes = Buffer.from(text, 'base64');
+    const bytes = Buffer.from(sealed.ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-    decipher.setAAD(associatedData(context, field));
+    decipher.setAAD(associatedData(context, sealed.fields));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
-      'utf8',
-    );
+    const plain = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+    const value = (JSON.parse(plain.toString('utf8')) as Record<string, unknown>)[field];
+    if (typeof value !== 'string') throw new Error(`no sealed field ${field}`);
+    return value;
   }
 
   private async encryptionKey(bankId: string): Promise<CachedKey> {
@@ -118,6 +123,6 @@ function keyContext(bankId: string): Record<string, string> {
   return { purpose: 'overdue-pii', bankId };
 }
 
-function associatedData(context: PiiContext, field: string): Buffer {
-  return Buffer.from(`${FORMAT}|${context.bankId}|${context.accountId}|${field}`, 'utf8');
+function associatedData(context: PiiContext, fields: readonly string[]): Buffer {
+  return Buffer.from(`${SEALED_FORMAT}|${context.bankId}|${context.accountId}|${fields.join(',')}`, 'utf8');
 }

@@ -7,11 +7,17 @@ import type { PackId } from './policy-packs';
 
 export type CaseStatus = 'open' | 'closed';
 
-/** Personal fields as stored: ciphertext only, under a data key wrapped by the PII key. */
+/**
+ * Personal fields as stored: one AES-256-GCM message holding the account's personal fields, under a data
+ * key wrapped by the PII key. Only the names of the fields present are plain.
+ */
 export interface SealedPersonalData {
   /** The data key, wrapped by the PII key (KMS in AWS, a local key offline). */
   readonly wrappedKey: string;
-  readonly fields: Readonly<Record<string, string>>;
+  /** Which personal fields the ciphertext holds (names only: `mobile`, never the number). */
+  readonly fields: readonly string[];
+  /** base64 of IV (12 bytes) | tag (16 bytes) | ciphertext of the fields as JSON. */
+  readonly ciphertext: string;
 }
 
 /** Masked forms computed at intake, so that reading a case needs no decryption. */

@@ -53,7 +53,7 @@ export async function planNextStep(
   );
   if (plan.action === 'end') return plan;
   // Act skips an SMS step without a number and does not mark it done: planning it again would loop at once.
-  if (channelOf(plan.action) === 'sms' && !collectionCase.pii.fields.mobile) {
+  if (channelOf(plan.action) === 'sms' && !collectionCase.pii.fields.includes('mobile')) {
     return { action: 'end', reason: 'no mobile on file' };
   }
 

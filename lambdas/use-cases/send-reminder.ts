@@ -57,7 +57,8 @@ export async function sendReminder(
     return { outcome: 'skipped', reason: 'already done' };
   const bank = deps.banks.get(collectionCase.bankId);
   if (!bank) return { outcome: 'skipped', reason: 'bank no longer served' };
-  if (!collectionCase.pii.fields.mobile) return { outcome: 'skipped', reason: 'no mobile on file' };
+  if (!collectionCase.pii.fields.includes('mobile'))
+    return { outcome: 'skipped', reason: 'no mobile on file' };
 
   const now = deps.clock.now();
   const step = `${input.cycle}#${input.plan.stepId}`;

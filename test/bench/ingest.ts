@@ -8,8 +8,8 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse';
+import { feedUpsertRequest } from '../../lambdas/adapters/aws/dynamo-case-store';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
@@ -78,11 +78,11 @@ interface Sinks {
 async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
   const kms = new LocalDataKeyProvider(Buffer.alloc(32, 1));
   const sinks: Sinks = { writeRequests: 0, escalations: 0, kms };
-  // Marshals every item as the DynamoDB adapter's request would, and counts one write request per row.
+  // Builds every write exactly as the DynamoDB adapter does (attribute values included), and counts it.
   const cases: CaseStore = {
     get: async () => undefined,
     upsertFromFeed: async (collectionCase) => {
-      marshall(collectionCase, { removeUndefinedValues: true });
+      feedUpsertRequest('bench-cases', collectionCase);
       sinks.writeRequests++;
       return 'created';
     },

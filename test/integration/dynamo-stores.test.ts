@@ -38,7 +38,7 @@ function aCase(overrides: Partial<CollectionCase> = {}): CollectionCase {
     language: 'zh-CN',
     flags: [],
     policyPack: 'cn',
-    pii: { wrappedKey: 'v1.d3JhcHBlZA==', fields: { name: 'c2VhbGVk' } },
+    pii: { wrappedKey: 'v1.d3JhcHBlZA==', fields: ['name'], ciphertext: 'c2VhbGVk' },
     masked: { name: '王*' },
     completedSteps: [],
     createdAt: '2026-11-20T01:00:00.000Z',

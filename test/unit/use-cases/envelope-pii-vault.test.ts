@@ -34,7 +34,7 @@ describe('envelope PII vault', () => {
     const first = await vault.seal(account, { name: DEBTOR.name });
     const second = await vault.seal(account, { name: DEBTOR.name });
 
-    expect(first.fields.name).not.toBe(second.fields.name);
+    expect(first.ciphertext).not.toBe(second.ciphertext);
   });
 
   it('fails to open a ciphertext moved to another account', async () => {
@@ -44,12 +44,30 @@ describe('envelope PII vault', () => {
     await expect(vault.open({ ...account, accountId: 'ACC-002' }, sealed, 'name')).rejects.toThrow();
   });
 
-  it('fails to open a ciphertext moved to another field', async () => {
+  it('fails to open when the plain list of fields was edited, and on a changed byte', async () => {
     const { vault } = vaultWith();
-    const sealed = await vault.seal(account, { name: DEBTOR.name, mobile: DEBTOR.mobileE164 });
-    const swapped = { ...sealed, fields: { ...sealed.fields, mobile: sealed.fields.name ?? '' } };
+    const sealed = await vault.seal(account, { name: DEBTOR.name });
+    const claimed = { ...sealed, fields: ['name', 'mobile'] };
+    await expect(vault.open(account, claimed, 'mobile')).rejects.toThrow();
+    await expect(vault.open(account, claimed, 'name')).rejects.toThrow();
 
-    await expect(vault.open(account, swapped, 'mobile')).rejects.toThrow();
+    const bytes = Buffer.from(sealed.ciphertext, 'base64');
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
+    await expect(
+      vault.open(account, { ...sealed, ciphertext: bytes.toString('base64') }, 'name'),
+    ).rejects.toThrow();
+  });
+
+  it('seals all the fields of an account in one message, so intake costs one cipher per row', async () => {
+    const { vault } = vaultWith();
+    const sealed = await vault.seal(account, {
+      name: DEBTOR.name,
+      mobile: DEBTOR.mobileE164,
+      email: DEBTOR.email,
+    });
+    expect(sealed.fields).toEqual(['name', 'mobile', 'email']);
+    expect(Object.keys(sealed).sort()).toEqual(['ciphertext', 'fields', 'wrappedKey']);
+    await expect(vault.open(account, sealed, 'email')).resolves.toBe(DEBTOR.email);
   });
 
   it('fails to open a ciphertext moved to another bank, even in a fresh process', async () => {

@@ -291,7 +291,7 @@ describe('ingest feed: escalations and sealing', () => {
     const text = JSON.stringify(stored);
     for (const plain of [DEBTOR.name, DEBTOR.mobile, DEBTOR.email, '12345678'])
       expect(text).not.toContain(plain);
-    expect(Object.keys(stored.pii.fields).sort()).toEqual(['email', 'mobile', 'name']);
+    expect([...stored.pii.fields].sort()).toEqual(['email', 'mobile', 'name']);
     const context = { bankId: 'demo-bank', accountId: 'ACC-001' };
     await expect(world.vault.open(context, stored.pii, 'name')).resolves.toBe(DEBTOR.name);
     await expect(world.vault.open(context, stored.pii, 'mobile')).resolves.toBe(DEBTOR.mobileE164);
