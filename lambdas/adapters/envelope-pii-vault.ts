@@ -37,6 +37,7 @@ interface CachedKey {
 export class EnvelopePiiVault implements PiiVault {
   private readonly encryptKeys = new Map<string, CachedKey>();
   private readonly decryptKeys = new Map<string, { plaintext: Buffer; createdAt: number }>();
+  private readonly pendingKeys = new Map<string, Promise<CachedKey>>();
 
   constructor(
     private readonly keys: DataKeyProvider,
@@ -73,6 +74,16 @@ export class EnvelopePiiVault implements PiiVault {
   private async encryptionKey(bankId: string): Promise<CachedKey> {
     const cached = this.encryptKeys.get(bankId);
     if (cached && cached.uses < this.policy.maxUses && !this.expired(cached.createdAt)) return cached;
+    // Rows are sealed concurrently: the first to find no key asks KMS, the others wait for its answer.
+    let pending = this.pendingKeys.get(bankId);
+    if (!pending) {
+      pending = this.freshKey(bankId).finally(() => this.pendingKeys.delete(bankId));
+      this.pendingKeys.set(bankId, pending);
+    }
+    return pending;
+  }
+
+  private async freshKey(bankId: string): Promise<CachedKey> {
     const generated = await this.keys.generateDataKey(keyContext(bankId));
     const fresh: CachedKey = {
       plaintext: Buffer.from(generated.plaintext),

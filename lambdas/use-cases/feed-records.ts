@@ -4,7 +4,6 @@
  */
 
 import { isAscii } from 'node:buffer';
-import { createInterface } from 'node:readline';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
@@ -13,7 +12,7 @@ import { containsCardNumber } from '../domain/card-number';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
-import { CsvReadError, CsvReader, type CsvRow } from './csv-reader';
+import { CsvReadError, CsvReader, type CsvRow, MAX_RECORD_CHARS } from './csv-reader';
 
 /** A fault of the whole file: it is quarantined and nothing in it is applied. */
 export class QuarantineError extends Error {}
@@ -44,8 +43,9 @@ export interface FeedPackaging {
 }
 
 /**
- * The records of a feed, in file order; `packaging` is filled in as the bytes reveal it. With `check`,
- * the file is read through for file-level faults only and no record is yielded.
+ * The records of a feed in file order, in batches (one per chunk read: a yield per row would cost more
+ * than reading the row). `packaging` is filled in as the bytes reveal it. With `check`, the file is read
+ * through for file-level faults only and no record is yielded.
  */
 export async function* feedRecords(
   raw: Readable,
@@ -53,7 +53,7 @@ export async function* feedRecords(
   requiredColumns: readonly string[],
   packaging: FeedPackaging = { gzipped: false },
   check = false,
-): AsyncGenerator<FeedRecord> {
+): AsyncGenerator<FeedRecord[]> {
   const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging);
   if (format === 'jsonl') yield* jsonLines(text, check);
   else yield* csvRows(text, requiredColumns, check);
@@ -190,7 +190,7 @@ async function* csvRows(
   text: Readable,
   requiredColumns: readonly string[],
   check: boolean,
-): AsyncGenerator<FeedRecord> {
+): AsyncGenerator<FeedRecord[]> {
   const reader = new CsvReader(check);
   let names: string[] | undefined;
   const header = (fields: readonly string[]): string[] => {
@@ -205,17 +205,21 @@ async function* csvRows(
     }
     return found;
   };
+  const batchOf = (rows: readonly CsvRow[]): FeedRecord[] => {
+    const batch: FeedRecord[] = [];
+    for (const row of rows) {
+      if (!names) names = header(row.fields);
+      else if (!check) batch.push(recordOf(names, row));
+    }
+    return batch;
+  };
   try {
     for await (const chunk of text) {
-      for (const row of reader.push(chunk as string)) {
-        if (!names) names = header(row.fields);
-        else if (!check) yield recordOf(names, row);
-      }
+      const batch = batchOf(reader.push(chunk as string));
+      if (batch.length > 0) yield batch;
     }
-    for (const row of reader.end()) {
-      if (!names) names = header(row.fields);
-      else if (!check) yield recordOf(names, row);
-    }
+    const last = batchOf(reader.end());
+    if (last.length > 0) yield last;
   } catch (error) {
     throw asQuarantine(error);
   }
@@ -242,22 +246,38 @@ function recordOf(names: readonly string[], row: CsvRow): FeedRecord {
   return { record, line };
 }
 
-async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRecord> {
-  const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
-  // readline does not listen for errors on its input: this listener keeps a decoding error from being an
-  // unhandled 'error' event; the stream then closes, the loop ends, and the error surfaces below.
-  text.on('error', () => {});
+async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRecord[]> {
+  let rest = '';
   let line = 0;
-  try {
-    for await (const content of lines) {
+  const batchOf = (lines: readonly string[]): FeedRecord[] => {
+    const batch: FeedRecord[] = [];
+    for (const content of lines) {
       line++;
       if (check || content.trim() === '') continue;
-      yield { record: jsonRecord(content), line };
+      batch.push({ record: jsonRecord(content.endsWith('\r') ? content.slice(0, -1) : content), line });
     }
+    return batch;
+  };
+  try {
+    // Lines end at LF (CRLF included), as JSON Lines defines them.
+    for await (const chunk of text) {
+      const buffered = rest + (chunk as string);
+      const cut = buffered.lastIndexOf('\n');
+      if (cut === -1) {
+        rest = buffered;
+        if (rest.length > MAX_RECORD_CHARS)
+          throw new QuarantineError(`line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
+        continue;
+      }
+      rest = buffered.slice(cut + 1);
+      const batch = batchOf(buffered.slice(0, cut).split('\n'));
+      if (batch.length > 0) yield batch;
+    }
+    const last = rest === '' ? [] : batchOf([rest]);
+    if (last.length > 0) yield last;
   } catch (error) {
     throw asQuarantine(error);
   }
-  if (text.errored) throw asQuarantine(text.errored);
 }
 
 /** One JSON Lines row as a record; a line that is not a JSON object becomes a record the row check rejects. */
@@ -343,7 +363,7 @@ export async function* checkedFeedRecords(
   storage: FeedStorage,
   key: string,
   requiredColumns: readonly string[],
-): AsyncGenerator<FeedRecord> {
+): AsyncGenerator<FeedRecord[]> {
   await assertFeedReadable(storage, key, requiredColumns);
   const format = formatOfKey(key);
   if (format) yield* feedRecords(await storage.open(key), format, requiredColumns);

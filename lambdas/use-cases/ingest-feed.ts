@@ -123,40 +123,52 @@ async function loadRows(
 export async function applyFeedRows(
   deps: RowDeps,
   bank: BankSettings,
-  rows: AsyncIterable<FeedRecord> | Iterable<FeedRecord>,
+  batches: AsyncIterable<readonly FeedRecord[]> | Iterable<readonly FeedRecord[]>,
   counts: RowCounts,
   rejects: RowReject[],
 ): Promise<void> {
   // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
   // `asOf` makes the stored result independent of the order in which rows for one account land.
-  const inFlight = new Set<Promise<void>>();
+  let active = 0;
+  let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
+  const settled = () => {
+    active--;
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  const failed = (error: unknown) => {
+    failure ??= { error };
+    settled();
+  };
+  const slot = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   try {
-    for await (const { record, line } of rows) {
-      counts.read++;
-      const parsed =
-        record.__invalid === undefined
-          ? parseFeedRow(record, bank.defaults)
-          : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
-      if (!parsed.ok) {
-        counts.rejected++;
-        rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
-        continue;
+    for await (const batch of batches) {
+      for (const { record, line } of batch) {
+        counts.read++;
+        const parsed =
+          record.__invalid === undefined
+            ? parseFeedRow(record, bank.defaults)
+            : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
+        if (!parsed.ok) {
+          counts.rejected++;
+          rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
+          continue;
+        }
+        active++;
+        applyAccount(deps, bank, parsed.account, counts).then(settled, failed);
+        while (active >= ROW_CONCURRENCY) await slot();
+        if (failure) throw failure.error;
       }
-      const applying: Promise<void> = applyAccount(deps, bank, parsed.account, counts)
-        .catch((error: unknown) => {
-          failure ??= { error };
-        })
-        .finally(() => inFlight.delete(applying));
-      inFlight.add(applying);
-      if (inFlight.size >= ROW_CONCURRENCY) await Promise.race(inFlight);
-      if (failure) throw failure.error;
     }
-    await Promise.all(inFlight);
-    if (failure) throw failure.error;
   } finally {
-    await Promise.all(inFlight);
+    while (active > 0) await slot();
   }
+  if (failure) throw failure.error;
 }
 
 async function applyAccount(

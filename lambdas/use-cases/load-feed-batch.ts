@@ -55,6 +55,6 @@ export async function loadFeedBatch(
   }));
   const counts = emptyRowCounts();
   const rejects: RowReject[] = [];
-  await applyFeedRows(deps, bank, rows, counts, rejects);
+  await applyFeedRows(deps, bank, [rows], counts, rejects);
   return { counts, rejects };
 }

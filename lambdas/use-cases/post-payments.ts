@@ -16,7 +16,13 @@ import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PaymentLedger } from '../ports/payment-ledger';
 import type { EscalationStopper } from '../ports/workflow';
-import { checkedFeedRecords, type FileReport, processFeedFile, safeAccountId } from './feed-records';
+import {
+  checkedFeedRecords,
+  type FeedRecord,
+  type FileReport,
+  processFeedFile,
+  safeAccountId,
+} from './feed-records';
 
 export interface PostPaymentsDeps {
   readonly storage: FeedStorage;
@@ -43,7 +49,8 @@ export async function postPayments(
   const counts = { read: 0, applied: 0, duplicate: 0, paidInFull: 0, rejected: 0 };
   return processFeedFile<PaymentsReport>(deps, input, 'payments', counts, async (bank, report, rejects) => {
     const { bankId } = bank;
-    for await (const { record, line } of checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS)) {
+    const batches = checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS);
+    for await (const { record, line } of eachRecord(batches)) {
       report.read++;
       const reject = (field: string, reason: string) => {
         report.rejected++;
@@ -74,4 +81,8 @@ export async function postPayments(
     }
     return 'loaded';
   });
+}
+
+async function* eachRecord(batches: AsyncIterable<readonly FeedRecord[]>): AsyncGenerator<FeedRecord> {
+  for await (const batch of batches) yield* batch;
 }

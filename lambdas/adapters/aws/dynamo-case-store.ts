@@ -118,32 +118,61 @@ export function lookupIndexName(kind: LookupKind): string {
  * per row than the rest of the write's preparation (npm run bench:ingest measures this very function).
  */
 export function feedUpsertRequest(tableName: string, collectionCase: CollectionCase): UpdateItemCommandInput {
-  const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
+  const item = collectionCase as unknown as Record<string, unknown>;
   const values: Record<string, AttributeValue> = {
     ':asOf': { S: collectionCase.asOf },
     ':noSteps': { L: [] },
     ':createdAt': { S: collectionCase.createdAt },
   };
-  let sets =
-    'completedSteps = if_not_exists(completedSteps, :noSteps), createdAt = if_not_exists(createdAt, :createdAt)';
-  for (const attribute in collectionCase) {
-    const value = (collectionCase as unknown as Record<string, unknown>)[attribute];
+  let shapeKey = '';
+  for (const attribute in item) {
+    const value = item[attribute];
     if (PRESERVED.has(attribute) || value === undefined) continue;
-    names[`#${attribute}`] = attribute;
     values[`:${attribute}`] = attributeValue(value);
-    sets += `, #${attribute} = :${attribute}`;
+    shapeKey += `${attribute},`;
   }
-  const removes = OPTIONAL_FROM_FEED.filter((attribute) => collectionCase[attribute] === undefined);
+  const shape = shapeOf(shapeKey);
   return {
     TableName: tableName,
     Key: { caseId: { S: collectionCase.caseId } },
-    UpdateExpression: `SET ${sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    UpdateExpression: shape.expression,
     ConditionExpression: 'attribute_not_exists(#caseId) OR #asOf < :asOf',
-    ExpressionAttributeNames: names,
+    ExpressionAttributeNames: shape.names,
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
+}
+
+interface WriteShape {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/** Expressions by the attributes a row carries: a feed has a handful of shapes, so each is built once. */
+const shapes = new Map<string, WriteShape>();
+
+function shapeOf(shapeKey: string): WriteShape {
+  const known = shapes.get(shapeKey);
+  if (known) return known;
+  const attributes = shapeKey.split(',').filter(Boolean);
+  const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
+  const sets = [
+    'completedSteps = if_not_exists(completedSteps, :noSteps)',
+    'createdAt = if_not_exists(createdAt, :createdAt)',
+  ];
+  for (const attribute of attributes) {
+    names[`#${attribute}`] = attribute;
+    sets.push(`#${attribute} = :${attribute}`);
+  }
+  const removes = OPTIONAL_FROM_FEED.filter((attribute) => !attributes.includes(attribute));
+  const shape: WriteShape = {
+    expression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    names,
+  };
+  // Attribute names come from the code, not the feed, so the map stays small; the bound is a safeguard.
+  if (shapes.size < 1_000) shapes.set(shapeKey, shape);
+  return shape;
 }
 
 /** A case attribute as a DynamoDB value: strings, finite numbers, booleans, lists and maps (undefined left out). */
