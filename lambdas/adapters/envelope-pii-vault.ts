@@ -114,8 +114,9 @@ export class EnvelopePiiVault implements PiiVault {
 }
 
 /**
- * Random 96-bit IVs drawn from a pool refilled by one CSPRNG call per 1,365 IVs: a system call per field
- * was the largest single cost of intake. Each IV is copied out, so a refill never changes a used one.
+ * Random 96-bit IVs drawn from a pool refilled by one CSPRNG call per 1,365 IVs: a system call per seal
+ * was a large cost of intake. An IV is a view into the pool: the caller must copy it out (into the sealed
+ * bytes) before drawing the next one, so that a refill never changes a used one.
  */
 const IV_POOL = Buffer.alloc(IV_BYTES * 1365);
 let ivOffset = IV_POOL.length;
@@ -125,7 +126,7 @@ function nextIv(): Buffer {
     randomFillSync(IV_POOL);
     ivOffset = 0;
   }
-  const iv = Buffer.from(IV_POOL.subarray(ivOffset, ivOffset + IV_BYTES));
+  const iv = IV_POOL.subarray(ivOffset, ivOffset + IV_BYTES);
   ivOffset += IV_BYTES;
   return iv;
 }

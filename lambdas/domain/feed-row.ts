@@ -1,7 +1,7 @@
 /** The overdue feed row (feed contract v1) parsed into a typed account snapshot; every failure names its field. */
 
 import { containsCardNumber } from './card-number';
-import { daysPastDue as computeDaysPastDue, dayNumber } from './delinquency';
+import { dayNumber, isoDateFromDayNumber } from './delinquency';
 import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
 import { residentIdProblem } from './national-id';
 import { isValidTimeZone } from './zoned-time';
@@ -199,10 +199,11 @@ export function parseFeedRow(
   defaults: BankDefaults,
 ): { ok: true; account: AccountSnapshot } | { ok: false; rejection: RowRejection } {
   // Before anything else, so that a card number never reaches a parser message, a log or a store.
-  const withCard = Object.entries(row).find(
-    ([column, value]) => value !== undefined && hidesCardNumber(column, value),
-  );
-  if (withCard) return { ok: false, rejection: { field: withCard[0], reason: 'card number present' } };
+  for (const column in row) {
+    const value = row[column];
+    if (value !== undefined && hidesCardNumber(column, value))
+      return { ok: false, rejection: { field: column, reason: 'card number present' } };
+  }
   const r = readCells(row);
   if ('reason' in r) return { ok: false, rejection: r };
   if (!r.mobile && !r.email)
@@ -245,11 +246,11 @@ export function parseFeedRow(
 
   let dueDate = r.due_date;
   let dpd = r.days_past_due === undefined ? undefined : Number(r.days_past_due);
+  const asOfDay = dayNumber(r.as_of);
   if (dueDate !== undefined) {
-    if (dayNumber(dueDate) > dayNumber(r.as_of)) {
-      return { ok: false, rejection: { field: 'due_date', reason: 'after as_of' } };
-    }
-    const computed = computeDaysPastDue(dueDate, r.as_of);
+    const dueDay = dayNumber(dueDate);
+    if (dueDay > asOfDay) return { ok: false, rejection: { field: 'due_date', reason: 'after as_of' } };
+    const computed = asOfDay - dueDay;
     if (dpd !== undefined && dpd !== computed) {
       return {
         ok: false,
@@ -258,7 +259,7 @@ export function parseFeedRow(
     }
     dpd = computed;
   } else if (dpd !== undefined) {
-    dueDate = new Date((dayNumber(r.as_of) - dpd) * 86_400_000).toISOString().slice(0, 10);
+    dueDate = isoDateFromDayNumber(asOfDay - dpd);
   } else {
     return { ok: false, rejection: { field: 'due_date', reason: 'due_date or days_past_due is required' } };
   }

@@ -124,14 +124,14 @@ export function feedUpsertRequest(tableName: string, collectionCase: CollectionC
     ':noSteps': { L: [] },
     ':createdAt': { S: collectionCase.createdAt },
   };
-  let shapeKey = '';
+  const written: string[] = [];
   for (const attribute in item) {
     const value = item[attribute];
     if (PRESERVED.has(attribute) || value === undefined) continue;
-    values[`:${attribute}`] = attributeValue(value);
-    shapeKey += `${attribute},`;
+    values[valueName(attribute)] = attributeValue(value);
+    written.push(attribute);
   }
-  const shape = shapeOf(shapeKey);
+  const shape = shapeOf(written);
   return {
     TableName: tableName,
     Key: { caseId: { S: collectionCase.caseId } },
@@ -144,18 +144,37 @@ export function feedUpsertRequest(tableName: string, collectionCase: CollectionC
   };
 }
 
+const valueNames = new Map<string, string>();
+
+function valueName(attribute: string): string {
+  let name = valueNames.get(attribute);
+  if (name === undefined) {
+    name = `:${attribute}`;
+    if (valueNames.size < 1_000) valueNames.set(attribute, name);
+  }
+  return name;
+}
+
 interface WriteShape {
+  readonly attributes: readonly string[];
   readonly expression: string;
   readonly names: Readonly<Record<string, string>>;
 }
 
-/** Expressions by the attributes a row carries: a feed has a handful of shapes, so each is built once. */
-const shapes = new Map<string, WriteShape>();
+/**
+ * Expressions by the attributes a row carries, in order: a feed has a handful of shapes, so each is built
+ * once and found again by comparing names (attribute names come from the code, never from the feed).
+ */
+const shapes: WriteShape[] = [];
 
-function shapeOf(shapeKey: string): WriteShape {
-  const known = shapes.get(shapeKey);
-  if (known) return known;
-  const attributes = shapeKey.split(',').filter(Boolean);
+function shapeOf(attributes: readonly string[]): WriteShape {
+  for (const shape of shapes) {
+    if (
+      shape.attributes.length === attributes.length &&
+      shape.attributes.every((name, i) => name === attributes[i])
+    )
+      return shape;
+  }
   const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
   const sets = [
     'completedSteps = if_not_exists(completedSteps, :noSteps)',
@@ -167,11 +186,11 @@ function shapeOf(shapeKey: string): WriteShape {
   }
   const removes = OPTIONAL_FROM_FEED.filter((attribute) => !attributes.includes(attribute));
   const shape: WriteShape = {
+    attributes: [...attributes],
     expression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
     names,
   };
-  // Attribute names come from the code, not the feed, so the map stays small; the bound is a safeguard.
-  if (shapes.size < 1_000) shapes.set(shapeKey, shape);
+  if (shapes.length < 64) shapes.push(shape);
   return shape;
 }
 
