@@ -68,6 +68,38 @@ describe('feed packaging', () => {
   });
 });
 
+describe('rows and headers of an uneven shape', () => {
+  it('rejects a row with more or fewer fields than the header, naming its line, and loads the rest', async () => {
+    const header = 'account_id,as_of,customer_name,mobile,overdue_principal,days_past_due';
+    const csv = [
+      header,
+      'ACC-1,2026-03-01,Li Lei,13800001111,100.00,12',
+      'ACC-2,2026-03-01,Han Meimei,13800002222,100.00',
+      'ACC-3,2026-03-01,Wang, Wu,13800003333,100.00,12',
+      'ACC-4,2026-03-01,Zhao Liu,13800004444,100.00,12,,',
+    ].join('\n');
+    const world = withBytes(createFakeWorld(), Buffer.from(csv));
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report).toMatchObject({ read: 4, created: 2, rejected: 2 });
+    const rejects = world.storage.files.get('rejects/incoming/demo-bank/f.csv.csv') ?? '';
+    expect(rejects).toContain('3,ACC-2,row,"has 5 fields, the header 6"');
+    expect(rejects).toContain('4,ACC-3,row,"has 7 fields, the header 6"');
+    expect(rejects).not.toMatch(/Wang|Wu/);
+    expect(world.cases.cases.has('demo-bank:ACC-4')).toBe(true);
+  });
+
+  it('quarantines a header that names a column twice, quoting only names shaped like column names', async () => {
+    const csv = `account_id,as_of,customer_name,Mobile,mobile ,13800001234,13800001234\nACC-1,2026-03-01,Li,1,2,3,4\n`;
+    const world = withBytes(createFakeWorld(), Buffer.from(csv));
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+    expect(report).toMatchObject({
+      quarantined: true,
+      quarantineReason: 'repeated column(s): mobile, (not shown)',
+    });
+    expect(world.cases.cases.size).toBe(0);
+  });
+});
+
 describe('file-level faults quarantine the whole file and apply nothing', () => {
   it('bytes that decode in no supported encoding, even past the first 64 KiB', async () => {
     const many = Array.from({ length: 900 }, (_, i) => feedRow({ account_id: `ACC-${i}` }));
