@@ -355,9 +355,9 @@ export async function writeFeedOutputs(
 }
 
 /**
- * The records of a stored feed, read twice: the first pass only decodes and parses the whole file, so
- * that a fault anywhere in it (bytes in no supported encoding, a quote left open on the last line)
- * quarantines it before any row is yielded to be applied.
+ * The records of a stored feed, read twice: the first pass only decodes the whole file and checks its
+ * CSV structure without building records (a fraction of a parse), so that a fault anywhere in it (bytes
+ * in no supported encoding, a quote left open on the last line) quarantines it before any row is applied.
  */
 export async function* checkedFeedRecords(
   storage: FeedStorage,
