@@ -365,6 +365,15 @@ export async function* checkedFeedRecords(
   requiredColumns: readonly string[],
 ): AsyncGenerator<FeedRecord[]> {
   await assertFeedReadable(storage, key, requiredColumns);
+  yield* storedFeedRecords(storage, key, requiredColumns);
+}
+
+/** The records of a stored feed, read once: for a file that `assertFeedReadable` has already checked. */
+export async function* storedFeedRecords(
+  storage: FeedStorage,
+  key: string,
+  requiredColumns: readonly string[],
+): AsyncGenerator<FeedRecord[]> {
   const format = formatOfKey(key);
   if (format) yield* feedRecords(await storage.open(key), format, requiredColumns);
 }

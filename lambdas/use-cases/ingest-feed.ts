@@ -30,6 +30,7 @@ import {
   processFeedFile,
   type RowReject,
   safeAccountId,
+  storedFeedRecords,
 } from './feed-records';
 
 export type { RowReject };
@@ -79,11 +80,13 @@ export async function ingestFeed(
   return processFeedFile<FeedReport>(deps, input, 'incoming', counts, async (bank, report, rejects) => {
     const large = deps.largeFeeds;
     // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
+    let checked = false;
     if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
       // Read through once first, so that a file-level fault still quarantines the file before any row,
       // and so that the encoding is known from the whole file: a GBK file whose first megabytes are ASCII
       // must not be handed to a reader that takes it for UTF-8.
       const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
+      checked = true;
       if (!packaging.gzipped && packaging.encoding !== 'gb18030') {
         await large.loader.startFeedLoad({
           key: input.key,
@@ -95,7 +98,7 @@ export async function ingestFeed(
         return 'handed-over';
       }
     }
-    await loadRows(deps, bank, input.key, report, rejects);
+    await loadRows(deps, bank, input.key, report, rejects, checked);
     return 'loaded';
   });
 }
@@ -112,8 +115,10 @@ async function loadRows(
   key: string,
   report: FeedReport,
   rejects: RowReject[],
+  alreadyChecked: boolean,
 ): Promise<void> {
-  await applyFeedRows(deps, bank, checkedFeedRecords(deps.storage, key, REQUIRED_COLUMNS), report, rejects);
+  const read = alreadyChecked ? storedFeedRecords : checkedFeedRecords;
+  await applyFeedRows(deps, bank, read(deps.storage, key, REQUIRED_COLUMNS), report, rejects);
 }
 
 /**

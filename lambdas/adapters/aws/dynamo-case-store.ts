@@ -34,9 +34,8 @@ export class DynamoCaseStore implements CaseStore {
       const out = await this.db.send(
         new UpdateItemCommand(feedUpsertRequest(this.tableName, collectionCase)),
       );
-      const previousCycle = out.Attributes?.cycle?.S;
       if (!out.Attributes) return 'created';
-      if (previousCycle !== collectionCase.cycle) await this.startNewCycle(collectionCase);
+      if (out.Attributes.cycle?.S !== collectionCase.cycle) await this.startNewCycle(collectionCase);
       return 'updated';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

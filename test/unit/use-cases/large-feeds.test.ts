@@ -64,7 +64,14 @@ describe('hand-over of large feeds', () => {
       text.subarray(at + 4),
     ]);
     world.storage.bytes.set(KEY, gbk);
+    const open = world.storage.open.bind(world.storage);
+    let opened = 0;
+    world.storage.open = async (key: string) => {
+      opened++;
+      return open(key);
+    };
     const report = await ingestFeed(deps, { key: KEY, size: gbk.length });
+    expect(opened, 'the check pass and the load, nothing more').toBe(2);
     expect(report).toMatchObject({ created: 901, rejected: 0 });
     expect(world.cases.cases.get('demo-bank:ACC-LAST')?.masked.name).toBe('张*');
     world.storage.bytes.set(KEY, gzipSync(csvOf([feedRow({ account_id: 'ACC-GZ' })])));
