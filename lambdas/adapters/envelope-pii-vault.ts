@@ -11,7 +11,7 @@
 
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import type { SealedPersonalData } from '../domain/collection-case';
-import type { DataKeyProvider, PiiContext, PiiVault } from '../ports/pii-vault';
+import type { DataKeyProvider, PiiContext, PiiVault, SealRequest } from '../ports/pii-vault';
 
 const FORMAT = 'v1';
 const SEALED_FORMAT = 'v2';
@@ -45,17 +45,23 @@ export class EnvelopePiiVault implements PiiVault {
     private readonly monotonicNow: () => number = () => performance.now(),
   ) {}
 
-  async seal(context: PiiContext, fields: Readonly<Record<string, string>>): Promise<SealedPersonalData> {
-    const key = await this.encryptionKey(context.bankId);
-    key.uses++;
-    const names = Object.keys(fields);
-    const iv = nextIv();
-    const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
-    cipher.setAAD(associatedData(context, names));
-    const body = cipher.update(JSON.stringify(fields), 'utf8');
-    cipher.final();
-    const ciphertext = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-    return { wrappedKey: key.wrapped, fields: names, ciphertext };
+  async seal(
+    context: PiiContext,
+    fields: Readonly<Record<string, string | undefined>>,
+  ): Promise<SealedPersonalData> {
+    const [sealed] = await this.sealAll(context.bankId, [{ accountId: context.accountId, fields }]);
+    return sealed as SealedPersonalData;
+  }
+
+  async sealAll(bankId: string, requests: readonly SealRequest[]): Promise<SealedPersonalData[]> {
+    const sealed: SealedPersonalData[] = new Array(requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      const key = this.usableKey(bankId) ?? (await this.encryptionKey(bankId));
+      key.uses++;
+      const { accountId, fields } = requests[i] as SealRequest;
+      sealed[i] = sealWith(key, bankId, accountId, fields);
+    }
+    return sealed;
   }
 
   async open(context: PiiContext, sealed: SealedPersonalData, field: string): Promise<string> {
@@ -63,7 +69,7 @@ export class EnvelopePiiVault implements PiiVault {
     const key = await this.decryptionKey(context.bankId, sealed.wrappedKey);
     const bytes = Buffer.from(sealed.ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-    decipher.setAAD(associatedData(context, sealed.fields));
+    decipher.setAAD(associatedData(context.bankId, context.accountId, sealed.fields));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     const plain = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
     const value = (JSON.parse(plain.toString('utf8')) as Record<string, unknown>)[field];
@@ -71,9 +77,17 @@ export class EnvelopePiiVault implements PiiVault {
     return value;
   }
 
-  private async encryptionKey(bankId: string): Promise<CachedKey> {
+  /** The bank's cached data key while it may still seal, without waiting. */
+  private usableKey(bankId: string): CachedKey | undefined {
     const cached = this.encryptKeys.get(bankId);
-    if (cached && cached.uses < this.policy.maxUses && !this.expired(cached.createdAt)) return cached;
+    return cached && cached.uses < this.policy.maxUses && !this.expired(cached.createdAt)
+      ? cached
+      : undefined;
+  }
+
+  private async encryptionKey(bankId: string): Promise<CachedKey> {
+    const cached = this.usableKey(bankId);
+    if (cached) return cached;
     // Rows are sealed concurrently: the first to find no key asks KMS, the others wait for its answer.
     let pending = this.pendingKeys.get(bankId);
     if (!pending) {
@@ -113,6 +127,33 @@ export class EnvelopePiiVault implements PiiVault {
   }
 }
 
+function sealWith(
+  key: CachedKey,
+  bankId: string,
+  accountId: string,
+  fields: Readonly<Record<string, string | undefined>>,
+): SealedPersonalData {
+  // Absent fields may be present as undefined: they are neither named nor sealed (JSON leaves them out).
+  const names: string[] = [];
+  for (const name in fields) if (fields[name] !== undefined) names.push(name);
+  const iv = nextIv();
+  const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+  cipher.setAAD(associatedData(bankId, accountId, names));
+  const body = cipher.update(JSON.stringify(fields), 'utf8');
+  cipher.final();
+  // iv | tag | body, assembled in a scratch buffer: only the base64 text leaves this function.
+  const length = IV_BYTES + TAG_BYTES + body.length;
+  const out = length <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(length);
+  iv.copy(out, 0);
+  cipher.getAuthTag().copy(out, IV_BYTES);
+  body.copy(out, IV_BYTES + TAG_BYTES);
+  return { wrappedKey: key.wrapped, fields: names, ciphertext: out.toString('base64', 0, length) };
+}
+
+/** Reused for every seal and open (both synchronous from here on): no allocation per account. */
+const SCRATCH = Buffer.allocUnsafe(16 * 1024);
+const AAD_SCRATCH = Buffer.allocUnsafe(1024);
+
 /**
  * Random 96-bit IVs drawn from a pool refilled by one CSPRNG call per 1,365 IVs: a system call per seal
  * was a large cost of intake. An IV is a view into the pool: the caller must copy it out (into the sealed
@@ -135,6 +176,11 @@ function keyContext(bankId: string): Record<string, string> {
   return { purpose: 'overdue-pii', bankId };
 }
 
-function associatedData(context: PiiContext, fields: readonly string[]): Buffer {
-  return Buffer.from(`${SEALED_FORMAT}|${context.bankId}|${context.accountId}|${fields.join(',')}`, 'utf8');
+/** The GCM associated data; a view into a scratch buffer, which setAAD copies before the next use. */
+function associatedData(bankId: string, accountId: string, fields: readonly string[]): Buffer {
+  const text = `${SEALED_FORMAT}|${bankId}|${accountId}|${fields.join(',')}`;
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > AAD_SCRATCH.length) return Buffer.from(text, 'utf8');
+  AAD_SCRATCH.write(text, 0, 'utf8');
+  return AAD_SCRATCH.subarray(0, length);
 }

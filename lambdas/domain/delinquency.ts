@@ -7,14 +7,19 @@ const DAY_MS = 86_400_000;
 /** A calendar date (YYYY-MM-DD) as a UTC day number, so date arithmetic never meets a DST hour. */
 export function dayNumber(isoDate: string): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) throw new RangeError(`not a YYYY-MM-DD date: ${isoDate}`);
+  const day = calendarDayNumber(isoDate);
+  if (day === undefined) throw new RangeError(`not a calendar date: ${isoDate}`);
+  return day;
+}
+
+/** The day number of a date already shaped YYYY-MM-DD, or undefined when it is not in the calendar. */
+export function calendarDayNumber(isoDate: string): number | undefined {
   const year = Number(isoDate.slice(0, 4));
   const month = Number(isoDate.slice(5, 7));
   const day = Number(isoDate.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    throw new RangeError(`not a calendar date: ${isoDate}`);
-  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Days from 1970-01-01 in the proleptic Gregorian calendar, by whole 400-year eras (no Date object:
-  // this runs several times for every feed row, and Date.UTC reads years 0–99 as 1900–1999).
+  // this runs for every feed row, and Date.UTC reads years 0–99 as 1900–1999).
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

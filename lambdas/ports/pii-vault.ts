@@ -7,8 +7,20 @@ export interface PiiContext {
   readonly accountId: string;
 }
 
+/** One account's personal fields to seal, in a batch of one bank's accounts. */
+export interface SealRequest {
+  readonly accountId: string;
+  /** Fields left undefined are absent: not sealed, not named. */
+  readonly fields: Readonly<Record<string, string | undefined>>;
+}
+
 export interface PiiVault {
-  seal(context: PiiContext, fields: Readonly<Record<string, string>>): Promise<SealedPersonalData>;
+  seal(
+    context: PiiContext,
+    fields: Readonly<Record<string, string | undefined>>,
+  ): Promise<SealedPersonalData>;
+  /** Seals a batch of one bank's accounts, in order: one wait for a key per batch, not one per account. */
+  sealAll(bankId: string, requests: readonly SealRequest[]): Promise<SealedPersonalData[]>;
   /** Decrypts one field; fails if the ciphertext was moved to another bank, account or field. */
   open(context: PiiContext, sealed: SealedPersonalData, field: string): Promise<string>;
 }

@@ -10,13 +10,17 @@
  */
 
 import type { BankSettings } from '../domain/bank';
-import { type CollectionCase, caseIdOf, escalationName } from '../domain/collection-case';
+import {
+  type CollectionCase,
+  caseIdOf,
+  escalationName,
+  type SealedPersonalData,
+} from '../domain/collection-case';
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
-import { LOOKUP_ATTRIBUTE, LOOKUP_KINDS, type LookupKind, normaliseLookup } from '../domain/lookup';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
 import type { BankDirectory } from '../ports/bank-directory';
-import type { BlindIndex } from '../ports/blind-index';
+import type { BlindIndex, IndexFunction } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
@@ -133,7 +137,8 @@ export async function applyFeedRows(
   rejects: RowReject[],
 ): Promise<void> {
   // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
-  // `asOf` makes the stored result independent of the order in which rows for one account land.
+  // `asOf` makes the stored result independent of the order in which rows for one account land. The next
+  // batch is read and prepared while the last writes of this one are in flight.
   let active = 0;
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
@@ -153,19 +158,39 @@ export async function applyFeedRows(
     });
   try {
     for await (const batch of batches) {
+      const accounts: AccountSnapshot[] = [];
       for (const { record, line } of batch) {
         counts.read++;
         const parsed =
           record.__invalid === undefined
             ? parseFeedRow(record, bank.defaults)
             : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
-        if (!parsed.ok) {
+        if (parsed.ok) accounts.push(parsed.account);
+        else {
           counts.rejected++;
           rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
-          continue;
         }
+      }
+      if (accounts.length === 0) continue;
+      // Sealing and indexing are pure: done for the whole batch at once, then each case is written.
+      const [sealed, index] = await Promise.all([
+        deps.vault.sealAll(
+          bank.bankId,
+          accounts.map((account) => ({ accountId: account.accountId, fields: account.personal })),
+        ),
+        deps.blindIndex.forBank(bank.bankId),
+      ]);
+      const now = deps.clock.now().toISOString();
+      for (let i = 0; i < accounts.length; i++) {
+        const collectionCase = caseOf(
+          bank,
+          accounts[i] as AccountSnapshot,
+          sealed[i] as SealedPersonalData,
+          index,
+          now,
+        );
         active++;
-        applyAccount(deps, bank, parsed.account, counts).then(settled, failed);
+        writeCase(deps, bank, collectionCase, counts).then(settled, failed);
         while (active >= ROW_CONCURRENCY) await slot();
         if (failure) throw failure.error;
       }
@@ -176,21 +201,19 @@ export async function applyFeedRows(
   if (failure) throw failure.error;
 }
 
-async function applyAccount(
-  deps: RowDeps,
+/** The case a validated row describes, its personal fields sealed and its lookups indexed. */
+function caseOf(
   bank: BankSettings,
   account: AccountSnapshot,
-  report: RowCounts,
-): Promise<void> {
-  const now = deps.clock.now().toISOString();
-  const context = { bankId: bank.bankId, accountId: account.accountId };
-  const pii = await deps.vault.seal(context, account.personal as Record<string, string>);
+  pii: SealedPersonalData,
+  index: IndexFunction,
+  now: string,
+): CollectionCase {
   const cured = account.overdue.amountMinor === 0;
-  const lookups = await blindIndexesOf(deps.blindIndex, bank.bankId, account);
   // Optional attributes are left undefined rather than spread in: the writers skip undefined values, and
   // one object shape for every row keeps this per-row step cheap.
   const { personal } = account;
-  const collectionCase: CollectionCase = {
+  return {
     caseId: caseIdOf(bank.bankId, account.accountId),
     bankId: bank.bankId,
     accountId: account.accountId,
@@ -212,13 +235,24 @@ async function applyAccount(
       mobile: personal.mobile ? maskPhone(personal.mobile) : undefined,
       email: personal.email ? maskEmail(personal.email) : undefined,
     },
-    mobileIndex: lookups.mobileIndex,
-    nationalIdIndex: lookups.nationalIdIndex,
-    cardLast4Index: lookups.cardLast4Index,
+    // parseFeedRow leaves these in their lookup form already (E.164, upper-case X, four digits).
+    mobileIndex: personal.mobile === undefined ? undefined : index('mobile', personal.mobile),
+    nationalIdIndex: personal.nationalId === undefined ? undefined : index('nationalId', personal.nationalId),
+    cardLast4Index: account.cardLast4 === undefined ? undefined : index('cardLast4', account.cardLast4),
     completedSteps: [],
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Writes one case (stale and replayed rows change nothing) and starts or stops its escalation. */
+async function writeCase(
+  deps: RowDeps,
+  bank: BankSettings,
+  collectionCase: CollectionCase,
+  report: RowCounts,
+): Promise<void> {
+  const cured = collectionCase.status === 'closed';
   // A cure row may name another cycle than the running escalation's (0 days past due puts it at as_of):
   // read the stored cycle first, so that the escalation actually running is the one stopped.
   const before = cured ? await deps.cases.get(collectionCase.caseId) : undefined;
@@ -230,12 +264,13 @@ async function applyAccount(
   if (outcome === 'unchanged') report.unchanged++;
   else if (cured) report.cured++;
   else report[outcome]++;
-  const name = escalationName(bank.bankId, account.accountId, collectionCase.cycle);
+  const { accountId } = collectionCase;
+  const name = escalationName(bank.bankId, accountId, collectionCase.cycle);
   if (cured) {
     // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile.
     if (outcome !== 'unchanged') await deps.escalations.stopEscalation(name);
     if (outcome === 'updated' && before && before.cycle !== collectionCase.cycle) {
-      await deps.escalations.stopEscalation(escalationName(bank.bankId, account.accountId, before.cycle));
+      await deps.escalations.stopEscalation(escalationName(bank.bankId, accountId, before.cycle));
     }
     return;
   }
@@ -244,24 +279,4 @@ async function applyAccount(
   if (await deps.escalations.start(name, { caseId: collectionCase.caseId, cycle: collectionCase.cycle })) {
     report.escalationsStarted++;
   }
-}
-
-/** The blind indexes of the account's lookup identifiers, as case attributes (one GSI each). */
-async function blindIndexesOf(
-  blindIndex: BlindIndex,
-  bankId: string,
-  account: AccountSnapshot,
-): Promise<Partial<Record<string, string>>> {
-  const personal = account.personal as Readonly<Record<string, string | undefined>>;
-  const raw: Record<LookupKind, string | undefined> = {
-    mobile: personal.mobile,
-    nationalId: personal.nationalId,
-    cardLast4: account.cardLast4,
-  };
-  const indexes: Record<string, string> = {};
-  for (const kind of LOOKUP_KINDS) {
-    const value = raw[kind] === undefined ? undefined : normaliseLookup(kind, raw[kind]);
-    if (value) indexes[LOOKUP_ATTRIBUTE[kind]] = await blindIndex.compute(bankId, kind, value);
-  }
-  return indexes;
 }

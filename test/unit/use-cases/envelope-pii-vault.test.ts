@@ -143,4 +143,53 @@ describe('envelope PII vault', () => {
     expect(keys.calls).toBe(2);
     expect(demo.wrappedKey).not.toBe(other.wrappedKey);
   });
+
+  it('seals a batch of accounts in order, with one data key, each opening only for its own account', async () => {
+    const { vault, keys } = vaultWith();
+    const requests = ['ACC-1', 'ACC-2', 'ACC-3'].map((accountId, i) => ({
+      accountId,
+      fields: { name: `${DEBTOR.name}${i}`, mobile: DEBTOR.mobileE164, email: undefined },
+    }));
+
+    const sealed = await vault.sealAll('demo-bank', requests);
+
+    expect(keys.calls).toBe(1);
+    expect(sealed.map((s) => s.fields)).toEqual(Array(3).fill(['name', 'mobile']));
+    for (const [i, request] of requests.entries()) {
+      const context = { bankId: 'demo-bank', accountId: request.accountId };
+      await expect(vault.open(context, sealed[i] as never, 'name')).resolves.toBe(`${DEBTOR.name}${i}`);
+    }
+    await expect(
+      vault.open({ bankId: 'demo-bank', accountId: 'ACC-2' }, sealed[0] as never, 'name'),
+    ).rejects.toThrow();
+    await expect(
+      vault.open({ bankId: 'demo-bank', accountId: 'ACC-1' }, sealed[0] as never, 'email'),
+    ).rejects.toThrow('no sealed field email');
+  });
+
+  it('takes a fresh data key in the middle of a batch once the cached one has served maxUses seals', async () => {
+    const { vault, keys } = vaultWith({ maxUses: 2, maxAgeMs: 60_000 });
+    const requests = Array.from({ length: 5 }, (_, i) => ({
+      accountId: `ACC-${i}`,
+      fields: { name: DEBTOR.name },
+    }));
+
+    const sealed = await vault.sealAll('demo-bank', requests);
+
+    expect(keys.calls).toBe(3);
+    expect(new Set(sealed.map((s) => s.wrappedKey)).size).toBe(3);
+    for (const [i, one] of sealed.entries()) {
+      await expect(vault.open({ bankId: 'demo-bank', accountId: `ACC-${i}` }, one, 'name')).resolves.toBe(
+        DEBTOR.name,
+      );
+    }
+  });
+
+  it('seals a long address whole, beyond the scratch buffer a typical account fits in', async () => {
+    const { vault } = vaultWith();
+    const address = '北京市朝阳区'.repeat(2000);
+    const sealed = await vault.seal(account, { name: DEBTOR.name, address });
+    await expect(vault.open(account, sealed, 'address')).resolves.toBe(address);
+    await expect(vault.open(account, sealed, 'name')).resolves.toBe(DEBTOR.name);
+  });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 /** Staff find cases by phone, national ID or card last four through blind indexes, never by decrypting. */
 
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,35 @@ describe('find cases by blind index', () => {
     expect(await index.compute('demo-bank', 'cardLast4', '1234')).not.toBe(
       await index.compute('demo-bank', 'mobile', '1234'),
     );
+  });
+  it('indexes a batch with the same keyed hash as one lookup, the memoised last four digits included', async () => {
+    const source = new LocalIndexKeySource(Buffer.alloc(32, 1));
+    const index = new HmacBlindIndex(source);
+    const key = await source.bankKey('demo-bank');
+    const expected = (kind: string, value: string) =>
+      createHmac('sha256', key).update(`${kind}|${value}`).digest('base64url');
+    const forDemo = await index.forBank('demo-bank');
+    for (const last4 of ['1234', '1234', '9876']) {
+      expect(forDemo('cardLast4', last4)).toBe(expected('cardLast4', last4));
+      expect(await index.compute('demo-bank', 'cardLast4', last4)).toBe(forDemo('cardLast4', last4));
+    }
+    expect(forDemo('mobile', '+8613812345678')).toBe(expected('mobile', '+8613812345678'));
+    // Memoised per bank: another bank's index of the same digits is its own.
+    expect((await index.forBank('other-bank'))('cardLast4', '1234')).not.toBe(forDemo('cardLast4', '1234'));
+  });
+
+  it('asks for a bank key again after a failed derivation', async () => {
+    let calls = 0;
+    const index = new HmacBlindIndex({
+      bankKey: async () => {
+        calls++;
+        if (calls === 1) throw new Error('KMS unavailable');
+        return Buffer.alloc(32, 3);
+      },
+    });
+    await expect(index.forBank('demo-bank')).rejects.toThrow('KMS unavailable');
+    await expect(index.compute('demo-bank', 'cardLast4', '1234')).resolves.toMatch(/^[\w-]{43}$/);
+    expect(calls).toBe(2);
   });
 });
 
