@@ -37,12 +37,21 @@ export class CsvReader {
   private line = 1;
   private started = false;
   private headerSeen = false;
+  private utf8Bytes = false;
 
   /**
    * @param check when true, records are only checked, not built (the header, the first record, always is),
    * and `push` returns at most that first record.
    */
   constructor(private readonly check = false) {}
+
+  /**
+   * From now on the text is UTF-8 bytes, one latin1 character each (ASCII before this reads the same):
+   * fields holding non-ASCII bytes are decoded, the others kept as they are.
+   */
+  readUtf8Bytes(): void {
+    this.utf8Bytes = true;
+  }
 
   /** Adds decoded text; returns the records it completes. */
   push(chunk: string): CsvRow[] {
@@ -83,7 +92,12 @@ export class CsvReader {
         const stop = end > pos && text.charCodeAt(end - 1) === CR ? end - 1 : end;
         if (stop > pos) {
           if (!this.check || !this.headerSeen) {
-            rows.push({ fields: text.slice(pos, stop).split(','), line: this.line });
+            const content = text.slice(pos, stop);
+            const fields = content.split(',');
+            rows.push({
+              fields: this.utf8Bytes && NON_ASCII.test(content) ? decodeFields(fields) : fields,
+              line: this.line,
+            });
             this.headerSeen = true;
           }
         }
@@ -94,7 +108,7 @@ export class CsvReader {
       const record = this.slowRecord(text, pos, final);
       if (!record) break;
       if (!record.empty && (!this.check || !this.headerSeen)) {
-        rows.push({ fields: record.fields, line: this.line });
+        rows.push({ fields: this.utf8Bytes ? decodeFields(record.fields) : record.fields, line: this.line });
         this.headerSeen = true;
       }
       this.line += record.lines;
@@ -179,6 +193,17 @@ export class CsvReader {
       return { fields, next: text.charCodeAt(j + 1) === LF ? j + 2 : j + 1, lines: lines + 1, empty };
     }
   }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Fields read from UTF-8 bytes (validated upstream), each non-ASCII one decoded. */
+function decodeFields(fields: string[]): string[] {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    if (NON_ASCII.test(field)) fields[i] = Buffer.from(field, 'latin1').toString('utf8');
+  }
+  return fields;
 }
 
 function countLineFeeds(text: string, from: number, to: number): number {

@@ -3,7 +3,7 @@
  * UTF-8 (BOM or not) or GB18030/GBK, detected from the bytes. File-level faults raise QuarantineError.
  */
 
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
@@ -54,9 +54,9 @@ export async function* feedRecords(
   packaging: FeedPackaging = { gzipped: false },
   check = false,
 ): AsyncGenerator<FeedRecord[]> {
-  const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging);
+  const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging, format === 'csv');
   if (format === 'jsonl') yield* jsonLines(text, check);
-  else yield* csvRows(text, requiredColumns, check);
+  else yield* csvRows(text, packaging, requiredColumns, check);
 }
 
 /** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
@@ -91,18 +91,26 @@ async function gunzipIfNeeded(raw: Readable, packaging: FeedPackaging): Promise<
  * byte on (GB18030 is a superset of GBK); bytes invalid in the chosen encoding anywhere quarantine the file.
  * ASCII reads the same in both, so it passes through undecided: a GBK file whose first 64 KiB are Latin
  * names and digits must not be judged UTF-8 on them and then quarantined at its first Chinese name.
+ * With `utf8AsBytes` (CSV), UTF-8 is validated but passed on one byte per character (see `utf8Bytes`).
  */
-function decodeText(bytes: Readable, packaging: FeedPackaging): Readable {
-  let decoder: TextDecoder | undefined;
+function decodeText(bytes: Readable, packaging: FeedPackaging, utf8AsBytes: boolean): Readable {
+  let decoder: ChunkDecoder | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let asciiPassed = false;
-  const decide = () => {
-    const prefix = Buffer.concat(pending);
+  /** Picks the decoder from what is pending; returns the pending bytes, without a BOM, to decode first. */
+  const decide = (): Buffer => {
+    let prefix = Buffer.concat(pending);
+    pending = [];
     // After ASCII has passed, the decoder starts mid-file, where EF BB BF is a character, not a BOM.
-    const options = { fatal: true, ignoreBOM: asciiPassed };
-    packaging.encoding = chooseEncoding(prefix, asciiPassed);
-    decoder = new TextDecoder(packaging.encoding, options);
+    const encoding = chooseEncoding(prefix, asciiPassed);
+    packaging.encoding = encoding;
+    if (encoding === 'utf-8' && utf8AsBytes) {
+      if (!asciiPassed && prefix[0] === 0xef && prefix[1] === 0xbb && prefix[2] === 0xbf)
+        prefix = prefix.subarray(3);
+      decoder = utf8Bytes();
+    } else decoder = textDecoder(encoding, asciiPassed);
+    return prefix;
   };
   const decoding = new Transform({
     readableObjectMode: true,
@@ -116,11 +124,9 @@ function decodeText(bytes: Readable, packaging: FeedPackaging): Readable {
           pending.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes < SNIFF_BYTES) return callback();
-          decide();
-          chunk = Buffer.concat(pending);
-          pending = [];
+          chunk = decide();
         }
-        const text = decoder?.decode(chunk, { stream: true }) ?? '';
+        const text = decoder?.decode(chunk) ?? '';
         callback(null, text.length > 0 ? text : undefined);
       } catch {
         callback(new QuarantineError('undecodable bytes'));
@@ -128,8 +134,8 @@ function decodeText(bytes: Readable, packaging: FeedPackaging): Readable {
     },
     flush(callback: TransformCallback) {
       try {
-        if (!decoder) decide();
-        const text = (decoder?.decode(Buffer.concat(pending)) ?? '') + (decoder?.decode() ?? '');
+        const rest = decoder ? Buffer.alloc(0) : decide();
+        const text = (decoder?.decode(rest) ?? '') + (decoder?.end() ?? '');
         callback(null, text.length > 0 ? text : undefined);
       } catch {
         callback(new QuarantineError('undecodable bytes'));
@@ -138,6 +144,56 @@ function decodeText(bytes: Readable, packaging: FeedPackaging): Readable {
   });
   bytes.on('error', (error) => decoding.destroy(error));
   return bytes.pipe(decoding);
+}
+
+/** Bytes in, text out, in file order; throws on bytes invalid in its encoding. */
+interface ChunkDecoder {
+  decode(chunk: Buffer): string;
+  /** The end of the file: throws if it cuts a character. */
+  end(): string;
+}
+
+function textDecoder(encoding: 'utf-8' | 'gb18030', ignoreBOM: boolean): ChunkDecoder {
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM });
+  return { decode: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
+}
+
+/**
+ * UTF-8, validated, passed on as one latin1 character per byte. Comma, quote, CR and LF never occur inside
+ * a multi-byte sequence, so the CSV reader splits these strings exactly as it would the text, then decodes
+ * only the fields that hold non-ASCII bytes. Decoding whole chunks made every field of a row with a Chinese
+ * name a two-byte string, and everything downstream (checks, sealing, hashing, marshalling) slower.
+ */
+function utf8Bytes(): ChunkDecoder {
+  let tail: Buffer | undefined;
+  return {
+    decode(chunk) {
+      const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
+      const whole = wholeCharacters(bytes);
+      const head = bytes.subarray(0, whole);
+      if (!isUtf8(head)) throw new QuarantineError('undecodable bytes');
+      tail = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
+      return head.toString('latin1');
+    },
+    end() {
+      if (tail) throw new QuarantineError('undecodable bytes');
+      return '';
+    },
+  };
+}
+
+/** How many leading bytes end on a character boundary: a sequence cut by the chunk's end waits for the next. */
+function wholeCharacters(bytes: Uint8Array): number {
+  const length = bytes.length;
+  for (let back = 1; back <= 3 && back <= length; back++) {
+    const byte = bytes[length - back] as number;
+    if (byte < 0x80) return length;
+    if (byte >= 0xc0) {
+      const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return needs > back ? length - back : length;
+    }
+  }
+  return length;
 }
 
 /**
@@ -188,6 +244,7 @@ function looksLikeUtf8Text(text: string): boolean {
 
 async function* csvRows(
   text: Readable,
+  packaging: FeedPackaging,
   requiredColumns: readonly string[],
   check: boolean,
 ): AsyncGenerator<FeedRecord[]> {
@@ -215,6 +272,8 @@ async function* csvRows(
   };
   try {
     for await (const chunk of text) {
+      // Set before the first non-ASCII text arrives: the encoding is chosen before any is passed on.
+      if (packaging.encoding === 'utf-8') reader.readUtf8Bytes();
       const batch = batchOf(reader.push(chunk as string));
       if (batch.length > 0) yield batch;
     }

@@ -198,6 +198,50 @@ describe('encoding detection in a streamed body', () => {
     }
   });
 
+  it('decodes 2-, 3- and 4-byte characters in quoted and plain fields exactly, cut at every chunk edge', async () => {
+    const names = ['José Müller', '张三丰', '𠀋𠂉', '"王, 五"'];
+    const address = '北京市朝阳区\n"甲"1号, 3楼';
+    const rows = names.map((name, i) => feedRow({ account_id: `ACC-${i}`, customer_name: name, address }));
+    const bytes = Buffer.from(csvOf(rows));
+    for (const size of [1, 2, 3, 5, 7]) {
+      const world = inChunks(createFakeWorld(), bytes, size);
+      const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+      expect(report, `chunks of ${size}`).toMatchObject({ quarantined: false, created: 4, rejected: 0 });
+      for (const [i, name] of names.entries()) {
+        const context = { bankId: 'demo-bank', accountId: `ACC-${i}` };
+        const stored = world.cases.cases.get(`demo-bank:ACC-${i}`);
+        if (!stored) throw new Error(`ACC-${i} was not stored`);
+        expect(await world.vault.open(context, stored.pii, 'name')).toBe(name);
+        expect(await world.vault.open(context, stored.pii, 'address')).toBe(address);
+      }
+    }
+  });
+
+  it('quarantines a UTF-8 file whose last character is cut short, or that turns invalid after the sniff', async () => {
+    const rows = Array.from({ length: 700 }, (_, i) =>
+      feedRow({ account_id: `ACC-${i}`, customer_name: '张三丰' }),
+    );
+    const text = Buffer.from(csvOf(rows));
+    const cut = Buffer.concat([text, Buffer.from('ACC-LAST,2026-03-01,张').subarray(0, -1)]);
+    const overlong = Buffer.concat([
+      text,
+      Buffer.from('ACC-LAST,2026-03-01,'),
+      Buffer.from([0xc0, 0xaf, 0x0a]),
+    ]);
+    for (const bytes of [cut, overlong]) {
+      for (const size of [4093, 64 * 1024]) {
+        const world = inChunks(createFakeWorld(), bytes, size);
+        const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+        expect(report).toMatchObject({
+          quarantined: true,
+          quarantineReason: 'undecodable bytes',
+          created: 0,
+        });
+        expect(world.cases.cases.size).toBe(0);
+      }
+    }
+  });
+
   it('loads gzipped JSON Lines', async () => {
     const lines = rows.map((row) => JSON.stringify(row)).join('\n');
     const world = inChunks(createFakeWorld(), gzipSync(lines), 7);
