@@ -49,16 +49,34 @@ export function parseMoney(text: string, currency: string): Money {
   const digits = minorUnitDigits(currency);
   if (digits === undefined) throw new MoneyFormatError(`unsupported currency ${currency}`);
   const trimmed = text.trim();
-  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(trimmed);
-  if (!match) throw new MoneyFormatError('not a non-negative decimal amount');
-  const whole = match[1] ?? '0';
-  const fraction = match[2] ?? '';
-  if (fraction.length > digits) {
-    throw new MoneyFormatError(`more than ${digits} decimals for ${currency}`);
+  // Read digit by digit (this runs for several cells of every feed row): up to 15 whole digits, then
+  // optionally a point and at least one digit, nothing else.
+  let at = 0;
+  let whole = 0;
+  while (at < trimmed.length && isDigit(trimmed.charCodeAt(at)))
+    whole = whole * 10 + (trimmed.charCodeAt(at++) - 48);
+  const wholeDigits = at;
+  let fraction = 0;
+  let fractionDigits = 0;
+  if (at < trimmed.length && trimmed.charCodeAt(at) === 46) {
+    at++;
+    while (at < trimmed.length && isDigit(trimmed.charCodeAt(at))) {
+      if (fractionDigits < digits) fraction = fraction * 10 + (trimmed.charCodeAt(at) - 48);
+      fractionDigits++;
+      at++;
+    }
+    if (fractionDigits === 0) at = -1;
   }
-  const amountMinor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (wholeDigits === 0 || wholeDigits > 15 || at !== trimmed.length)
+    throw new MoneyFormatError('not a non-negative decimal amount');
+  if (fractionDigits > digits) throw new MoneyFormatError(`more than ${digits} decimals for ${currency}`);
+  const amountMinor = whole * 10 ** digits + fraction * 10 ** (digits - fractionDigits);
   if (!Number.isSafeInteger(amountMinor)) throw new MoneyFormatError('amount too large');
   return { amountMinor, currency };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 export function addMoney(a: Money, b: Money): Money {

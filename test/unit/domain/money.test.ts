@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addMoney, formatMoney, MoneyFormatError, parseMoney } from '../../../lambdas/domain/money';
 
@@ -36,6 +37,47 @@ describe('parseMoney', () => {
 
   it('rejects a currency it does not know', () => {
     expect(() => parseMoney('1.00', 'XYZ')).toThrow(/unsupported currency XYZ/);
+  });
+
+  it('agrees with the plain regular-expression reading on any text, amount or error', () => {
+    const reference = (text: string, digits: number): number | string => {
+      const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim());
+      if (!match) return 'not a non-negative decimal amount';
+      const fraction = match[2] ?? '';
+      if (fraction.length > digits) return `more than ${digits} decimals`;
+      const amount = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+      return Number.isSafeInteger(amount) ? amount : 'amount too large';
+    };
+    const ours = (text: string, currency: string): number | string => {
+      try {
+        return parseMoney(text, currency).amountMinor;
+      } catch (error) {
+        return (error as Error).message.replace(/ for \w+$/, '');
+      }
+    };
+    // Whole and fraction lengths drawn evenly, so the 15-digit and minor-unit edges come up often.
+    const digitRun = (max: number) =>
+      fc
+        .integer({ min: 0, max })
+        .chain((n) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }))
+        .map((digits) => digits.join(''));
+    const amountLike = fc
+      .tuple(fc.constantFrom('', ' '), digitRun(17), fc.option(digitRun(5)), fc.constantFrom('', ' '))
+      .map(
+        ([before, whole, fraction, after]) =>
+          `${before}${whole}${fraction === null ? '' : `.${fraction}`}${after}`,
+      );
+    const anyText = fc.string({ unit: fc.constantFrom(...'0123456789.-+ e,x\t'.split('')), maxLength: 20 });
+    fc.assert(
+      fc.property(
+        fc.oneof(amountLike, anyText),
+        fc.constantFrom(['JPY', 0], ['CNY', 2], ['KWD', 3], ['CLF', 4]),
+        (text, [currency, digits]) => {
+          expect(ours(text, currency as string)).toEqual(reference(text, digits as number));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
