@@ -2,20 +2,45 @@
 
 export function maskName(name: string): string {
   // Spaces inside a Chinese name ('张 三丰', full-width too) are layout: ignored, so no given name shows.
-  const compact = name.replace(/\s+/g, '');
-  const chars = Array.from(compact);
-  if (chars.length === 0) return '';
+  const compact = SPACE.test(name) ? name.replace(SPACES, '') : name;
+  if (compact === '') return '';
   // Chinese names: keep the surname character; Latin names: keep the first letter of each part.
-  if (/^[\p{Script=Han}·]+$/u.test(compact)) return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+  if (HAN_NAME.test(compact))
+    return `${firstCharacter(compact)}${'*'.repeat(Math.max(1, codePoints(compact) - 1))}`;
+  if (compact === name) return `${firstCharacter(name)}***`;
   return name
     .trim()
     .split(/\s+/)
-    .map((part) => `${Array.from(part)[0] ?? ''}***`)
+    .map((part) => `${firstCharacter(part)}***`)
     .join(' ');
 }
 
+const SPACE = /\s/;
+const SPACES = /\s+/g;
+const HAN_NAME = /^[\p{Script=Han}·]+$/u;
+
+/** The first character, a whole code point (an astral Han character is two UTF-16 units). */
+function firstCharacter(text: string): string {
+  const code = text.codePointAt(0);
+  return code === undefined ? '' : String.fromCodePoint(code);
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
+  const digits = /^\d+$/.test(phone) ? phone : phone.replace(/\D/g, '');
   const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
   if (national.length < 7) return '*'.repeat(national.length);
   return `${national.slice(0, 3)}****${national.slice(-4)}`;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskEmail, maskName, maskNationalId, maskPhone } from '../../../lambdas/domain/masking';
 
@@ -59,5 +60,51 @@ describe('maskNationalId', () => {
 
   it('masks a short id entirely', () => {
     expect(maskNationalId('1234567')).toBe('*******');
+  });
+});
+
+describe('masking, against its plain definition', () => {
+  // The definitions the masks were first written as; the shipped ones avoid per-character arrays.
+  const nameByDefinition = (name: string): string => {
+    const compact = name.replace(/\s+/g, '');
+    const chars = Array.from(compact);
+    if (chars.length === 0) return '';
+    if (/^[\p{Script=Han}·]+$/u.test(compact))
+      return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+    return name
+      .trim()
+      .split(/\s+/)
+      .map((part) => `${Array.from(part)[0] ?? ''}***`)
+      .join(' ');
+  };
+  const phoneByDefinition = (phone: string): string => {
+    const digits = phone.replace(/\D/g, '');
+    const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
+    if (national.length < 7) return '*'.repeat(national.length);
+    return `${national.slice(0, 3)}****${national.slice(-4)}`;
+  };
+
+  it('masks any name as the definition does: Han, astral Han, middle dots, Latin, spaces of every kind', () => {
+    const unit = fc.constantFrom(
+      ...['张', '三', '丰', '𠀋', '·', 'A', 'é', 'z', ' ', '\u3000', '\t', '1', '\ud800'],
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const name = units.join('');
+        expect(maskName(name)).toBe(nameByDefinition(name));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('masks any phone text as the definition does', () => {
+    const unit = fc.constantFrom(...'+0123456789 -86'.split(''));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 16 }), (units) => {
+        const phone = units.join('');
+        expect(maskPhone(phone)).toBe(phoneByDefinition(phone));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
