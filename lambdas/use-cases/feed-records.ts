@@ -233,8 +233,9 @@ function scriptOf(code: number | undefined): Script | undefined {
 }
 
 function looksLikeUtf8Text(text: string): boolean {
+  // Beyond U+07FF (surrogate halves included): the common case, Chinese, decided without a code point list.
+  if (/[\u0800-\uffff]/.test(text)) return true;
   const codes = Array.from(text, (char) => char.codePointAt(0) ?? 0);
-  if (codes.some((code) => code > 0x7ff)) return true;
   return codes.every((code, i) => {
     if (code < 0x80) return true;
     const script = scriptOf(code);
