@@ -201,7 +201,10 @@ describe('encoding detection in a streamed body', () => {
   it('decodes 2-, 3- and 4-byte characters in quoted and plain fields exactly, cut at every chunk edge', async () => {
     const names = ['José Müller', '张三丰', '𠀋𠂉', '"王, 五"'];
     const address = '北京市朝阳区\n"甲"1号, 3楼';
-    const rows = names.map((name, i) => feedRow({ account_id: `ACC-${i}`, customer_name: name, address }));
+    const rows = names.map((name, i) => ({
+      ...feedRow({ account_id: `ACC-${i}`, customer_name: name }),
+      address,
+    }));
     const bytes = Buffer.from(csvOf(rows));
     for (const size of [1, 2, 3, 5, 7]) {
       const world = inChunks(createFakeWorld(), bytes, size);
