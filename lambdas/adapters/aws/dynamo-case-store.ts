@@ -126,8 +126,10 @@ export function feedUpsertRequest(tableName: string, collectionCase: CollectionC
   const written: string[] = [];
   for (const attribute in item) {
     const value = item[attribute];
-    if (PRESERVED.has(attribute) || value === undefined) continue;
-    values[valueName(attribute)] = attributeValue(value);
+    if (value === undefined) continue;
+    const name = valueName(attribute);
+    if (name === undefined) continue;
+    values[name] = attributeValue(value);
     written.push(attribute);
   }
   const shape = shapeOf(written);
@@ -143,15 +145,16 @@ export function feedUpsertRequest(tableName: string, collectionCase: CollectionC
   };
 }
 
-const valueNames = new Map<string, string>();
+/** Attribute → its `:value` name, or null for the attributes a feed row never writes (one lookup per attribute). */
+const valueNames = new Map<string, string | null>();
 
-function valueName(attribute: string): string {
+function valueName(attribute: string): string | undefined {
   let name = valueNames.get(attribute);
   if (name === undefined) {
-    name = `:${attribute}`;
+    name = PRESERVED.has(attribute) ? null : `:${attribute}`;
     if (valueNames.size < 1_000) valueNames.set(attribute, name);
   }
-  return name;
+  return name ?? undefined;
 }
 
 interface WriteShape {
