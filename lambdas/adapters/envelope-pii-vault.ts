@@ -153,6 +153,8 @@ function sealWith(
 /** Reused for every seal and open (both synchronous from here on): no allocation per account. */
 const SCRATCH = Buffer.allocUnsafe(16 * 1024);
 const AAD_SCRATCH = Buffer.allocUnsafe(1024);
+/** Views of the scratch by length, made once each. */
+const AAD_VIEWS: Buffer[] = [];
 
 /**
  * Random 96-bit IVs drawn from a pool refilled by one CSPRNG call per 1,365 IVs: a system call per seal
@@ -160,16 +162,16 @@ const AAD_SCRATCH = Buffer.allocUnsafe(1024);
  * bytes) before drawing the next one, so that a refill never changes a used one.
  */
 const IV_POOL = Buffer.alloc(IV_BYTES * 1365);
-let ivOffset = IV_POOL.length;
+/** The pool's IV slots as views made once, so that drawing an IV allocates nothing. */
+const IV_SLOTS = Array.from({ length: 1365 }, (_, i) => IV_POOL.subarray(i * IV_BYTES, (i + 1) * IV_BYTES));
+let nextSlot = IV_SLOTS.length;
 
 function nextIv(): Buffer {
-  if (ivOffset + IV_BYTES > IV_POOL.length) {
+  if (nextSlot >= IV_SLOTS.length) {
     randomFillSync(IV_POOL);
-    ivOffset = 0;
+    nextSlot = 0;
   }
-  const iv = IV_POOL.subarray(ivOffset, ivOffset + IV_BYTES);
-  ivOffset += IV_BYTES;
-  return iv;
+  return IV_SLOTS[nextSlot++] as Buffer;
 }
 
 function keyContext(bankId: string): Record<string, string> {
@@ -182,5 +184,10 @@ function associatedData(bankId: string, accountId: string, fields: readonly stri
   const length = Buffer.byteLength(text, 'utf8');
   if (length > AAD_SCRATCH.length) return Buffer.from(text, 'utf8');
   AAD_SCRATCH.write(text, 0, 'utf8');
-  return AAD_SCRATCH.subarray(0, length);
+  let view = AAD_VIEWS[length];
+  if (!view) {
+    view = AAD_SCRATCH.subarray(0, length);
+    AAD_VIEWS[length] = view;
+  }
+  return view;
 }
