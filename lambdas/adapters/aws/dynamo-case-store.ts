@@ -118,19 +118,21 @@ export function lookupIndexName(kind: LookupKind): string {
  */
 export function feedUpsertRequest(tableName: string, collectionCase: CollectionCase): UpdateItemCommandInput {
   const item = collectionCase as unknown as Record<string, unknown>;
-  const written: string[] = [];
+  // The attributes written, gathered in a scratch list reused by every call (this function never waits).
+  const written = WRITTEN;
+  let count = 0;
   for (const attribute in item) {
-    if (item[attribute] !== undefined && valueName(attribute) !== undefined) written.push(attribute);
+    if (item[attribute] !== undefined && valueName(attribute) !== undefined) written[count++] = attribute;
   }
-  const shape = shapeOf(written);
+  const shape = shapeOf(written, count);
   // A copy of the shape's template, then filled: an object given some thirty keys one by one turns into a
   // hash table, which cost three times as much to build as the rest of the write.
   const values: Record<string, AttributeValue> = { ...shape.values };
   values[':asOf'] = { S: collectionCase.asOf };
   values[':noSteps'] = { L: [] };
   values[':createdAt'] = { S: collectionCase.createdAt };
-  for (let i = 0; i < written.length; i++) {
-    values[shape.valueNames[i] as string] = attributeValue(item[written[i] as string]);
+  for (let i = 0; i < count; i++) {
+    values[shape.valueNames[i] as string] = attributeValue(item[shape.attributes[i] as string]);
   }
   return {
     TableName: tableName,
@@ -170,15 +172,12 @@ interface WriteShape {
  * once and found again by comparing names (attribute names come from the code, never from the feed).
  */
 const shapes: WriteShape[] = [];
+const WRITTEN: string[] = [];
 
-function shapeOf(attributes: readonly string[]): WriteShape {
-  for (const shape of shapes) {
-    if (
-      shape.attributes.length === attributes.length &&
-      shape.attributes.every((name, i) => name === attributes[i])
-    )
-      return shape;
-  }
+/** The shape of the first `count` attributes of `gathered`. */
+function shapeOf(gathered: readonly string[], count: number): WriteShape {
+  for (const shape of shapes) if (sameAttributes(shape.attributes, gathered, count)) return shape;
+  const attributes = gathered.slice(0, count);
   const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
   const sets = [
     'completedSteps = if_not_exists(completedSteps, :noSteps)',
@@ -193,15 +192,21 @@ function shapeOf(attributes: readonly string[]): WriteShape {
   const template: Record<string, null> = { ':asOf': null, ':noSteps': null, ':createdAt': null };
   for (const name of valueNames) template[name] = null;
   const shape: WriteShape = {
-    attributes: [...attributes],
+    attributes,
     valueNames,
     // JSON.parse builds objects with fast properties, whatever their number; copies of one keep them.
     values: JSON.parse(JSON.stringify(template)),
     expression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    names,
+    names: JSON.parse(JSON.stringify(names)),
   };
   if (shapes.length < 64) shapes.push(shape);
   return shape;
+}
+
+function sameAttributes(known: readonly string[], gathered: readonly string[], count: number): boolean {
+  if (known.length !== count) return false;
+  for (let i = 0; i < count; i++) if (known[i] !== gathered[i]) return false;
+  return true;
 }
 
 /** A case attribute as a DynamoDB value: strings, finite numbers, booleans, lists and maps (undefined left out). */
