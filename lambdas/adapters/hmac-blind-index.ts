@@ -61,13 +61,20 @@ export function hmacSha256Base64url(key: Uint8Array): (message: string) => strin
     inner[i] = (inner[i] as number) ^ (block[i] as number);
     outer[i] = (outer[i] as number) ^ (block[i] as number);
   }
+  // Views of the inner scratch by message length, made once each rather than per message.
+  const innerViews: Buffer[] = [];
   return (message) => {
     // A UTF-16 unit is at most 3 UTF-8 bytes: a message that might not fit takes the general path.
     if (message.length * 3 > MESSAGE_ROOM)
       return createHmac('sha256', key).update(message).digest('base64url');
     const length = inner.write(message, BLOCK, 'utf8');
+    let view = innerViews[length];
+    if (!view) {
+      view = inner.subarray(0, BLOCK + length);
+      innerViews[length] = view;
+    }
     // The inner digest as 'binary' (latin1) text is its 32 bytes one per character: written back unchanged.
-    outer.write(hash('sha256', inner.subarray(0, BLOCK + length), 'binary'), BLOCK, 'latin1');
+    outer.write(hash('sha256', view, 'binary'), BLOCK, 'latin1');
     return hash('sha256', outer, 'base64url');
   };
 }

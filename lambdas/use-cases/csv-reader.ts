@@ -94,10 +94,8 @@ export class CsvReader {
           if (!this.check || !this.headerSeen) {
             const content = text.slice(pos, stop);
             const fields = content.split(',');
-            rows.push({
-              fields: this.utf8Bytes && NON_ASCII.test(content) ? decodeFields(fields) : fields,
-              line: this.line,
-            });
+            if (this.utf8Bytes) decodeFieldsOfLine(content, fields);
+            rows.push({ fields, line: this.line });
             this.headerSeen = true;
           }
         }
@@ -196,6 +194,26 @@ export class CsvReader {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
+const NEXT_NON_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * Decodes, in place, the fields of an unquoted line (`fields` is `line` split at commas) that hold
+ * non-ASCII bytes: each non-ASCII byte found in the line leads to its field, the rest are not looked at.
+ */
+function decodeFieldsOfLine(line: string, fields: string[]): void {
+  NEXT_NON_ASCII.lastIndex = 0;
+  let start = 0;
+  let i = 0;
+  for (let found = NEXT_NON_ASCII.exec(line); found !== null; found = NEXT_NON_ASCII.exec(line)) {
+    const at = found.index;
+    while (start + (fields[i] as string).length < at) start += (fields[i++] as string).length + 1;
+    const field = fields[i] as string;
+    fields[i] = Buffer.from(field, 'latin1').toString('utf8');
+    start += field.length + 1;
+    i++;
+    NEXT_NON_ASCII.lastIndex = start;
+  }
+}
 
 /** Fields read from UTF-8 bytes (validated upstream), each non-ASCII one decoded. */
 function decodeFields(fields: string[]): string[] {

@@ -102,4 +102,31 @@ describe('CsvReader', () => {
       { numRuns: 300 },
     );
   });
+
+  it('reads UTF-8 bytes given one per character exactly as the decoded text, whatever the chunking', () => {
+    // Plain fields with one, two or no non-ASCII characters anywhere in the line, and quoted ones.
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', '1', ' ', 'é', '张', '𠀋', '·'), maxLength: 5 }),
+      fc.constantFrom('', 'José', '张三丰', 'x张', '张x', '"王, 五"', '北京\n朝阳'),
+    );
+    const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        (records, chunk) => {
+          const text = `${records.map((fields) => fields.map((f) => (/[",\r\n]/.test(f) ? quoted(f) : f)).join(',')).join('\n')}\n`;
+          const bytes = Buffer.from(text, 'utf8').toString('latin1');
+          const reader = new CsvReader();
+          reader.readUtf8Bytes();
+          const rows: CsvRow[] = [];
+          for (let at = 0; at < bytes.length; at += chunk)
+            rows.push(...reader.push(bytes.slice(at, at + chunk)));
+          rows.push(...reader.end());
+          expect(rows).toEqual(readAll(text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
