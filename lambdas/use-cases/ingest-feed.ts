@@ -136,26 +136,9 @@ export async function applyFeedRows(
   counts: RowCounts,
   rejects: RowReject[],
 ): Promise<void> {
-  // Rows are written ROW_CONCURRENCY at a time: writes are latency-bound, and the conditional write on
-  // `asOf` makes the stored result independent of the order in which rows for one account land. The next
-  // batch is read and prepared while the last writes of this one are in flight.
-  let active = 0;
-  let wake: (() => void) | undefined;
-  let failure: { error: unknown } | undefined;
-  const settled = () => {
-    active--;
-    const waiting = wake;
-    wake = undefined;
-    waiting?.();
-  };
-  const failed = (error: unknown) => {
-    failure ??= { error };
-    settled();
-  };
-  const slot = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+  // A batch's cases are written while the next batch is read, checked and sealed: the CPU work of one
+  // overlaps the write latency of the other. Only one batch is written at a time.
+  let writing: Promise<void> | undefined;
   try {
     for await (const batch of batches) {
       const accounts: AccountSnapshot[] = [];
@@ -172,7 +155,7 @@ export async function applyFeedRows(
         }
       }
       if (accounts.length === 0) continue;
-      // Sealing and indexing are pure: done for the whole batch at once, then each case is written.
+      // Sealing and indexing are pure: done for the whole batch at once.
       const [sealed, index] = await Promise.all([
         deps.vault.sealAll(
           bank.bankId,
@@ -181,23 +164,47 @@ export async function applyFeedRows(
         deps.blindIndex.forBank(bank.bankId),
       ]);
       const now = deps.clock.now().toISOString();
-      for (let i = 0; i < accounts.length; i++) {
-        const collectionCase = caseOf(
-          bank,
-          accounts[i] as AccountSnapshot,
-          sealed[i] as SealedPersonalData,
-          index,
-          now,
-        );
-        active++;
-        writeCase(deps, bank, collectionCase, counts).then(settled, failed);
-        while (active >= ROW_CONCURRENCY) await slot();
-        if (failure) throw failure.error;
+      const cases = accounts.map((account, i) =>
+        caseOf(bank, account, sealed[i] as SealedPersonalData, index, now),
+      );
+      if (writing) await writing;
+      writing = inParallel(cases, ROW_CONCURRENCY, (collectionCase) =>
+        writeCase(deps, bank, collectionCase, counts),
+      );
+      // Its failure is taken up by the await above (next batch) or below (end of file).
+      writing.catch(() => {});
+    }
+    if (writing) await writing;
+  } finally {
+    // A fault while reading still lets the writes in flight finish before it is reported.
+    await writing?.catch(() => {});
+  }
+}
+
+/**
+ * Runs `work` on every item, `limit` at a time: writes are latency-bound, and the conditional write on
+ * `asOf` makes the stored result independent of the order in which rows for one account land. After a
+ * failure no new item starts; the ones in flight finish, then the first error is thrown.
+ */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++] as T);
+      } catch (error) {
+        failure ??= { error };
       }
     }
-  } finally {
-    while (active > 0) await slot();
-  }
+  };
+  const workers: Promise<void>[] = [];
+  for (let i = 0; i < Math.min(limit, items.length); i++) workers.push(worker());
+  await Promise.all(workers);
   if (failure) throw failure.error;
 }
 

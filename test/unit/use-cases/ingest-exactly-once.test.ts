@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectionCase } from '../../../lambdas/domain/collection-case';
 import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
-import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { applyFeedRows, ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
 
 const KEY = 'incoming/demo-bank/daily.csv';
@@ -80,5 +80,44 @@ describe('exactly-once intake', () => {
     expect(world.escalations.started.size).toBe(38);
     const rejects = world.storage.files.get(`rejects/${KEY}.csv`)?.trim().split('\n') ?? [];
     expect(rejects.slice(1).map((line) => line.split(',')[1])).toEqual(['ACC-0007', 'ACC-0023']);
+  });
+
+  it('lets the writes in flight finish before a fault in the middle of the stream is reported', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    const realUpsert = world.cases.upsertFromFeed.bind(world.cases);
+    let inFlight = 0;
+    world.cases.upsertFromFeed = async (collectionCase: CollectionCase) => {
+      inFlight++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return realUpsert(collectionCase);
+    };
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      record: feedRow({ account_id: `ACC-${i}` }),
+      line: i + 2,
+    }));
+    async function* batches() {
+      yield rows.slice(0, 20);
+      yield rows.slice(20);
+      throw new Error('connection reset');
+    }
+    const bank = world.banks.get('demo-bank');
+    if (!bank) throw new Error('no demo bank');
+    const counts = {
+      read: 0,
+      created: 0,
+      updated: 0,
+      cured: 0,
+      stale: 0,
+      unchanged: 0,
+      rejected: 0,
+      escalationsStarted: 0,
+    };
+
+    await expect(applyFeedRows(world, bank, batches(), counts, [])).rejects.toThrow('connection reset');
+
+    expect(inFlight).toBe(0);
+    expect(world.cases.cases.size).toBe(30);
+    expect(counts).toMatchObject({ read: 30, created: 30 });
   });
 });
