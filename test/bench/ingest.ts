@@ -3,7 +3,7 @@
  * compared in the same run with csv-parse alone on the same file, so the ratio means the same on any machine.
  * The two are measured in alternating rounds and each round's pair gives a ratio: a shared machine's speed
  * drifts by a fifth from one minute to the next, and a pair measured back to back drifts together.
- * Usage: npm run bench:ingest [-- --rows 100000] [--rounds 5] [--memory-rows 1000000]
+ * Usage: npm run bench:ingest [-- --rows 100000] [--rounds 9] [--memory-rows 1000000]
  */
 
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -27,7 +27,7 @@ const option = (name: string, fallback: number) => {
 };
 const ROWS = option('rows', 100_000);
 const MEMORY_ROWS = option('memory-rows', 1_000_000);
-const ROUNDS = option('rounds', 5);
+const ROUNDS = option('rounds', 9);
 
 const HEADER =
   'account_id,as_of,customer_name,mobile,email,card_last4,currency,overdue_principal,overdue_interest,overdue_fees,due_date,days_past_due,timezone,language,flags';
