@@ -3,7 +3,9 @@
  * compared in the same run with csv-parse alone on the same file, so the ratio means the same on any machine.
  * The two are measured in alternating rounds and each round's pair gives a ratio: a shared machine's speed
  * drifts by a fifth from one minute to the next, and a pair measured back to back drifts together.
- * Usage: npm run bench:ingest [-- --rows 100000] [--rounds 9] [--memory-rows 1000000]
+ * Usage: npm run bench:ingest [-- --rows 100000] [--rounds 9] [--memory-rows 1000000] [--ablation]
+ * With --ablation it instead says where a row's time goes: the pipeline with the seal, the blind index or
+ * both replaced by constants, the four variants in alternating rounds.
  */
 
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +19,9 @@ import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
+import type { BlindIndex } from '../../lambdas/ports/blind-index';
 import type { CaseStore } from '../../lambdas/ports/case-store';
+import type { PiiVault } from '../../lambdas/ports/pii-vault';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 
 const args = process.argv.slice(2);
@@ -28,6 +32,7 @@ const option = (name: string, fallback: number) => {
 const ROWS = option('rows', 100_000);
 const MEMORY_ROWS = option('memory-rows', 1_000_000);
 const ROUNDS = option('rounds', 9);
+const ABLATION = args.includes('--ablation');
 
 const HEADER =
   'account_id,as_of,customer_name,mobile,email,card_last4,currency,overdue_principal,overdue_interest,overdue_fees,due_date,days_past_due,timezone,language,flags';
@@ -78,7 +83,26 @@ interface Sinks {
   kms: LocalDataKeyProvider;
 }
 
-async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
+/** Stand-ins for the ablation: constant results, no cryptography. */
+const CONSTANT_SEAL = {
+  wrappedKey: 'v1.constant',
+  fields: ['name', 'mobile', 'email'],
+  ciphertext: 'c'.repeat(160),
+};
+const constantVault: PiiVault = {
+  seal: async () => CONSTANT_SEAL,
+  sealAll: async (_bankId, requests) => requests.map(() => CONSTANT_SEAL),
+  open: async () => '',
+};
+const constantIndex: BlindIndex = {
+  compute: async () => 'i'.repeat(43),
+  forBank: async () => () => 'i'.repeat(43),
+};
+
+async function pipeline(
+  path: string,
+  without: { seal?: boolean; index?: boolean } = {},
+): Promise<{ rows: number; sinks: Sinks }> {
   const kms = new LocalDataKeyProvider(Buffer.alloc(32, 1));
   const sinks: Sinks = { writeRequests: 0, escalations: 0, kms };
   // Builds every write exactly as the DynamoDB adapter does (attribute values included), and counts it.
@@ -100,8 +124,10 @@ async function pipeline(path: string): Promise<{ rows: number; sinks: Sinks }> {
         readText: async () => undefined,
       },
       cases,
-      vault: new EnvelopePiiVault(kms),
-      blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
+      vault: without.seal ? constantVault : new EnvelopePiiVault(kms),
+      blindIndex: without.index
+        ? constantIndex
+        : new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
       escalations: {
         stopEscalation: async () => {},
         start: async () => {
@@ -133,6 +159,31 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: num
   return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
+/** Microseconds a row for the pipeline and for it without each cryptographic part, alternating. */
+async function ablation(feed: string): Promise<void> {
+  const variants = [
+    ['full pipeline', {}],
+    ['seal constant', { seal: true }],
+    ['blind index constant', { index: true }],
+    ['both constant', { seal: true, index: true }],
+  ] as const;
+  const micros = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (const [, without] of variants) await pipeline(feed, without);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, without] of variants) {
+      const run = await timed(() => pipeline(feed, without));
+      micros.get(name)?.push((run.seconds * 1e6) / run.value.rows);
+    }
+  }
+  console.log(`ablation: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} alternating rounds, µs a row (median)`);
+  const full = median(micros.get('full pipeline') ?? []);
+  for (const [name] of variants) {
+    const value = median(micros.get(name) ?? []);
+    const saved = name === 'full pipeline' ? '' : `   (the part replaced: ${(full - value).toFixed(1)} µs)`;
+    console.log(`  ${name.padEnd(22)} ${value.toFixed(1)}${saved}`);
+  }
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -147,6 +198,10 @@ async function main(): Promise<void> {
     const feed = join(dir, 'feed.csv');
     await writeFeed(feed, ROWS);
     const mib = statSync(feed).size / 2 ** 20;
+    if (ABLATION) {
+      await ablation(feed);
+      return;
+    }
     // One untimed round of each on the same file, so that both are measured with the JIT settled (a
     // 20,000-row warm-up left csv-parse's first timed round a third slower than the rest).
     await parseOnly(feed);
