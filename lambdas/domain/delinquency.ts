@@ -14,9 +14,10 @@ export function dayNumber(isoDate: string): number {
 
 /** The day number of a date already shaped YYYY-MM-DD, or undefined when it is not in the calendar. */
 export function calendarDayNumber(isoDate: string): number | undefined {
-  const year = Number(isoDate.slice(0, 4));
-  const month = Number(isoDate.slice(5, 7));
-  const day = Number(isoDate.slice(8, 10));
+  const digit = (at: number) => isoDate.charCodeAt(at) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Days from 1970-01-01 in the proleptic Gregorian calendar, by whole 400-year eras (no Date object:
   // this runs for every feed row, and Date.UTC reads years 0–99 as 1900–1999).

@@ -16,6 +16,7 @@ export function maskName(name: string): string {
 }
 
 const SPACE = /\s/;
+const PLAIN_NUMBER = /^\+?\d+$/;
 const SPACES = /\s+/g;
 const HAN_NAME = /^[\p{Script=Han}·]+$/u;
 
@@ -40,7 +41,12 @@ function codePoints(text: string): number {
 }
 
 export function maskPhone(phone: string): string {
-  const digits = /^\d+$/.test(phone) ? phone : phone.replace(/\D/g, '');
+  // The usual forms, digits alone or E.164, without a replace; anything else keeps only its digits.
+  const digits = PLAIN_NUMBER.test(phone)
+    ? phone.charCodeAt(0) === 43
+      ? phone.slice(1)
+      : phone
+    : phone.replace(/\D/g, '');
   const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
   if (national.length < 7) return '*'.repeat(national.length);
   return `${national.slice(0, 3)}****${national.slice(-4)}`;

@@ -118,13 +118,12 @@ export function lookupIndexName(kind: LookupKind): string {
  */
 export function feedUpsertRequest(tableName: string, collectionCase: CollectionCase): UpdateItemCommandInput {
   const item = collectionCase as unknown as Record<string, unknown>;
-  // The attributes written, gathered in a scratch list reused by every call (this function never waits).
-  const written = WRITTEN;
+  // The attributes present, gathered in a scratch list reused by every call (this function never waits);
+  // the shape knows which of them a feed row writes and under which value name.
+  const present = PRESENT;
   let count = 0;
-  for (const attribute in item) {
-    if (item[attribute] !== undefined && valueName(attribute) !== undefined) written[count++] = attribute;
-  }
-  const shape = shapeOf(written, count);
+  for (const attribute in item) if (item[attribute] !== undefined) present[count++] = attribute;
+  const shape = shapeOf(present, count);
   // A copy of the shape's template, then filled: an object given some thirty keys one by one turns into a
   // hash table, which cost three times as much to build as the rest of the write.
   const values: Record<string, AttributeValue> = { ...shape.values };
@@ -132,7 +131,8 @@ export function feedUpsertRequest(tableName: string, collectionCase: CollectionC
   values[':noSteps'] = { L: [] };
   values[':createdAt'] = { S: collectionCase.createdAt };
   for (let i = 0; i < count; i++) {
-    values[shape.valueNames[i] as string] = attributeValue(item[shape.attributes[i] as string]);
+    const name = shape.valueNames[i];
+    if (name) values[name] = attributeValue(item[shape.present[i] as string]);
   }
   return {
     TableName: tableName,
@@ -159,8 +159,9 @@ function valueName(attribute: string): string | undefined {
 }
 
 interface WriteShape {
-  readonly attributes: readonly string[];
-  readonly valueNames: readonly string[];
+  /** The attributes present on the case, in its order; `valueNames` says which are written, and as what. */
+  readonly present: readonly string[];
+  readonly valueNames: readonly (string | undefined)[];
   readonly expression: string;
   readonly names: Readonly<Record<string, string>>;
   /** Every `:value` key of the write, in order, as an object with fast (not hash-table) properties. */
@@ -172,12 +173,13 @@ interface WriteShape {
  * once and found again by comparing names (attribute names come from the code, never from the feed).
  */
 const shapes: WriteShape[] = [];
-const WRITTEN: string[] = [];
+const PRESENT: string[] = [];
 
-/** The shape of the first `count` attributes of `gathered`. */
+/** The shape of a case whose present attributes are the first `count` of `gathered`. */
 function shapeOf(gathered: readonly string[], count: number): WriteShape {
-  for (const shape of shapes) if (sameAttributes(shape.attributes, gathered, count)) return shape;
-  const attributes = gathered.slice(0, count);
+  for (const shape of shapes) if (sameAttributes(shape.present, gathered, count)) return shape;
+  const present = gathered.slice(0, count);
+  const attributes = present.filter((attribute) => valueName(attribute) !== undefined);
   const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
   const sets = [
     'completedSteps = if_not_exists(completedSteps, :noSteps)',
@@ -188,12 +190,11 @@ function shapeOf(gathered: readonly string[], count: number): WriteShape {
     sets.push(`#${attribute} = :${attribute}`);
   }
   const removes = OPTIONAL_FROM_FEED.filter((attribute) => !attributes.includes(attribute));
-  const valueNames = attributes.map((attribute) => valueName(attribute) as string);
   const template: Record<string, null> = { ':asOf': null, ':noSteps': null, ':createdAt': null };
-  for (const name of valueNames) template[name] = null;
+  for (const attribute of attributes) template[valueName(attribute) as string] = null;
   const shape: WriteShape = {
-    attributes,
-    valueNames,
+    present,
+    valueNames: present.map(valueName),
     // JSON.parse builds objects with fast properties, whatever their number; copies of one keep them.
     values: JSON.parse(JSON.stringify(template)),
     expression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
