@@ -36,6 +36,7 @@ import {
   safeAccountId,
   storedFeedRecords,
 } from './feed-records';
+import { WorkQueue } from './work-queue';
 
 export type { RowReject };
 
@@ -65,6 +66,10 @@ export interface FeedReport extends FileReport {
 }
 
 const ROW_CONCURRENCY = 16;
+/** Rows checked and sealed together: enough to share the waits, few enough to keep little alive. */
+const PREPARE_ROWS = 128;
+/** Cases waiting for a write slot before the reader waits. */
+const WRITE_BACKLOG = 128;
 const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
 
 export async function ingestFeed(
@@ -136,76 +141,61 @@ export async function applyFeedRows(
   counts: RowCounts,
   rejects: RowReject[],
 ): Promise<void> {
-  // A batch's cases are written while the next batch is read, checked and sealed: the CPU work of one
-  // overlaps the write latency of the other. Only one batch is written at a time.
-  let writing: Promise<void> | undefined;
+  // Rows are prepared (checked, sealed, indexed) a slice at a time and queued for writing; the writes run
+  // ROW_CONCURRENCY at a time while the next slice is prepared. Small slices keep few objects alive, which
+  // is most of what garbage collection costs here.
+  const writes = new WorkQueue<CollectionCase>(
+    (collectionCase) => writeCase(deps, bank, collectionCase, counts),
+    ROW_CONCURRENCY,
+    WRITE_BACKLOG,
+  );
   try {
     for await (const batch of batches) {
-      const accounts: AccountSnapshot[] = [];
-      for (const { record, line } of batch) {
-        counts.read++;
-        const parsed =
-          record.__invalid === undefined
-            ? parseFeedRow(record, bank.defaults)
-            : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
-        if (parsed.ok) accounts.push(parsed.account);
-        else {
-          counts.rejected++;
-          rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
-        }
+      for (let at = 0; at < batch.length; at += PREPARE_ROWS) {
+        const cases = await prepareCases(deps, bank, batch.slice(at, at + PREPARE_ROWS), counts, rejects);
+        if (cases.length > 0) await writes.add(cases);
       }
-      if (accounts.length === 0) continue;
-      // Sealing and indexing are pure: done for the whole batch at once.
-      const [sealed, index] = await Promise.all([
-        deps.vault.sealAll(
-          bank.bankId,
-          accounts.map((account) => ({ accountId: account.accountId, fields: account.personal })),
-        ),
-        deps.blindIndex.forBank(bank.bankId),
-      ]);
-      const now = deps.clock.now().toISOString();
-      const cases = accounts.map((account, i) =>
-        caseOf(bank, account, sealed[i] as SealedPersonalData, index, now),
-      );
-      if (writing) await writing;
-      writing = inParallel(cases, ROW_CONCURRENCY, (collectionCase) =>
-        writeCase(deps, bank, collectionCase, counts),
-      );
-      // Its failure is taken up by the await above (next batch) or below (end of file).
-      writing.catch(() => {});
     }
-    if (writing) await writing;
-  } finally {
+  } catch (error) {
     // A fault while reading still lets the writes in flight finish before it is reported.
-    await writing?.catch(() => {});
+    await writes.end().catch(() => {});
+    throw error;
   }
+  await writes.end();
 }
 
-/**
- * Runs `work` on every item, `limit` at a time: writes are latency-bound, and the conditional write on
- * `asOf` makes the stored result independent of the order in which rows for one account land. After a
- * failure no new item starts; the ones in flight finish, then the first error is thrown.
- */
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      try {
-        await work(items[next++] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
+/** Checks a slice of rows (rejects counted and collected), then seals and indexes the valid ones at once. */
+async function prepareCases(
+  deps: RowDeps,
+  bank: BankSettings,
+  records: readonly FeedRecord[],
+  counts: RowCounts,
+  rejects: RowReject[],
+): Promise<CollectionCase[]> {
+  const accounts: AccountSnapshot[] = [];
+  for (const { record, line } of records) {
+    counts.read++;
+    const parsed =
+      record.__invalid === undefined
+        ? parseFeedRow(record, bank.defaults)
+        : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
+    if (parsed.ok) accounts.push(parsed.account);
+    else {
+      counts.rejected++;
+      rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
     }
-  };
-  const workers: Promise<void>[] = [];
-  for (let i = 0; i < Math.min(limit, items.length); i++) workers.push(worker());
-  await Promise.all(workers);
-  if (failure) throw failure.error;
+  }
+  if (accounts.length === 0) return [];
+  // Sealing and indexing are pure: done for the whole slice at once.
+  const [sealed, index] = await Promise.all([
+    deps.vault.sealAll(
+      bank.bankId,
+      accounts.map((account) => ({ accountId: account.accountId, fields: account.personal })),
+    ),
+    deps.blindIndex.forBank(bank.bankId),
+  ]);
+  const now = deps.clock.now().toISOString();
+  return accounts.map((account, i) => caseOf(bank, account, sealed[i] as SealedPersonalData, index, now));
 }
 
 /** The case a validated row describes, its personal fields sealed and its lookups indexed. */
