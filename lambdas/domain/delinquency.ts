@@ -14,10 +14,10 @@ export function dayNumber(isoDate: string): number {
 
 /** The day number of a date already shaped YYYY-MM-DD, or undefined when it is not in the calendar. */
 export function calendarDayNumber(isoDate: string): number | undefined {
-  const digit = (at: number) => isoDate.charCodeAt(at) - 48;
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(5) * 10 + digit(6);
-  const day = digit(8) * 10 + digit(9);
+  const year =
+    digitAt(isoDate, 0) * 1000 + digitAt(isoDate, 1) * 100 + digitAt(isoDate, 2) * 10 + digitAt(isoDate, 3);
+  const month = digitAt(isoDate, 5) * 10 + digitAt(isoDate, 6);
+  const day = digitAt(isoDate, 8) * 10 + digitAt(isoDate, 9);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Days from 1970-01-01 in the proleptic Gregorian calendar, by whole 400-year eras (no Date object:
   // this runs for every feed row, and Date.UTC reads years 0–99 as 1900–1999).
@@ -27,6 +27,10 @@ export function calendarDayNumber(isoDate: string): number | undefined {
   const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
+}
+
+function digitAt(text: string, at: number): number {
+  return text.charCodeAt(at) - 48;
 }
 
 function daysInMonth(year: number, month: number): number {

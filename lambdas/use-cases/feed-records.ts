@@ -212,12 +212,15 @@ export function chooseEncoding(prefix: Uint8Array, ignoreBOM = false): 'utf-8' |
   } catch {
     return 'gb18030';
   }
+  // Valid UTF-8 that reads as text is UTF-8 whether or not the bytes are also valid GB18030: the second
+  // decoding is needed only for the rest.
+  if (looksLikeUtf8Text(asUtf8)) return 'utf-8';
   try {
     new TextDecoder('gb18030', options).decode(prefix, { stream: true });
   } catch {
     return 'utf-8';
   }
-  return looksLikeUtf8Text(asUtf8) ? 'utf-8' : 'gb18030';
+  return 'gb18030';
 }
 
 type Script = 'latin' | 'greek' | 'cyrillic';
