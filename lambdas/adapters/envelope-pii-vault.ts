@@ -69,7 +69,7 @@ export class EnvelopePiiVault implements PiiVault {
     const key = await this.decryptionKey(context.bankId, sealed.wrappedKey);
     const bytes = Buffer.from(sealed.ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-    decipher.setAAD(associatedData(context.bankId, context.accountId, sealed.fields));
+    decipher.setAAD(associatedData(context.bankId, context.accountId, sealed.fields.join(',')));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     const plain = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
     const value = (JSON.parse(plain.toString('utf8')) as Record<string, unknown>)[field];
@@ -133,12 +133,10 @@ function sealWith(
   accountId: string,
   fields: Readonly<Record<string, string | undefined>>,
 ): SealedPersonalData {
-  // Absent fields may be present as undefined: they are neither named nor sealed (JSON leaves them out).
-  const names: string[] = [];
-  for (const name in fields) if (fields[name] !== undefined) names.push(name);
+  const names = fieldNamesOf(fields);
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
-  cipher.setAAD(associatedData(bankId, accountId, names));
+  cipher.setAAD(associatedData(bankId, accountId, names.joined));
   const body = cipher.update(JSON.stringify(fields), 'utf8');
   cipher.final();
   // iv | tag | body, assembled in a scratch buffer: only the base64 text leaves this function.
@@ -147,7 +145,32 @@ function sealWith(
   iv.copy(out, 0);
   cipher.getAuthTag().copy(out, IV_BYTES);
   body.copy(out, IV_BYTES + TAG_BYTES);
-  return { wrappedKey: key.wrapped, fields: names, ciphertext: out.toString('base64', 0, length) };
+  return { wrappedKey: key.wrapped, fields: names.list, ciphertext: out.toString('base64', 0, length) };
+}
+
+interface FieldNames {
+  /** Frozen: one list is shared by every account sealed with the same fields. */
+  readonly list: readonly string[];
+  readonly joined: string;
+}
+
+let lastNames: FieldNames = { list: Object.freeze([]), joined: '' };
+const GATHERED: string[] = [];
+
+/**
+ * The names of the fields present (absent ones may be there as undefined: neither named nor sealed, and
+ * JSON leaves them out). Accounts of one feed mostly have the same fields, so the last list is reused.
+ */
+function fieldNamesOf(fields: Readonly<Record<string, string | undefined>>): FieldNames {
+  let count = 0;
+  for (const name in fields) if (fields[name] !== undefined) GATHERED[count++] = name;
+  const last = lastNames.list;
+  let same = last.length === count;
+  for (let i = 0; same && i < count; i++) same = last[i] === GATHERED[i];
+  if (same) return lastNames;
+  const list = Object.freeze(GATHERED.slice(0, count));
+  lastNames = { list, joined: list.join(',') };
+  return lastNames;
 }
 
 /** Reused for every seal and open (both synchronous from here on): no allocation per account. */
@@ -179,8 +202,8 @@ function keyContext(bankId: string): Record<string, string> {
 }
 
 /** The GCM associated data; a view into a scratch buffer, which setAAD copies before the next use. */
-function associatedData(bankId: string, accountId: string, fields: readonly string[]): Buffer {
-  const text = `${SEALED_FORMAT}|${bankId}|${accountId}|${fields.join(',')}`;
+function associatedData(bankId: string, accountId: string, fieldList: string): Buffer {
+  const text = `${SEALED_FORMAT}|${bankId}|${accountId}|${fieldList}`;
   const length = Buffer.byteLength(text, 'utf8');
   if (length > AAD_SCRATCH.length) return Buffer.from(text, 'utf8');
   AAD_SCRATCH.write(text, 0, 'utf8');

@@ -192,4 +192,25 @@ describe('envelope PII vault', () => {
     await expect(vault.open(account, sealed, 'address')).resolves.toBe(address);
     await expect(vault.open(account, sealed, 'name')).resolves.toBe(DEBTOR.name);
   });
+
+  it('names the fields of each account when accounts with different fields alternate, in a list no one can edit', async () => {
+    const { vault } = vaultWith();
+    const shapes = [
+      { name: 'A' },
+      { name: 'B', mobile: '+8613800000000' },
+      { name: 'C' },
+      { mobile: '+8613900000000', name: 'D' },
+    ];
+    const sealed = await vault.sealAll(
+      'demo-bank',
+      shapes.map((fields, i) => ({ accountId: `ACC-${i}`, fields })),
+    );
+    expect(sealed.map((s) => s.fields)).toEqual([['name'], ['name', 'mobile'], ['name'], ['mobile', 'name']]);
+    for (const [i, one] of sealed.entries()) {
+      await expect(vault.open({ bankId: 'demo-bank', accountId: `ACC-${i}` }, one, 'name')).resolves.toBe(
+        shapes[i]?.name,
+      );
+    }
+    expect(() => (sealed[0]?.fields as string[]).push('email')).toThrow(TypeError);
+  });
 });
