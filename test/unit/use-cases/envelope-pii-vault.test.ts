@@ -211,6 +211,7 @@ describe('envelope PII vault', () => {
         shapes[i]?.name,
       );
     }
-    expect(() => (sealed[0]?.fields as string[]).push('email')).toThrow(TypeError);
+    const shared = sealed[0]?.fields as string[] | undefined;
+    expect(() => shared?.push('email')).toThrow(TypeError);
   });
 });
