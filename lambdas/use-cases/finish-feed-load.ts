@@ -12,7 +12,8 @@ import type { FeedStorage } from '../ports/feed-storage';
 import type { FeedLoadInput } from '../ports/workflow';
 import { type RowReject, writeFeedOutputs } from './feed-records';
 import type { FeedReport } from './ingest-feed';
-import { type BatchResult, emptyRowCounts } from './load-feed-batch';
+import { emptyRowCounts } from './ingest-feed';
+import type { BatchResult } from './load-feed-batch';
 
 interface Manifest {
   readonly ResultFiles?: Partial<Record<'SUCCEEDED' | 'FAILED' | 'PENDING', ReadonlyArray<{ Key: string }>>>;

@@ -76,7 +76,43 @@ export async function ingestFeed(
   deps: IngestFeedDeps,
   input: { key: string; version?: string; size?: number },
 ): Promise<FeedReport> {
-  const counts = {
+  return processFeedFile<FeedReport>(
+    deps,
+    input,
+    'incoming',
+    emptyRowCounts(),
+    async (bank, report, rejects) => {
+      const large = deps.largeFeeds;
+      // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
+      let checked = false;
+      if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
+        // Read through once first, so that a file-level fault still quarantines the file before any row,
+        // and so that the encoding is known from the whole file: a GBK file whose first megabytes are ASCII
+        // must not be handed to a reader that takes it for UTF-8.
+        const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
+        checked = true;
+        if (!packaging.gzipped && packaging.encoding !== 'gb18030') {
+          await large.loader.startFeedLoad({
+            key: input.key,
+            bankId: bank.bankId,
+            ...(input.version ? { version: input.version } : {}),
+            startedAt: deps.clock.now().toISOString(),
+          });
+          report.handedOver = true;
+          return 'handed-over';
+        }
+      }
+      await loadRows(deps, bank, input.key, report, rejects, checked);
+      return 'loaded';
+    },
+  );
+}
+
+/** The counts a batch of overdue rows adds to its file's report. */
+export type RowCounts = Omit<FeedReport, keyof FileReport | 'handedOver'>;
+
+export function emptyRowCounts(): RowCounts {
+  return {
     read: 0,
     created: 0,
     updated: 0,
@@ -86,34 +122,7 @@ export async function ingestFeed(
     rejected: 0,
     escalationsStarted: 0,
   };
-  return processFeedFile<FeedReport>(deps, input, 'incoming', counts, async (bank, report, rejects) => {
-    const large = deps.largeFeeds;
-    // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
-    let checked = false;
-    if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
-      // Read through once first, so that a file-level fault still quarantines the file before any row,
-      // and so that the encoding is known from the whole file: a GBK file whose first megabytes are ASCII
-      // must not be handed to a reader that takes it for UTF-8.
-      const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
-      checked = true;
-      if (!packaging.gzipped && packaging.encoding !== 'gb18030') {
-        await large.loader.startFeedLoad({
-          key: input.key,
-          bankId: bank.bankId,
-          ...(input.version ? { version: input.version } : {}),
-          startedAt: deps.clock.now().toISOString(),
-        });
-        report.handedOver = true;
-        return 'handed-over';
-      }
-    }
-    await loadRows(deps, bank, input.key, report, rejects, checked);
-    return 'loaded';
-  });
 }
-
-/** The counts a batch of overdue rows adds to its file's report. */
-export type RowCounts = Omit<FeedReport, keyof FileReport | 'handedOver'>;
 
 /** What applying rows needs: everything intake needs but the bucket and the bank list. */
 export type RowDeps = Omit<IngestFeedDeps, 'storage' | 'banks'>;

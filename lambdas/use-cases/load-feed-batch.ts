@@ -8,7 +8,7 @@
 
 import type { BankDirectory } from '../ports/bank-directory';
 import type { FeedRecord, RowReject } from './feed-records';
-import { applyFeedRows, type RowCounts, type RowDeps } from './ingest-feed';
+import { applyFeedRows, emptyRowCounts, type RowCounts, type RowDeps } from './ingest-feed';
 
 export interface LoadFeedBatchDeps extends RowDeps {
   readonly banks: BankDirectory;
@@ -22,19 +22,6 @@ export interface BatchItem {
 export interface BatchResult {
   readonly counts: RowCounts;
   readonly rejects: RowReject[];
-}
-
-export function emptyRowCounts(): RowCounts {
-  return {
-    read: 0,
-    created: 0,
-    updated: 0,
-    cured: 0,
-    stale: 0,
-    unchanged: 0,
-    rejected: 0,
-    escalationsStarted: 0,
-  };
 }
 
 export async function loadFeedBatch(

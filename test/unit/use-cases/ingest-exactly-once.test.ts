@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectionCase } from '../../../lambdas/domain/collection-case';
 import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
-import { applyFeedRows, ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
+import { applyFeedRows, emptyRowCounts, ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
 
 const KEY = 'incoming/demo-bank/daily.csv';
@@ -103,16 +103,7 @@ describe('exactly-once intake', () => {
     }
     const bank = world.banks.get('demo-bank');
     if (!bank) throw new Error('no demo bank');
-    const counts = {
-      read: 0,
-      created: 0,
-      updated: 0,
-      cured: 0,
-      stale: 0,
-      unchanged: 0,
-      rejected: 0,
-      escalationsStarted: 0,
-    };
+    const counts = emptyRowCounts();
 
     await expect(applyFeedRows(world, bank, batches(), counts, [])).rejects.toThrow('connection reset');
 
