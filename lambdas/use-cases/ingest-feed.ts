@@ -152,7 +152,8 @@ export async function applyFeedRows(
 ): Promise<void> {
   // Rows are prepared (checked, sealed, indexed) a slice at a time and queued for writing; the writes run
   // ROW_CONCURRENCY at a time while the next slice is prepared. Small slices keep few objects alive, which
-  // is most of what garbage collection costs here.
+  // is most of what garbage collection costs here. Writes may land out of order: the conditional write on
+  // `asOf` makes the stored result independent of the order in which rows for one account land.
   const writes = new WorkQueue<CollectionCase>(
     (collectionCase) => writeCase(deps, bank, collectionCase, counts),
     ROW_CONCURRENCY,
