@@ -208,7 +208,7 @@ function decodeFieldsOfLine(line: string, fields: string[]): void {
     const at = found.index;
     while (start + (fields[i] as string).length < at) start += (fields[i++] as string).length + 1;
     const field = fields[i] as string;
-    fields[i] = Buffer.from(field, 'latin1').toString('utf8');
+    fields[i] = decodedUtf8(field);
     start += field.length + 1;
     i++;
     NEXT_NON_ASCII.lastIndex = start;
@@ -219,9 +219,14 @@ function decodeFieldsOfLine(line: string, fields: string[]): void {
 function decodeFields(fields: string[]): string[] {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i] as string;
-    if (NON_ASCII.test(field)) fields[i] = Buffer.from(field, 'latin1').toString('utf8');
+    if (NON_ASCII.test(field)) fields[i] = decodedUtf8(field);
   }
   return fields;
+}
+
+/** A field of UTF-8 bytes (one latin1 character each, validated upstream) as the text they encode. */
+function decodedUtf8(field: string): string {
+  return Buffer.from(field, 'latin1').toString('utf8');
 }
 
 function countLineFeeds(text: string, from: number, to: number): number {
