@@ -7,10 +7,11 @@
  * 2. Sum the counts, gather the rejects in line order, write `reports/<key>.json` and `rejects/<key>.csv`.
  */
 
+import { writeFeedOutputs } from '../feeds/feed-file';
+import type { RowReject } from '../feeds/rejects';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { FeedLoadInput } from '../ports/workflow';
-import { type RowReject, writeFeedOutputs } from './feed-records';
 import type { FeedReport } from './ingest-feed';
 import { emptyRowCounts } from './ingest-feed';
 import type { BatchResult } from './load-feed-batch';

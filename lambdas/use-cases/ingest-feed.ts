@@ -19,6 +19,15 @@ import {
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
+import {
+  assertFeedReadable,
+  checkedFeedRecords,
+  type FileReport,
+  processFeedFile,
+  storedFeedRecords,
+} from '../feeds/feed-file';
+import type { FeedRecord } from '../feeds/records';
+import { type RowReject, safeAccountId } from '../feeds/rejects';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { BlindIndex, IndexFunction } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
@@ -26,16 +35,6 @@ import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationStarter, EscalationStopper, FeedLoadStarter } from '../ports/workflow';
-import {
-  assertFeedReadable,
-  checkedFeedRecords,
-  type FeedRecord,
-  type FileReport,
-  processFeedFile,
-  type RowReject,
-  safeAccountId,
-  storedFeedRecords,
-} from './feed-records';
 import { WorkQueue } from './work-queue';
 
 export type { RowReject };

@@ -6,8 +6,9 @@
  * 2. Apply the rows through the same row loop that loads a whole file (applyFeedRows).
  */
 
+import type { FeedRecord } from '../feeds/records';
+import type { RowReject } from '../feeds/rejects';
 import type { BankDirectory } from '../ports/bank-directory';
-import type { FeedRecord, RowReject } from './feed-records';
 import { applyFeedRows, emptyRowCounts, type RowCounts, type RowDeps } from './ingest-feed';
 
 export interface LoadFeedBatchDeps extends RowDeps {

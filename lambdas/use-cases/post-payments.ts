@@ -11,18 +11,14 @@
 
 import { caseIdOf, escalationName } from '../domain/collection-case';
 import { parsePaymentRow } from '../domain/payment-row';
+import { checkedFeedRecords, type FileReport, processFeedFile } from '../feeds/feed-file';
+import type { FeedRecord } from '../feeds/records';
+import { safeAccountId } from '../feeds/rejects';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { PaymentLedger } from '../ports/payment-ledger';
 import type { EscalationStopper } from '../ports/workflow';
-import {
-  checkedFeedRecords,
-  type FeedRecord,
-  type FileReport,
-  processFeedFile,
-  safeAccountId,
-} from './feed-records';
 
 export interface PostPaymentsDeps {
   readonly storage: FeedStorage;

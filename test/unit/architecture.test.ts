@@ -48,14 +48,16 @@ describe('layering', () => {
   });
 
   it('takes time from the Clock port in domain and use cases, never from Date.now() or new Date()', () => {
-    const offenders = [...sources('lambdas/domain'), ...sources('lambdas/use-cases')].filter((file) =>
-      /Date\.now\(\)|new Date\(\)/.test(readFileSync(join(root, file), 'utf8')),
-    );
+    const offenders = [
+      ...sources('lambdas/domain'),
+      ...sources('lambdas/use-cases'),
+      ...sources('lambdas/feeds'),
+    ].filter((file) => /Date\.now\(\)|new Date\(\)/.test(readFileSync(join(root, file), 'utf8')));
     expect(offenders).toEqual([]);
   });
 
-  it('lets use cases depend on ports, never on adapters or handlers', () => {
-    const offenders = sources('lambdas/use-cases').filter((file) =>
+  it('lets use cases and feed readers depend on ports, never on adapters or handlers', () => {
+    const offenders = [...sources('lambdas/use-cases'), ...sources('lambdas/feeds')].filter((file) =>
       importsOf(file).some((spec) => /\/(adapters|handlers)\//.test(spec) || spec.startsWith('@aws-sdk')),
     );
     expect(offenders).toEqual([]);

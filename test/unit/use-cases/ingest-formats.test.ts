@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding } from '../../../lambdas/use-cases/feed-records';
+import { chooseEncoding } from '../../../lambdas/feeds/decoding';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, type FakeWorld, feedRow } from '../../support/fakes';
 import { encodeGb18030 } from '../../support/gb18030';

@@ -3,12 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CsvReadError,
-  CsvReader,
-  type CsvRow,
-  MAX_RECORD_CHARS,
-} from '../../../lambdas/use-cases/csv-reader';
+import { CsvReadError, CsvReader, type CsvRow, MAX_RECORD_CHARS } from '../../../lambdas/feeds/csv-reader';
 
 function readAll(text: string, chunk = text.length || 1, check = false): CsvRow[] {
   const reader = new CsvReader(check);
