@@ -7,7 +7,16 @@ export default defineConfig({
     // Two cores: integration/e2e files each start Java or a whole runtime, so keep parallelism low.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/unit/setup.ts'],
+          // Property tests run hundreds of cases: seconds on a quiet machine, more on a shared one.
+          testTimeout: 30_000,
+        },
+      },
       {
         extends: true,
         test: {

@@ -160,7 +160,7 @@ export class StatelessStack extends Stack {
     // Large feeds: a Distributed Map run reads the CSV and hands batches to the same row loop.
     const feedLoadBatch = house(
       'FeedLoadBatch',
-      'lambdas/handlers/feed-load-batch.ts',
+      'lambdas/handlers/feed-load-segment.ts',
       'Loads one batch of a large overdue feed',
     )
       .bindTable(casesTable, 'CASES_TABLE_NAME', 'readWrite')

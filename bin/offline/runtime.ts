@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event, SQSRecord } from 'aws-lambda';
 import * as sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
@@ -22,17 +22,20 @@ import {
   LocalEscalationStarter,
 } from '../../lambdas/adapters/local/local-escalation-starter';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
+import { LocalQueue } from '../../lambdas/adapters/local/local-queue';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { escalationName } from '../../lambdas/domain/collection-case';
 import { localDate } from '../../lambdas/domain/zoned-time';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
-import { makeIngestFeedHandler } from '../../lambdas/handlers/ingest-feed';
+import { handleFeedMessages } from '../../lambdas/handlers/ingest-feed';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
+import type { EscalationRequest, FeedHandOver } from '../../lambdas/ports/workflow';
 import type { FeedReport as OverdueFeedReport } from '../../lambdas/use-cases/ingest-feed';
 import type { PaymentsReport } from '../../lambdas/use-cases/post-payments';
+import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 
 type FeedReport = OverdueFeedReport | PaymentsReport;
 
@@ -112,6 +115,8 @@ export interface OfflineRuntime {
 class BadRequestError extends Error {}
 
 const DAY_MS = 86_400_000;
+/** Offline, StartExecution has no quota to respect. */
+const unpaced = { next: async () => {}, afterThrottle: async () => {} };
 const HOUR_MS = 3_600_000;
 
 export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promise<OfflineRuntime> {
@@ -213,28 +218,51 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       clock.stop();
     });
 
-    // s3rver emits an S3 event for every object written; those under incoming/ go to the SAME ingest
-    // handler the S3 notification invokes in AWS, one at a time (a Lambda with reserved concurrency 1).
+    // Escalation start requests go through an in-process queue to the SAME start handler SQS feeds in AWS.
+    const startQueue = new LocalQueue<EscalationRequest>(async (batch) => {
+      const report = await startEscalations({ escalations, cases, pacing: unpaced }, batch);
+      return report.retryLater;
+    });
+    const escalationQueue = {
+      enqueue: async (requests: readonly EscalationRequest[]) => startQueue.send(requests),
+    };
+
+    // s3rver emits an S3 event for every object written; those under incoming/ and payments/ go, as SQS
+    // messages, to the SAME ingest handler the feed-events queue invokes in AWS, one at a time.
     const ledger = new DynamoPaymentLedger(documents, LOCAL_TABLES.cases, LOCAL_TABLES.trail);
-    const ingest = makeIngestFeedHandler(() => ({
+    let messageCount = 0;
+    const feedMessage = (body: unknown): SQSRecord =>
+      ({ messageId: `local-${++messageCount}`, body: JSON.stringify(body) }) as SQSRecord;
+    const reportsByKey = new Map<string, FeedReport[]>();
+    const feedQueue = new LocalQueue<SQSRecord>(async (batch) => {
+      const { failures, reports } = await handleFeedMessages(ingestDeps, { Records: batch });
+      for (const report of reports) {
+        reportsByKey.set(report.key, [...(reportsByKey.get(report.key) ?? []), report]);
+        log(`[overdue] ${describeReport(report)}`);
+      }
+      // A failed message is logged by the handler (error class only) and not retried offline.
+      if (failures.length > 0) log(`[overdue] ingest of ${failures.length} message(s) failed`);
+      return [];
+    }, 1);
+    const ingestDeps = () => ({
       storage,
       cases,
       vault,
       blindIndex,
       escalations,
+      escalationQueue,
+      continuation: {
+        continueLater: async (file: FeedHandOver) => feedQueue.send([feedMessage({ continueFeed: file })]),
+      },
       ledger,
       banks,
       clock,
-    }));
-    let ingestQueue: Promise<unknown> = Promise.resolve();
+      stopwatch: { readMs: () => performance.now() },
+    });
     const ingestsIdle = async () => {
-      let seen: Promise<unknown>;
-      do {
-        seen = ingestQueue;
-        await seen;
-      } while (seen !== ingestQueue);
+      await feedQueue.idle();
+      await startQueue.idle();
     };
-    const reportsByKey = new Map<string, FeedReport[]>();
     s3rver.on('event', (event: S3Event) => {
       const records = (event.Records ?? []).filter(
         (record) =>
@@ -243,25 +271,14 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
           (record.s3.object.key.startsWith('incoming/') || record.s3.object.key.startsWith('payments/')),
       );
       if (records.length === 0) return;
-      const s3Event: S3Event = {
-        // s3rver gives raw keys; S3 notifications URL-encode them ('+' for spaces), which the handler decodes.
+      // s3rver gives raw keys; S3 notifications URL-encode them ('+' for spaces), which the handler decodes.
+      const notification = {
         Records: records.map((record) => ({
           ...record,
           s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(record.s3.object.key) } },
         })),
       };
-      ingestQueue = ingestQueue.then(async () => {
-        try {
-          const reports = await ingest(s3Event);
-          for (const report of reports) {
-            reportsByKey.set(report.key, [...(reportsByKey.get(report.key) ?? []), report]);
-            log(`[overdue] ${describeReport(report)}`);
-          }
-        } catch (error) {
-          // The error's class only: messages of unexpected errors may quote feed content.
-          log(`[overdue] ingest of ${records.length} object(s) failed: ${(error as Error)?.name ?? 'error'}`);
-        }
-      });
+      feedQueue.send([feedMessage(notification)]);
     });
     stops.push(ingestsIdle);
 
@@ -467,7 +484,7 @@ function describeReport(report: FeedReport): string {
   return (
     `feed ${report.key}: ${report.read} read, ${report.created} created, ${report.updated} updated, ` +
     `${report.cured} cured, ${report.stale} stale, ${report.rejected} rejected, ` +
-    `${report.escalationsStarted} escalation(s) started`
+    `${report.escalationsRequested} escalation(s) requested`
   );
 }
 
@@ -521,7 +538,10 @@ async function resumeEscalations(
     for (const item of page.Items ?? []) {
       if (item.status !== 'open') continue;
       const name = escalationName(String(item.bankId), String(item.accountId), String(item.cycle));
-      if (await escalations.start(name, { caseId: String(item.caseId), cycle: String(item.cycle) }))
+      if (
+        (await escalations.start(name, { caseId: String(item.caseId), cycle: String(item.cycle) })) ===
+        'running'
+      )
         resumed++;
     }
     startKey = page.LastEvaluatedKey;

@@ -53,6 +53,10 @@ export interface CollectionCase {
   readonly completedSteps: readonly string[];
   /** When the last ladder step was carried out; spaces the next one (see escalation-ladder). */
   readonly lastStepAt?: string;
+  /** The cycle whose escalation is known to be running: set by the escalation starter, never by a feed. */
+  readonly escalationCycle?: string;
+  /** Why a closed case closed (`paid` when a payment brought it to 0); a feed row that reopens it clears it. */
+  readonly closedReason?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -52,8 +52,15 @@ export async function gunzipIfNeeded(raw: Readable, packaging: FeedPackaging): P
  * ASCII reads the same in both, so it passes through undecided: a GBK file whose first 64 KiB are Latin
  * names and digits must not be judged UTF-8 on them and then quarantined at its first Chinese name.
  * With `utf8AsBytes` (CSV), UTF-8 is validated but passed on one byte per character (see `utf8Bytes`).
+ * With `preset`, the encoding a whole-file check already found is used from the first byte: a segment of a
+ * file must be read as the file was, whatever its own bytes would suggest.
  */
-export function decodeText(bytes: Readable, packaging: FeedPackaging, utf8AsBytes: boolean): Readable {
+export function decodeText(
+  bytes: Readable,
+  packaging: FeedPackaging,
+  utf8AsBytes: boolean,
+  preset?: 'utf-8' | 'gb18030',
+): Readable {
   let decoder: ChunkDecoder | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -63,7 +70,7 @@ export function decodeText(bytes: Readable, packaging: FeedPackaging, utf8AsByte
     let prefix = Buffer.concat(pending);
     pending = [];
     // After ASCII has passed, the decoder starts mid-file, where EF BB BF is a character, not a BOM.
-    const encoding = chooseEncoding(prefix, asciiPassed);
+    const encoding = preset ?? chooseEncoding(prefix, asciiPassed);
     packaging.encoding = encoding;
     if (encoding === 'utf-8' && utf8AsBytes) {
       if (!asciiPassed && prefix[0] === 0xef && prefix[1] === 0xbb && prefix[2] === 0xbf)
@@ -77,13 +84,13 @@ export function decodeText(bytes: Readable, packaging: FeedPackaging, utf8AsByte
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
         if (!decoder) {
-          if (pendingBytes === 0 && isAscii(chunk)) {
+          if (!preset && pendingBytes === 0 && isAscii(chunk)) {
             asciiPassed ||= chunk.length > 0;
             return callback(null, chunk.length > 0 ? chunk.toString('latin1') : undefined);
           }
           pending.push(chunk);
           pendingBytes += chunk.length;
-          if (pendingBytes < SNIFF_BYTES) return callback();
+          if (!preset && pendingBytes < SNIFF_BYTES) return callback();
           chunk = decide();
         }
         const text = decoder?.decode(chunk) ?? '';

@@ -1,6 +1,6 @@
 /** A feed's records, whatever its packaging: CSV or JSON Lines, keyed by column name, each with its line. */
 
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { CsvReader, type CsvRow, MAX_RECORD_CHARS } from './csv-reader';
 import { decodeText, type FeedPackaging, gunzipIfNeeded } from './decoding';
 import { asQuarantine, QuarantineError } from './quarantine';
@@ -20,21 +20,56 @@ export function formatOfKey(key: string): FeedFormat | undefined {
   return undefined;
 }
 
+export interface ReadOptions {
+  /** Filled in as the bytes reveal it; an `encoding` set beforehand is used as it is (see `presetEncoding`). */
+  readonly packaging?: FeedPackaging;
+  /** The encoding a whole-file check found: for reading a segment as the whole file was read. */
+  readonly presetEncoding?: 'utf-8' | 'gb18030';
+  /** Read through for file-level faults only: no record is yielded. */
+  readonly check?: boolean;
+  /** Added to every line number: a segment read after the header starts deep in the file. */
+  readonly lineOffset?: number;
+  /** Sees the raw (gunzipped) bytes as they pass, e.g. to cut the file into segments. */
+  readonly onBytes?: (bytes: Buffer) => void;
+}
+
 /**
  * The records of a feed in file order, in batches (one per chunk read: a yield per row would cost more
- * than reading the row). `packaging` is filled in as the bytes reveal it. With `check`, the file is read
- * through for file-level faults only and no record is yielded.
+ * than reading the row).
  */
 export async function* feedRecords(
   raw: Readable,
   format: FeedFormat,
   requiredColumns: readonly string[],
-  packaging: FeedPackaging = { gzipped: false },
-  check = false,
+  options: ReadOptions = {},
 ): AsyncGenerator<FeedRecord[]> {
-  const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging, format === 'csv');
-  if (format === 'jsonl') yield* jsonLines(text, check);
-  else yield* csvRows(text, packaging, requiredColumns, check);
+  const { packaging = { gzipped: false }, check = false, lineOffset = 0, onBytes } = options;
+  let bytes = await gunzipIfNeeded(raw, packaging);
+  if (onBytes) {
+    const source = bytes;
+    bytes = source.pipe(tap(onBytes));
+    source.on('error', (error) => bytes.destroy(error));
+  }
+  const text = decodeText(bytes, packaging, format === 'csv', options.presetEncoding);
+  const records =
+    format === 'jsonl' ? jsonLines(text, check) : csvRows(text, packaging, requiredColumns, check);
+  if (lineOffset === 0) {
+    yield* records;
+    return;
+  }
+  for await (const batch of records) {
+    yield batch.map(({ record, line }) => ({ record, line: line + lineOffset }));
+  }
+}
+
+/** Passes bytes through unchanged, showing each chunk to `see` first. */
+function tap(see: (bytes: Buffer) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      see(chunk);
+      callback(null, chunk);
+    },
+  });
 }
 
 async function* csvRows(

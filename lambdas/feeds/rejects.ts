@@ -15,8 +15,18 @@ export function safeAccountId(value: string | undefined): string {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
 }
 
+export const REJECTS_HEADER = 'line,account_id,field,reason\n';
+
+/** The rejects file in one piece: for a file whose rejects are few enough to hold. */
 export function rejectsCsv(rejects: readonly RowReject[]): string {
+  return REJECTS_HEADER + rejectLines(rejects);
+}
+
+/** Rejects as CSV lines without the header, each ending in a line break: one part of a rejects file. */
+export function rejectLines(rejects: readonly RowReject[]): string {
   const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
-  return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
+  let text = '';
+  for (const r of rejects)
+    text += `${[String(r.line), r.accountId, r.field, r.reason].map(quote).join(',')}\n`;
+  return text;
 }

@@ -1,4 +1,4 @@
-/** The Distributed Map run's last step: add up the batches, write the feed's report and rejects. */
+/** The Distributed Map run's last step: add up the segments, write the feed's report and rejects. */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -16,12 +16,12 @@ const finishEvent = z.object({
   version: z.string(),
   startedAt: z.string().min(1),
   manifestKey: z.string().min(1),
+  resultManifestKey: z.string().min(1),
 });
 
 export function makeFeedLoadFinishHandler(deps: () => { storage: FeedStorage; clock: Clock }) {
   return async (event: unknown): Promise<FeedReport> => {
-    const { version, ...input } = finishEvent.parse(event);
-    const report = await finishFeedLoad(deps(), { ...input, ...(version ? { version } : {}) });
+    const report = await finishFeedLoad(deps(), finishEvent.parse(event));
     logger.info('feed loaded by distributed map', { ...report });
     return report;
   };

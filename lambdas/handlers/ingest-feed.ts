@@ -1,56 +1,146 @@
 /**
- * S3 ObjectCreated on `incoming/` (overdue feeds) and `payments/` (payments feeds) → load the file.
- * Redelivered events are harmless: both loads are idempotent.
+ * SQS (the drop bucket's feed events) → load each file: S3 event notifications for `incoming/` (overdue
+ * feeds) and `payments/` (payments feeds), and this function's own hand-overs of a file it could not finish
+ * in one invocation. A message that fails comes back (and lands in the DLQ after a few tries); redelivered
+ * events are harmless: both loads are idempotent and resume from their checkpoint.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { S3Event } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { logger, metrics } from '../adapters/aws/observability';
 import { awsAdapters } from '../adapters/aws/wiring';
+import type { FeedFileInput } from '../feeds/feed-file';
+import type { TimeBudget } from '../ports/stopwatch';
 import { type FeedReport, type IngestFeedDeps, ingestFeed } from '../use-cases/ingest-feed';
 import { type PaymentsReport, type PostPaymentsDeps, postPayments } from '../use-cases/post-payments';
 
 export type FeedHandlerDeps = IngestFeedDeps & PostPaymentsDeps;
 
-export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
-  return async (event: S3Event): Promise<Array<FeedReport | PaymentsReport>> => {
-    const reports: Array<FeedReport | PaymentsReport> = [];
-    for (const record of event.Records) {
-      // S3 event keys are URL-encoded with '+' for spaces.
-      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-      // The version identifies this upload: a redelivered event carries the same one, a re-upload a new one.
-      const version = record.s3.object.versionId ?? record.s3.object.eTag;
-      if (key.startsWith('payments/')) {
-        const posted = await postPayments(deps(), { key, ...(version ? { version } : {}) });
-        logger.info('payments posted', { ...posted });
-        for (const outcome of ['read', 'applied', 'duplicate', 'paidInFull', 'rejected'] as const) {
-          metrics.addMetric(`paymentRows_${outcome}`, MetricUnit.Count, posted[outcome]);
-        }
-        reports.push(posted);
-        continue;
-      }
-      if (!key.startsWith('incoming/')) continue;
-      const size = record.s3.object.size;
-      const report = await ingestFeed(deps(), {
+/** One file to load, as a message names it. */
+export type FeedFile = Omit<FeedFileInput, 'budget'>;
+
+const s3Notification = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      s3: z.object({
+        object: z.object({
+          key: z.string().min(1),
+          size: z.number().int().nonnegative().optional(),
+          eTag: z.string().optional(),
+          versionId: z.string().optional(),
+        }),
+      }),
+    }),
+  ),
+});
+const continuation = z.object({
+  continueFeed: z.object({
+    key: z.string().min(1),
+    version: z.string(),
+    versionId: z.string().optional(),
+    size: z.number().int().nonnegative().optional(),
+  }),
+});
+
+/** The files a message asks to load: none for S3's test event or an object outside the two feed prefixes. */
+export function filesOfMessage(body: string): FeedFile[] {
+  const parsed: unknown = JSON.parse(body);
+  const handOver = continuation.safeParse(parsed);
+  if (handOver.success) {
+    const { key, version, versionId, size } = handOver.data.continueFeed;
+    return [
+      {
         key,
         ...(version ? { version } : {}),
-        ...(size ? { size } : {}),
-      });
-      logger.info('feed loaded', { ...report });
-      for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
-        metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);
+        ...(versionId ? { versionId } : {}),
+        ...(size !== undefined ? { size } : {}),
+      },
+    ];
+  }
+  if ((parsed as { Event?: unknown })?.Event === 's3:TestEvent') return [];
+  return s3Notification.parse(parsed).Records.flatMap((record) => {
+    if (!record.eventName.startsWith('ObjectCreated:')) return [];
+    const { object } = record.s3;
+    // S3 event keys are URL-encoded with '+' for spaces.
+    const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
+    if (!key.startsWith('incoming/') && !key.startsWith('payments/')) return [];
+    // The version identifies this upload: a redelivered event carries the same one, a re-upload a new one.
+    const version = object.versionId ?? object.eTag;
+    return [
+      {
+        key,
+        ...(version ? { version } : {}),
+        ...(object.versionId ? { versionId: object.versionId } : {}),
+        ...(object.size !== undefined ? { size: object.size } : {}),
+      },
+    ];
+  });
+}
+
+/** Loads one file and records its metrics; the report of a file still in progress says `continues`. */
+export async function loadFeedFile(
+  deps: FeedHandlerDeps,
+  file: FeedFile,
+  budget?: TimeBudget,
+): Promise<FeedReport | PaymentsReport> {
+  const input = { ...file, ...(budget ? { budget } : {}) };
+  if (file.key.startsWith('payments/')) {
+    const posted = await postPayments(deps, input);
+    logger.info('payments posted', { ...posted });
+    if (!posted.continues) {
+      for (const outcome of ['read', 'applied', 'duplicate', 'paidInFull', 'rejected'] as const) {
+        metrics.addMetric(`paymentRows_${outcome}`, MetricUnit.Count, posted[outcome]);
       }
-      if (report.quarantined) metrics.addMetric('feedQuarantined', MetricUnit.Count, 1);
-      if (report.read > 0) {
-        // Per file, so one bad file alarms even on a day of many good ones.
-        metrics.addMetric('feedRejectPercent', MetricUnit.Percent, (100 * report.rejected) / report.read);
-      }
-      reports.push(report);
     }
-    return reports;
+    return posted;
+  }
+  const report = await ingestFeed(deps, input);
+  logger.info(report.continues ? 'feed continues in the next invocation' : 'feed loaded', { ...report });
+  if (report.continues || report.handedOver) return report;
+  for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
+    metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);
+  }
+  if (report.quarantined) metrics.addMetric('feedQuarantined', MetricUnit.Count, 1);
+  if (report.read > 0) {
+    // Per file, so one bad file alarms even on a day of many good ones.
+    metrics.addMetric('feedRejectPercent', MetricUnit.Percent, (100 * report.rejected) / report.read);
+  }
+  return report;
+}
+
+/** Every file of every message; a message whose load fails is reported back to SQS to come again. */
+export async function handleFeedMessages(
+  deps: () => FeedHandlerDeps,
+  event: SQSEvent,
+  budget?: TimeBudget,
+): Promise<{ failures: string[]; reports: Array<FeedReport | PaymentsReport> }> {
+  const failures: string[] = [];
+  const reports: Array<FeedReport | PaymentsReport> = [];
+  for (const message of event.Records) {
+    try {
+      for (const file of filesOfMessage(message.body)) reports.push(await loadFeedFile(deps(), file, budget));
+    } catch (error) {
+      // The error's class only: messages of unexpected errors may quote feed content.
+      logger.error('feed message failed', { messageId: message.messageId, error: (error as Error)?.name });
+      failures.push(message.messageId);
+    }
+  }
+  return { failures, reports };
+}
+
+export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
+  return async (
+    event: SQSEvent,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<SQSBatchResponse> => {
+    const budget = context ? { remainingMs: () => context.getRemainingTimeInMillis() } : undefined;
+    const { failures } = await handleFeedMessages(deps, event, budget);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
@@ -61,10 +151,13 @@ export const handler = middy(
     vault: awsAdapters.vault(),
     blindIndex: awsAdapters.blindIndex(),
     escalations: awsAdapters.escalations(),
+    escalationQueue: awsAdapters.escalationQueue(),
+    continuation: awsAdapters.feedContinuation(),
     ...(awsAdapters.largeFeeds() ? { largeFeeds: awsAdapters.largeFeeds() } : {}),
     ledger: awsAdapters.ledger(),
     banks: awsAdapters.banks(),
     clock: awsAdapters.clock(),
+    stopwatch: awsAdapters.stopwatch(),
   })),
 )
   .use(injectLambdaContext(logger))

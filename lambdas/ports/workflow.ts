@@ -1,13 +1,27 @@
-/** Starts escalations: Step Functions in AWS, the local interpreter offline. */
+/** Escalation workflows (Step Functions in AWS, the local interpreter offline) and the buffer that starts them. */
 
 export interface EscalationInput {
   readonly caseId: string;
   readonly cycle: string;
 }
 
+/**
+ * What a start request found, as Step Functions Standard workflows answer StartExecution:
+ * - `running`: an execution of this name with this very input is running — just started, or started
+ *   before (a repeated request gets the original execution, not an error);
+ * - `name-taken`: the name belongs to a closed execution, or to one started with another input
+ *   (`ExecutionAlreadyExists`); a name is free again only 90 days after its execution closed.
+ */
+export type StartOutcome = 'running' | 'name-taken';
+
+/** StartExecution refused for the account's rate (a token bucket: burst 1,300, refill 300/s in large regions). */
+export class StartThrottledError extends Error {
+  override readonly name = 'StartThrottledError';
+}
+
 export interface EscalationStarter {
-  /** Starts the named execution; starting one that already exists is harmless and returns false. */
-  start(name: string, input: EscalationInput): Promise<boolean>;
+  /** Starts the named execution; throws StartThrottledError when throttled. */
+  start(name: string, input: EscalationInput): Promise<StartOutcome>;
 }
 
 /** Stops an account's escalation when its case closes (paid, cured) rather than at its next wake-up. */
@@ -16,16 +30,46 @@ export interface EscalationStopper {
   stopEscalation(name: string): Promise<void>;
 }
 
-/** What a Distributed Map run of one large feed file starts with: ids and the file, no personal data. */
+/** One escalation to start: ids only. */
+export interface EscalationRequest extends EscalationInput {
+  readonly name: string;
+}
+
+/**
+ * The buffer between intake and StartExecution (an SQS queue in AWS): intake hands requests over at its
+ * own pace, a consumer starts them at the rate Step Functions allows. At least once: a request may arrive
+ * twice, which the start's own idempotency absorbs.
+ */
+export interface EscalationQueue {
+  enqueue(requests: readonly EscalationRequest[]): Promise<void>;
+}
+
+/** What a Distributed Map run of one large feed file starts with: ids and object keys, no personal data. */
 export interface FeedLoadInput {
   readonly key: string;
   readonly bankId: string;
-  readonly version?: string;
-  /** When intake handed the file over (ISO), for the report's duration. */
+  /** The version (S3 version id or ETag) the run loads; '' when the bucket gave none. */
+  readonly version: string;
+  /** The segment manifest the check pass wrote (`feed-loads/…/manifest.json`): the map's items. */
+  readonly manifestKey: string;
+  /** When loading this version began (ISO), for the report. */
   readonly startedAt: string;
 }
 
-/** Hands a large overdue feed to a Step Functions Distributed Map run (AWS only; offline loads inline). */
+/** Hands a large feed to a Step Functions Distributed Map run (AWS only; offline files load inline). */
 export interface FeedLoadStarter {
   startFeedLoad(input: FeedLoadInput): Promise<void>;
+}
+
+/** A file intake could not finish in one invocation, handed to the next one (an SQS message in AWS). */
+export interface FeedHandOver {
+  readonly key: string;
+  readonly version: string;
+  readonly versionId?: string;
+  readonly size?: number;
+}
+
+export interface FeedContinuation {
+  /** Asks for another intake run of this file version, which resumes from its checkpoint. */
+  continueLater(file: FeedHandOver): Promise<void>;
 }

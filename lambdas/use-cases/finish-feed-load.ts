@@ -1,47 +1,55 @@
 /**
- * Ends the Distributed Map run of a large overdue feed: adds up what each batch did and writes the
+ * Ends the Distributed Map run of a large overdue feed: adds up what each segment did and writes the
  * file's report and rejects, as a file loaded in one go gets them.
- * Input: the run's input and where its ResultWriter put the manifest. Output: the feed report.
- * 1. Read the manifest; every batch must have succeeded (a failed batch fails the run, and Lambda-side
- *    retries of the whole file are idempotent).
- * 2. Sum the counts, gather the rejects in line order, write `reports/<key>.json` and `rejects/<key>.csv`.
+ * Input: the run's input and where its result writer put its manifest. Output: the feed report.
+ * 1. Read the result manifest; every child must have succeeded (a failed child fails the run, and its
+ *    segment can be loaded again: the row writes are idempotent).
+ * 2. Sum the counts; join the segments' rejects parts in segment order (lines ascending) into one file.
+ * 3. Write `reports/<key>.json` and `rejects/<key>.csv`.
  */
 
-import { writeFeedOutputs } from '../feeds/feed-file';
-import type { RowReject } from '../feeds/rejects';
+import { writeJoinedRejects } from '../feeds/feed-file';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { FeedLoadInput } from '../ports/workflow';
-import type { FeedReport } from './ingest-feed';
-import { emptyRowCounts } from './ingest-feed';
-import type { BatchResult } from './load-feed-batch';
+import { emptyRowCounts, type FeedReport } from './ingest-feed';
+import { readManifest, type SegmentResult, segmentRejectsKey } from './load-feed-segment';
 
-interface Manifest {
+interface ResultManifest {
   readonly ResultFiles?: Partial<Record<'SUCCEEDED' | 'FAILED' | 'PENDING', ReadonlyArray<{ Key: string }>>>;
 }
 
 export async function finishFeedLoad(
   deps: { readonly storage: FeedStorage; readonly clock: Clock },
-  input: FeedLoadInput & { readonly manifestKey: string },
+  input: FeedLoadInput & { readonly resultManifestKey: string },
 ): Promise<FeedReport> {
-  const manifestText = await deps.storage.readText(input.manifestKey);
-  if (manifestText === undefined) throw new Error(`no manifest at ${input.manifestKey}`);
-  const manifest = JSON.parse(manifestText) as Manifest;
-  const failed = (manifest.ResultFiles?.FAILED?.length ?? 0) + (manifest.ResultFiles?.PENDING?.length ?? 0);
-  if (failed > 0) throw new Error(`${failed} result file(s) of failed or pending batches`);
+  const resultText = await deps.storage.readText(input.resultManifestKey);
+  if (resultText === undefined) throw new Error(`no result manifest at ${input.resultManifestKey}`);
+  const results = JSON.parse(resultText) as ResultManifest;
+  const failed = (results.ResultFiles?.FAILED?.length ?? 0) + (results.ResultFiles?.PENDING?.length ?? 0);
+  if (failed > 0) throw new Error(`${failed} result file(s) of failed or pending segments`);
   const counts = emptyRowCounts();
-  const rejects: RowReject[] = [];
-  for (const { Key } of manifest.ResultFiles?.SUCCEEDED ?? []) {
+  const done = new Set<number>();
+  for (const { Key } of results.ResultFiles?.SUCCEEDED ?? []) {
     const executions = JSON.parse((await deps.storage.readText(Key)) ?? '[]') as Array<{ Output?: string }>;
     for (const execution of executions) {
-      const batch = JSON.parse(execution.Output ?? '{}') as Partial<BatchResult>;
+      const result = JSON.parse(execution.Output ?? '{}') as Partial<SegmentResult>;
+      // A child retried by the map reports once in the results; count each segment once all the same.
+      if (typeof result.index !== 'number' || done.has(result.index)) continue;
+      done.add(result.index);
       for (const name of Object.keys(counts) as Array<keyof typeof counts>) {
-        counts[name] += Number(batch.counts?.[name]) || 0;
+        counts[name] += Number(result.counts?.[name]) || 0;
       }
-      rejects.push(...(batch.rejects ?? []));
     }
   }
-  rejects.sort((a, b) => a.line - b.line);
+  const manifest = await readManifest(deps.storage, input.manifestKey);
+  const missing = manifest.segments.filter((segment) => !done.has(segment.index)).length;
+  if (missing > 0) throw new Error(`${missing} segment(s) have no result`);
+  await writeJoinedRejects(
+    deps.storage,
+    `rejects/${input.key}.csv`,
+    manifest.segments.map((segment) => segmentRejectsKey(input.manifestKey, segment.index)),
+  );
   const report: FeedReport = {
     key: input.key,
     ...(input.version ? { sourceVersion: input.version } : {}),
@@ -50,6 +58,10 @@ export async function finishFeedLoad(
     quarantined: false,
     durationMs: deps.clock.now().getTime() - new Date(input.startedAt).getTime(),
   };
-  await writeFeedOutputs(deps.storage, input.key, report, rejects);
+  await deps.storage.put(
+    `reports/${input.key}.json`,
+    `${JSON.stringify(report, null, 2)}\n`,
+    'application/json',
+  );
   return report;
 }

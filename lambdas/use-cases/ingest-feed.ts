@@ -1,12 +1,15 @@
 /**
- * Loads one overdue feed dropped by a bank into the case store and opens escalations.
- * Input: the object key (`incoming/<bankId>/<name>.csv`). Output: the feed report.
+ * Loads one overdue feed dropped by a bank into the case store and asks for escalations.
+ * Input: the object key (`incoming/<bankId>/<name>.csv`), its version, size and the time left. Output: the report.
  * 1. Resolve the bank from the key; an unknown bank quarantines the file and applies nothing.
- * 2. Stream the CSV; a header missing a required column quarantines the file.
+ * 2. Read the file through once: a file-level fault quarantines it before any row is applied. A large plain
+ *    file is cut into segments on the way and handed to a Distributed Map run (see feeds/segments.ts).
  * 3. Validate each row against the feed contract; a bad row is rejected with line, field and reason.
- * 4. Seal the personal fields, write the case (stale and replayed rows change nothing).
- * 5. Start the escalation of each open case under a name derived from account and cycle (idempotent).
- * 6. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
+ * 4. Seal the personal fields, write the case (stale and replayed rows change nothing; a new cycle clears
+ *    the ladder's progress in the same write).
+ * 5. For a case that opens or begins a new cycle, ask the escalation buffer for a start (paced there).
+ * 6. Checkpoint every CHECKPOINT_ROWS rows; out of time, hand the file to the next invocation.
+ * 7. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
  */
 
 import type { BankSettings } from '../domain/bank';
@@ -21,37 +24,52 @@ import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
 import {
   assertFeedReadable,
-  checkedFeedRecords,
+  type FeedFileDeps,
+  type FeedFileInput,
+  type FeedRun,
   type FileReport,
   processFeedFile,
-  storedFeedRecords,
+  runRecords,
 } from '../feeds/feed-file';
-import type { FeedRecord } from '../feeds/records';
-import { type RowReject, safeAccountId } from '../feeds/rejects';
-import type { BankDirectory } from '../ports/bank-directory';
+import { type FeedRecord, formatOfKey } from '../feeds/records';
+import { safeAccountId } from '../feeds/rejects';
+import { type FeedManifest, SegmentScanner } from '../feeds/segments';
 import type { BlindIndex, IndexFunction } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
-import type { FeedStorage } from '../ports/feed-storage';
 import type { PiiVault } from '../ports/pii-vault';
-import type { EscalationStarter, EscalationStopper, FeedLoadStarter } from '../ports/workflow';
+import type {
+  EscalationQueue,
+  EscalationRequest,
+  EscalationStopper,
+  FeedLoadStarter,
+} from '../ports/workflow';
 import { WorkQueue } from './work-queue';
 
-export type { RowReject };
-
-export interface IngestFeedDeps {
-  readonly storage: FeedStorage;
+/** What applying rows needs: the case store, sealing, indexing and the escalation buffer. */
+export interface RowDeps {
   readonly cases: CaseStore;
   readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
-  readonly escalations: EscalationStarter & EscalationStopper;
-  /** In AWS: files above the threshold are loaded by a Distributed Map run instead of this invocation. */
-  readonly largeFeeds?: { readonly thresholdBytes: number; readonly loader: FeedLoadStarter };
-  readonly banks: BankDirectory;
+  /** Stops the escalation of a case a row cures. */
+  readonly escalations: EscalationStopper;
+  /** Where start requests go: StartExecution is paced by the buffer's consumer, not by intake. */
+  readonly escalationQueue: EscalationQueue;
   readonly clock: Clock;
 }
 
-export interface FeedReport extends FileReport {
+export interface IngestFeedDeps extends RowDeps, FeedFileDeps {
+  /** In AWS: plain files above the threshold are loaded by a Distributed Map run instead of this invocation. */
+  readonly largeFeeds?: {
+    readonly thresholdBytes: number;
+    readonly loader: FeedLoadStarter;
+    /** Records per segment (SEGMENT_ROWS unless a test wants small ones). */
+    readonly segmentRows?: number;
+  };
+}
+
+/** The counts a run of overdue rows adds to its file's report. */
+export interface RowCounts {
   read: number;
   created: number;
   updated: number;
@@ -59,56 +77,16 @@ export interface FeedReport extends FileReport {
   stale: number;
   unchanged: number;
   rejected: number;
-  escalationsStarted: number;
-  /** Set when the file went to a Distributed Map run, whose last step writes the final report. */
-  handedOver?: boolean;
+  /** Cases this file opened or moved to a new delinquency cycle: one escalation requested for each. */
+  escalationsRequested: number;
+  /**
+   * Open cases whose escalation was requested before but is not yet known to run (a crash between a write
+   * and its request, or a start still in the buffer): requested again; the start is idempotent.
+   */
+  escalationsRequeued: number;
 }
 
-const ROW_CONCURRENCY = 16;
-/** Rows checked and sealed together: enough to share the waits, few enough to keep little alive. */
-const PREPARE_ROWS = 128;
-/** Cases waiting for a write slot before the reader waits. */
-const WRITE_BACKLOG = 128;
-const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
-
-export async function ingestFeed(
-  deps: IngestFeedDeps,
-  input: { key: string; version?: string; size?: number },
-): Promise<FeedReport> {
-  return processFeedFile<FeedReport>(
-    deps,
-    input,
-    'incoming',
-    emptyRowCounts(),
-    async (bank, report, rejects) => {
-      const large = deps.largeFeeds;
-      // The Distributed Map's CSV reader reads plain UTF-8 CSV; anything else streams here whatever its size.
-      let checked = false;
-      if (large && (input.size ?? 0) > large.thresholdBytes && /\.csv$/i.test(input.key)) {
-        // Read through once first, so that a file-level fault still quarantines the file before any row,
-        // and so that the encoding is known from the whole file: a GBK file whose first megabytes are ASCII
-        // must not be handed to a reader that takes it for UTF-8.
-        const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS);
-        checked = true;
-        if (!packaging.gzipped && packaging.encoding !== 'gb18030') {
-          await large.loader.startFeedLoad({
-            key: input.key,
-            bankId: bank.bankId,
-            ...(input.version ? { version: input.version } : {}),
-            startedAt: deps.clock.now().toISOString(),
-          });
-          report.handedOver = true;
-          return 'handed-over';
-        }
-      }
-      await loadRows(deps, bank, input.key, report, rejects, checked);
-      return 'loaded';
-    },
-  );
-}
-
-/** The counts a batch of overdue rows adds to its file's report. */
-export type RowCounts = Omit<FeedReport, keyof FileReport | 'handedOver'>;
+export type FeedReport = FileReport & RowCounts;
 
 export function emptyRowCounts(): RowCounts {
   return {
@@ -119,50 +97,102 @@ export function emptyRowCounts(): RowCounts {
     stale: 0,
     unchanged: 0,
     rejected: 0,
-    escalationsStarted: 0,
+    escalationsRequested: 0,
+    escalationsRequeued: 0,
   };
 }
 
-/** What applying rows needs: everything intake needs but the bucket and the bank list. */
-export type RowDeps = Omit<IngestFeedDeps, 'storage' | 'banks'>;
+/** Where the row loop sends rejects and reports progress (a feed run, or a segment of a Distributed Map run). */
+export type RowSink = Pick<FeedRun<unknown>, 'reject' | 'timeShort' | 'checkpoint' | 'checkpointRows'>;
 
-async function loadRows(
-  deps: IngestFeedDeps,
-  bank: BankSettings,
-  key: string,
-  report: FeedReport,
-  rejects: RowReject[],
-  alreadyChecked: boolean,
-): Promise<void> {
-  const read = alreadyChecked ? storedFeedRecords : checkedFeedRecords;
-  await applyFeedRows(deps, bank, read(deps.storage, key, REQUIRED_COLUMNS), report, rejects);
+/** Rows checked and sealed together: enough to share the waits, few enough to keep little alive. */
+const PREPARE_ROWS = 128;
+/** Conditional writes in flight: 4–8 ms each, so 32 keep up with a new on-demand table's ~4,000 writes/s. */
+const ROW_CONCURRENCY = 32;
+/** Cases waiting for a write slot before the reader waits. */
+const WRITE_BACKLOG = 128;
+const REQUIRED_COLUMNS = ['account_id', 'as_of', 'customer_name'] as const;
+/** Records per segment of a large file: one Distributed Map child loads one segment in seconds. */
+export const SEGMENT_ROWS = 10_000;
+
+export async function ingestFeed(deps: IngestFeedDeps, input: FeedFileInput): Promise<FeedReport> {
+  return processFeedFile<RowCounts, FeedReport>(deps, input, 'incoming', emptyRowCounts(), async (run) => {
+    const large = deps.largeFeeds;
+    const format = formatOfKey(input.key);
+    let checked = false;
+    if (large && !run.resumed && format && (input.size ?? 0) > large.thresholdBytes) {
+      // The check pass also cuts the file into segments of whole records. A gzipped file cannot be read
+      // from the middle: it streams here, and continues in the next invocation if it runs out of time.
+      const scanner = new SegmentScanner(format, large.segmentRows ?? SEGMENT_ROWS);
+      const packaging = await assertFeedReadable(deps.storage, input.key, REQUIRED_COLUMNS, input.versionId, {
+        onBytes: (bytes) => scanner.push(bytes),
+      });
+      checked = true;
+      if (!packaging.gzipped) {
+        const manifestKey = `${run.workPrefix}/manifest.json`;
+        const manifest: FeedManifest = {
+          key: input.key,
+          ...(input.versionId ? { versionId: input.versionId } : {}),
+          format,
+          ...(packaging.encoding ? { encoding: packaging.encoding } : {}),
+          ...scanner.end(),
+        };
+        await deps.storage.put(manifestKey, JSON.stringify(manifest), 'application/json');
+        await large.loader.startFeedLoad({
+          key: input.key,
+          bankId: run.bank.bankId,
+          version: input.version ?? '',
+          manifestKey,
+          startedAt: deps.clock.now().toISOString(),
+        });
+        // After the start (idempotent by name), so that a crash in between starts the run on redelivery.
+        await run.markHandedOver();
+        return 'handed-over';
+      }
+    }
+    const records = runRecords(deps.storage, run, REQUIRED_COLUMNS, checked);
+    return applyFeedRows(deps, run.bank, records, run.counts, run);
+  });
 }
 
 /**
- * Validates and applies rows of an overdue feed, counting outcomes into `counts` and collecting rejects:
- * the one row loop, used for a whole file streamed here and for each batch of a Distributed Map run.
+ * Validates and applies rows of an overdue feed, counting outcomes into `counts` and sending rejects to
+ * `sink`: the one row loop, for a whole file and for each segment of a Distributed Map run. Every
+ * `checkpointRows` rows (or sooner when time is short) it waits for the writes in flight and the escalation
+ * requests, then checkpoints; it stops there when the sink says so.
  */
 export async function applyFeedRows(
   deps: RowDeps,
   bank: BankSettings,
   batches: AsyncIterable<readonly FeedRecord[]> | Iterable<readonly FeedRecord[]>,
   counts: RowCounts,
-  rejects: RowReject[],
-): Promise<void> {
-  // Rows are prepared (checked, sealed, indexed) a slice at a time and queued for writing; the writes run
-  // ROW_CONCURRENCY at a time while the next slice is prepared. Small slices keep few objects alive, which
-  // is most of what garbage collection costs here. Writes may land out of order: the conditional write on
-  // `asOf` makes the stored result independent of the order in which rows for one account land.
+  sink: RowSink,
+): Promise<'loaded' | 'stopped'> {
+  const requests = new RequestBuffer(deps.escalationQueue);
+  // Writes may land out of order: the conditional write on `asOf` makes the stored result independent of
+  // the order in which rows for one account land.
   const writes = new WorkQueue<CollectionCase>(
-    (collectionCase) => writeCase(deps, bank, collectionCase, counts),
+    (collectionCase) => writeCase(deps, bank, collectionCase, counts, requests),
     ROW_CONCURRENCY,
     WRITE_BACKLOG,
   );
+  let sinceCheckpoint = 0;
   try {
     for await (const batch of batches) {
       for (let at = 0; at < batch.length; at += PREPARE_ROWS) {
-        const cases = await prepareCases(deps, bank, batch.slice(at, at + PREPARE_ROWS), counts, rejects);
+        const slice = batch.slice(at, at + PREPARE_ROWS);
+        const cases = await prepareCases(deps, bank, slice, counts, sink);
         if (cases.length > 0) await writes.add(cases);
+        sinceCheckpoint += slice.length;
+        if (sinceCheckpoint >= sink.checkpointRows || sink.timeShort()) {
+          await writes.drain();
+          await requests.flush();
+          sinceCheckpoint = 0;
+          if ((await sink.checkpoint(counts.read)) === 'stop') {
+            await writes.end();
+            return 'stopped';
+          }
+        }
       }
     }
   } catch (error) {
@@ -171,6 +201,8 @@ export async function applyFeedRows(
     throw error;
   }
   await writes.end();
+  await requests.flush();
+  return 'loaded';
 }
 
 /** Checks a slice of rows (rejects counted and collected), then seals and indexes the valid ones at once. */
@@ -179,7 +211,7 @@ async function prepareCases(
   bank: BankSettings,
   records: readonly FeedRecord[],
   counts: RowCounts,
-  rejects: RowReject[],
+  sink: Pick<RowSink, 'reject'>,
 ): Promise<CollectionCase[]> {
   const accounts: AccountSnapshot[] = [];
   for (const { record, line } of records) {
@@ -191,7 +223,7 @@ async function prepareCases(
     if (parsed.ok) accounts.push(parsed.account);
     else {
       counts.rejected++;
-      rejects.push({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
+      sink.reject({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
     }
   }
   if (accounts.length === 0) return [];
@@ -251,38 +283,55 @@ function caseOf(
   };
 }
 
-/** Writes one case (stale and replayed rows change nothing) and starts or stops its escalation. */
+/** Writes one case (stale and replayed rows change nothing); stops, or asks for, its escalation. */
 async function writeCase(
   deps: RowDeps,
   bank: BankSettings,
   collectionCase: CollectionCase,
-  report: RowCounts,
+  counts: RowCounts,
+  requests: RequestBuffer,
 ): Promise<void> {
-  const cured = collectionCase.status === 'closed';
-  // A cure row may name another cycle than the running escalation's (0 days past due puts it at as_of):
-  // read the stored cycle first, so that the escalation actually running is the one stopped.
-  const before = cured ? await deps.cases.get(collectionCase.caseId) : undefined;
-  const outcome = await deps.cases.upsertFromFeed(collectionCase);
-  if (outcome === 'stale') {
-    report.stale++;
-    return;
-  }
-  if (outcome === 'unchanged') report.unchanged++;
-  else if (cured) report.cured++;
-  else report[outcome]++;
-  const { accountId } = collectionCase;
-  const name = escalationName(bank.bankId, accountId, collectionCase.cycle);
-  if (cured) {
-    // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile.
-    if (outcome !== 'unchanged') await deps.escalations.stopEscalation(name);
-    if (outcome === 'updated' && before && before.cycle !== collectionCase.cycle) {
-      await deps.escalations.stopEscalation(escalationName(bank.bankId, accountId, before.cycle));
+  const { outcome, previous } = await deps.cases.upsertFromFeed(collectionCase);
+  const open = collectionCase.status === 'open';
+  if (outcome === 'stale') counts.stale++;
+  else if (outcome === 'unchanged') counts.unchanged++;
+  else if (!open) counts.cured++;
+  else counts[outcome]++;
+  const { accountId, cycle, caseId } = collectionCase;
+  if (outcome === 'stale') return;
+  if (!open) {
+    // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile. The
+    // running escalation is the stored cycle's: a cure row names its own date as the cycle.
+    if (outcome === 'updated' && previous?.status === 'open') {
+      await deps.escalations.stopEscalation(escalationName(bank.bankId, accountId, previous.cycle));
     }
     return;
   }
-  // Started on every non-stale row, not only on creation: a crash between the write and the start
-  // is healed by the redelivery, and a second start of the same execution name is harmless.
-  if (await deps.escalations.start(name, { caseId: collectionCase.caseId, cycle: collectionCase.cycle })) {
-    report.escalationsStarted++;
+  const request = { name: escalationName(bank.bankId, accountId, cycle), caseId, cycle };
+  if (
+    outcome === 'created' ||
+    (outcome === 'updated' && (previous?.cycle !== cycle || previous.status === 'closed'))
+  ) {
+    counts.escalationsRequested++;
+    await requests.add(request);
+  } else if (previous?.status === 'open' && previous.cycle === cycle && previous.escalationCycle !== cycle) {
+    counts.escalationsRequeued++;
+    await requests.add(request);
+  }
+}
+
+/** Start requests gathered into the buffer's batches (SQS takes ten a call), sent by whichever write fills one. */
+class RequestBuffer {
+  private held: EscalationRequest[] = [];
+
+  constructor(private readonly queue: EscalationQueue) {}
+
+  async add(request: EscalationRequest): Promise<void> {
+    this.held.push(request);
+    if (this.held.length >= 10) await this.queue.enqueue(this.held.splice(0, 10));
+  }
+
+  async flush(): Promise<void> {
+    while (this.held.length > 0) await this.queue.enqueue(this.held.splice(0, 10));
   }
 }

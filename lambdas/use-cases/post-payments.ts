@@ -6,29 +6,32 @@
  * 3. Post each payment through the ledger: the payment record and the balance change land together;
  *    a payment id seen before changes nothing; an unknown account is rejected.
  * 4. A case paid in full is closed and its escalation stopped.
- * 5. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
+ * 5. Checkpoint every CHECKPOINT_ROWS rows; out of time, hand the file to the next invocation.
+ * 6. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
  */
 
 import { caseIdOf, escalationName } from '../domain/collection-case';
 import { parsePaymentRow } from '../domain/payment-row';
-import { checkedFeedRecords, type FileReport, processFeedFile } from '../feeds/feed-file';
+import {
+  type FeedFileDeps,
+  type FeedFileInput,
+  type FeedRun,
+  type FileReport,
+  processFeedFile,
+  runRecords,
+} from '../feeds/feed-file';
 import type { FeedRecord } from '../feeds/records';
 import { safeAccountId } from '../feeds/rejects';
-import type { BankDirectory } from '../ports/bank-directory';
-import type { Clock } from '../ports/clock';
-import type { FeedStorage } from '../ports/feed-storage';
 import type { PaymentLedger } from '../ports/payment-ledger';
 import type { EscalationStopper } from '../ports/workflow';
+import { WorkQueue } from './work-queue';
 
-export interface PostPaymentsDeps {
-  readonly storage: FeedStorage;
+export interface PostPaymentsDeps extends FeedFileDeps {
   readonly ledger: PaymentLedger;
   readonly escalations: EscalationStopper;
-  readonly banks: BankDirectory;
-  readonly clock: Clock;
 }
 
-export interface PaymentsReport extends FileReport {
+export interface PaymentCounts {
   read: number;
   applied: number;
   duplicate: number;
@@ -36,49 +39,72 @@ export interface PaymentsReport extends FileReport {
   rejected: number;
 }
 
-const REQUIRED_COLUMNS = ['payment_id', 'account_id', 'amount', 'paid_at'] as const;
+export type PaymentsReport = FileReport & PaymentCounts;
 
-export async function postPayments(
-  deps: PostPaymentsDeps,
-  input: { key: string; version?: string },
-): Promise<PaymentsReport> {
-  const counts = { read: 0, applied: 0, duplicate: 0, paidInFull: 0, rejected: 0 };
-  return processFeedFile<PaymentsReport>(deps, input, 'payments', counts, async (bank, report, rejects) => {
-    const { bankId } = bank;
-    const batches = checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS);
-    for await (const { record, line } of eachRecord(batches)) {
-      report.read++;
-      const reject = (field: string, reason: string) => {
-        report.rejected++;
-        rejects.push({ line, accountId: safeAccountId(record.account_id), field, reason });
-      };
-      if (record.__invalid !== undefined) {
-        reject('row', record.__invalid);
-        continue;
-      }
-      const parsed = parsePaymentRow(record, bank.defaults.currency);
-      if (!parsed.ok) {
-        reject(parsed.rejection.field, parsed.rejection.reason);
-        continue;
-      }
-      const { payment } = parsed;
-      const posting = await deps.ledger.post(caseIdOf(bankId, payment.accountId), payment, deps.clock.now());
-      if (posting.outcome === 'unknown-account') reject('account_id', 'unknown account');
-      else if (posting.outcome === 'currency-mismatch')
-        reject('currency', 'differs from the account currency');
-      else if (posting.outcome === 'duplicate') report.duplicate++;
-      else {
-        report.applied++;
-        if (posting.paidInFull) {
-          report.paidInFull++;
-          await deps.escalations.stopEscalation(escalationName(bankId, payment.accountId, posting.cycle));
+const REQUIRED_COLUMNS = ['payment_id', 'account_id', 'amount', 'paid_at'] as const;
+/** Postings in flight: each is a read and a transaction; two for one account retry on the balance they race for. */
+const POSTING_CONCURRENCY = 16;
+
+export async function postPayments(deps: PostPaymentsDeps, input: FeedFileInput): Promise<PaymentsReport> {
+  const counts: PaymentCounts = { read: 0, applied: 0, duplicate: 0, paidInFull: 0, rejected: 0 };
+  return processFeedFile<PaymentCounts, PaymentsReport>(deps, input, 'payments', counts, async (run) => {
+    const postings = new WorkQueue<FeedRecord>(
+      (record) => postOne(deps, run, record),
+      POSTING_CONCURRENCY,
+      POSTING_CONCURRENCY * 4,
+    );
+    let sinceCheckpoint = 0;
+    try {
+      for await (const batch of runRecords(deps.storage, run, REQUIRED_COLUMNS)) {
+        for (const record of batch) {
+          // Counted as read when taken, so that `read` at a drained checkpoint is exactly the rows done.
+          run.counts.read++;
+          await postings.add([record]);
+          if (++sinceCheckpoint >= run.checkpointRows || run.timeShort()) {
+            await postings.drain();
+            sinceCheckpoint = 0;
+            if ((await run.checkpoint(run.counts.read)) === 'stop') {
+              await postings.end();
+              return 'stopped';
+            }
+          }
         }
       }
+    } catch (error) {
+      await postings.end().catch(() => {});
+      throw error;
     }
+    await postings.end();
     return 'loaded';
   });
 }
 
-async function* eachRecord(batches: AsyncIterable<readonly FeedRecord[]>): AsyncGenerator<FeedRecord> {
-  for await (const batch of batches) yield* batch;
+async function postOne(deps: PostPaymentsDeps, run: FeedRun<PaymentCounts>, { record, line }: FeedRecord) {
+  const report = run.counts;
+  const { bankId } = run.bank;
+  const reject = (field: string, reason: string) => {
+    report.rejected++;
+    run.reject({ line, accountId: safeAccountId(record.account_id), field, reason });
+  };
+  if (record.__invalid !== undefined) {
+    reject('row', record.__invalid);
+    return;
+  }
+  const parsed = parsePaymentRow(record, run.bank.defaults.currency);
+  if (!parsed.ok) {
+    reject(parsed.rejection.field, parsed.rejection.reason);
+    return;
+  }
+  const { payment } = parsed;
+  const posting = await deps.ledger.post(caseIdOf(bankId, payment.accountId), payment, deps.clock.now());
+  if (posting.outcome === 'unknown-account') reject('account_id', 'unknown account');
+  else if (posting.outcome === 'currency-mismatch') reject('currency', 'differs from the account currency');
+  else if (posting.outcome === 'duplicate') report.duplicate++;
+  else {
+    report.applied++;
+    if (posting.paidInFull) {
+      report.paidInFull++;
+      await deps.escalations.stopEscalation(escalationName(bankId, payment.accountId, posting.cycle));
+    }
+  }
 }

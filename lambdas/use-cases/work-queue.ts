@@ -3,7 +3,8 @@
  * batch of items and the next: writes are latency-bound, so the slots stay full while the producer
  * prepares more. `add` waits while more than `backlog` items are queued and not started, which bounds
  * memory whatever the file's size. After a failure nothing new starts; `end` waits for the items in
- * flight and throws the first error.
+ * flight and throws the first error. `drain` waits until everything added so far is done, and the queue
+ * takes more afterwards: a checkpoint needs a moment when every row before it is written.
  */
 export class WorkQueue<T> {
   private queued: (T | undefined)[] = [];
@@ -13,6 +14,8 @@ export class WorkQueue<T> {
   private room: (() => void) | undefined;
   private ending = false;
   private failure: { error: unknown } | undefined;
+  private active = 0;
+  private drained: Array<() => void> = [];
 
   constructor(
     private readonly work: (item: T) => Promise<void>,
@@ -33,6 +36,15 @@ export class WorkQueue<T> {
         this.room = resolve;
       });
     }
+    this.throwIfFailed();
+  }
+
+  /** Waits until every item added so far is done (or, after a failure, those in flight), then throws the first error. */
+  async drain(): Promise<void> {
+    while ((this.waiting() > 0 || this.active > 0) && !this.failure) {
+      await new Promise<void>((resolve) => this.drained.push(resolve));
+    }
+    while (this.active > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     this.throwIfFailed();
   }
 
@@ -64,6 +76,7 @@ export class WorkQueue<T> {
         }
         // Half the bound is free again: the producer prepares its next batch while the rest is written.
         if (this.room && this.waiting() <= this.backlog / 2) this.wakeProducer();
+        this.active++;
         try {
           await this.work(item);
         } catch (error) {
@@ -71,6 +84,11 @@ export class WorkQueue<T> {
           this.wakeProducer();
           for (const wake of this.idle.splice(0)) wake();
           return;
+        } finally {
+          this.active--;
+          if ((this.active === 0 && this.waiting() === 0) || this.failure) {
+            for (const wake of this.drained.splice(0)) wake();
+          }
         }
         continue;
       }

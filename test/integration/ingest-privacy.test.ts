@@ -1,6 +1,5 @@
 /** Ingest through the real use case onto DynamoDB Local: no personal data in any stored item, in plain text. */
 
-import { Readable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
@@ -9,9 +8,9 @@ import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
-import type { FeedStorage } from '../../lambdas/ports/feed-storage';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { type DynamoTestBed, startDynamoTestBed } from '../support/dynamodb';
+import { InMemoryEscalationQueue, InMemoryFeedStorage } from '../support/fakes';
 
 const SEEDED = {
   name: '欧阳测试',
@@ -35,24 +34,19 @@ describe('feed intake on DynamoDB Local', () => {
       'account_id,as_of,customer_name,mobile,email,currency,overdue_principal,days_past_due,card_last4',
       `ACC-PRIV-1,2026-11-20,${SEEDED.name},${SEEDED.mobile},${SEEDED.email},CNY,1500.00,12,4321`,
     ].join('\n');
-    const written: Record<string, string> = {};
-    const storage: FeedStorage = {
-      open: async () => Readable.from([csv]),
-      readText: async (key) => written[key],
-      put: async (key, body) => {
-        written[key] = body;
-      },
-    };
+    const storage = new InMemoryFeedStorage().drop('incoming/demo-bank/privacy.csv', csv);
     const vault = new EnvelopePiiVault(new LocalDataKeyProvider(Buffer.alloc(32, 7)));
     const blindIndex = new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 3)));
-    const started: string[] = [];
+    const queue = new InMemoryEscalationQueue();
     const report = await ingestFeed(
       {
         storage,
         cases: new DynamoCaseStore(bed.documents, bed.casesTable),
         vault,
         blindIndex,
-        escalations: { start: async (name) => started.push(name) > 0, stopEscalation: async () => {} },
+        escalations: { stopEscalation: async () => {} },
+        escalationQueue: queue,
+        stopwatch: { readMs: () => performance.now() },
         banks: bankDirectoryFromConfig(
           JSON.stringify([
             {
@@ -69,7 +63,7 @@ describe('feed intake on DynamoDB Local', () => {
     );
 
     expect(report.created).toBe(1);
-    expect(started).toEqual(['demo-bank-ACC-PRIV-1-2026-11-08']);
+    expect(queue.sent.map((request) => request.name)).toEqual(['demo-bank-ACC-PRIV-1-2026-11-08']);
     const raw = JSON.stringify(
       (await bed.dynamo.client.send(new ScanCommand({ TableName: bed.casesTable }))).Items,
     );
@@ -87,7 +81,7 @@ describe('feed intake on DynamoDB Local', () => {
     expect(
       await store.findByLookup('mobile', await blindIndex.compute('demo-bank', 'mobile', '+8613900000000')),
     ).toEqual([]);
-    const reportText = Object.values(written).join('\n');
+    const reportText = [...storage.writes].map((key) => storage.files.get(key)).join('\n');
     for (const value of [SEEDED.name, SEEDED.mobile, SEEDED.email]) expect(reportText).not.toContain(value);
   });
 });

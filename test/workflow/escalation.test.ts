@@ -54,8 +54,9 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   const deps = { ...world, clock: { now: () => new Date() } };
   world.storage.files.set('incoming/demo-bank/today.csv', csvOf([row]));
   await ingestFeed(deps, { key: 'incoming/demo-bank/today.csv' });
-  const [input] = [...world.escalations.started.values()];
-  if (!input) throw new Error('intake started no escalation');
+  const [request] = world.escalationQueue.sent;
+  if (!request) throw new Error('intake asked for no escalation');
+  const input = { caseId: request.caseId, cycle: request.cycle };
 
   const plan = makePlanNextStepHandler(() => deps);
   const act = makeSendReminderHandler(() => deps);

@@ -1,25 +1,38 @@
 /** The case store on DynamoDB (AWS, and DynamoDB Local offline): conditional writes, no read-modify-write. */
 
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  UpdateItemCommand,
-  type UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CollectionCase } from '../../domain/collection-case';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../domain/lookup';
-import type { CaseStore, UpsertOutcome } from '../../ports/case-store';
+import type { CaseStore, StoredCaseState, UpsertResult } from '../../ports/case-store';
+import { backoffWithJitter } from '../backoff';
 
-/** Attributes a feed row never overwrites: progress and history belong to the case, not the feed. */
-const PRESERVED = new Set(['caseId', 'completedSteps', 'lastStepAt', 'createdAt']);
+/** Attributes a feed row never writes: progress and history belong to the case, not to the feed. */
+const NOT_FROM_FEED = new Set([
+  'caseId',
+  'completedSteps',
+  'lastStepAt',
+  'createdAt',
+  'escalationCycle',
+  'closedReason',
+]);
 /** Optional feed attributes: a newer row that leaves one out removes the old value rather than keeping it. */
 const OPTIONAL_FROM_FEED = ['cardLast4', 'mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
+/** Attempts at a new-cycle write when other rows of the same account keep landing in between. */
+const NEW_CYCLE_ATTEMPTS = 5;
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly pause: (attempt: number) => Promise<void> = backoffWithJitter(20, 1_000),
   ) {}
 
   async get(caseId: string): Promise<CollectionCase | undefined> {
@@ -29,18 +42,36 @@ export class DynamoCaseStore implements CaseStore {
     return out.Item as CollectionCase | undefined;
   }
 
-  async upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertOutcome> {
-    try {
-      const out = await this.db.send(
-        new UpdateItemCommand(feedUpsertRequest(this.tableName, collectionCase)),
-      );
-      if (!out.Attributes) return 'created';
-      if (out.Attributes.cycle?.S !== collectionCase.cycle) await this.startNewCycle(collectionCase);
-      return 'updated';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const storedAsOf = error.Item?.asOf?.S;
-      return storedAsOf !== undefined && storedAsOf > collectionCase.asOf ? 'stale' : 'unchanged';
+  /**
+   * Writes on the assumption that the row continues the stored cycle (the common case: one write). When
+   * the stored case turns out to be in another cycle, the row is written again as a new cycle, on the
+   * condition that the stored case is still the one just seen — clearing the old cycle's progress in the
+   * same write. A row for the same account landing in between makes the condition fail: read what it
+   * left and decide again.
+   */
+  async upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertResult> {
+    let expected: StoredCaseState | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const out = await this.db.send(
+          new UpdateCommand(feedWrite(this.tableName, collectionCase, expected)),
+        );
+        const previous = stateOf(out.Attributes);
+        return previous ? { outcome: 'updated', previous } : { outcome: 'created' };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The item a failed condition returns is not unmarshalled by the document client.
+        const stored = stateOf(error.Item ? unmarshall(error.Item) : undefined);
+        // DynamoDB Local and AWS both return the item on a failed condition (ReturnValuesOnConditionCheckFailure).
+        if (!stored) throw new Error(`case ${collectionCase.caseId}: condition failed and no item returned`);
+        if (stored.asOf > collectionCase.asOf) return { outcome: 'stale', previous: stored };
+        if (stored.asOf === collectionCase.asOf) return { outcome: 'unchanged', previous: stored };
+        if (attempt >= NEW_CYCLE_ATTEMPTS) {
+          throw new Error(`case ${collectionCase.caseId}: no write after ${attempt} attempts`);
+        }
+        if (expected) await this.pause(attempt);
+        expected = stored;
+      }
     }
   }
 
@@ -61,47 +92,40 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
-    const attribute = LOOKUP_ATTRIBUTE[kind];
-    const found: CollectionCase[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: lookupIndexName(kind),
-          KeyConditionExpression: '#index = :index',
-          ExpressionAttributeNames: { '#index': attribute },
-          ExpressionAttributeValues: { ':index': index },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...((out.Items ?? []) as CollectionCase[]));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return found;
-  }
-
-  /** A new delinquency cycle starts the ladder again; guarded so a later row's reset is never undone. */
-  private async startNewCycle(collectionCase: CollectionCase): Promise<void> {
+  async markEscalationStarted(caseId: string, cycle: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { caseId: collectionCase.caseId },
-          UpdateExpression: 'SET completedSteps = :noSteps',
-          ConditionExpression: 'asOf = :asOf AND #cycle = :cycle',
+          Key: { caseId },
+          UpdateExpression: 'SET escalationCycle = :cycle',
+          ConditionExpression:
+            '#cycle = :cycle AND (attribute_not_exists(escalationCycle) OR escalationCycle <> :cycle)',
           ExpressionAttributeNames: { '#cycle': 'cycle' },
-          ExpressionAttributeValues: {
-            ':noSteps': [],
-            ':asOf': collectionCase.asOf,
-            ':cycle': collectionCase.cycle,
-          },
+          ExpressionAttributeValues: { ':cycle': cycle },
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
+  }
+
+  async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
+    const found: CollectionCase[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        IndexName: lookupIndexName(kind),
+        KeyConditionExpression: '#index = :index',
+        ExpressionAttributeNames: { '#index': LOOKUP_ATTRIBUTE[kind] },
+        ExpressionAttributeValues: { ':index': index },
+      },
+    );
+    for await (const page of pages) found.push(...((page.Items ?? []) as CollectionCase[]));
+    return found;
   }
 }
 
@@ -110,123 +134,60 @@ export function lookupIndexName(kind: LookupKind): string {
   return `by-${LOOKUP_ATTRIBUTE[kind]}`;
 }
 
+function stateOf(item: Record<string, unknown> | undefined): StoredCaseState | undefined {
+  if (!item) return undefined;
+  return {
+    cycle: String(item.cycle),
+    status: item.status === 'closed' ? 'closed' : 'open',
+    asOf: String(item.asOf),
+    ...(typeof item.escalationCycle === 'string' ? { escalationCycle: item.escalationCycle } : {}),
+  };
+}
+
 /**
- * The conditional write of a feed row: every feed attribute set, progress and history kept, optional
- * attributes the row leaves out removed; applied only when the case is new or the row is newer.
- * Built with the low-level attribute values directly: the document client's generic marshalling cost more
- * per row than the rest of the write's preparation (npm run bench:ingest measures this very function).
+ * The conditional write of a feed row: every feed attribute set, optional ones the row leaves out removed,
+ * progress and history kept. Without `newCycleOf`: applied when the case is new, or older and in the
+ * same cycle. With it: applied only if the stored case is still exactly that state, and the ladder's
+ * progress starts again for the row's cycle in the same write.
  */
-export function feedUpsertRequest(tableName: string, collectionCase: CollectionCase): UpdateItemCommandInput {
-  const item = collectionCase as unknown as Record<string, unknown>;
-  // The attributes present, gathered in a scratch list reused by every call (this function never waits);
-  // the shape knows which of them a feed row writes and under which value name.
-  const present = PRESENT;
-  let count = 0;
-  for (const attribute in item) if (item[attribute] !== undefined) present[count++] = attribute;
-  const shape = shapeOf(present, count);
-  // A copy of the shape's template, then filled: an object given some thirty keys one by one turns into a
-  // hash table, which cost three times as much to build as the rest of the write.
-  const values: Record<string, AttributeValue> = { ...shape.values };
-  values[':asOf'] = { S: collectionCase.asOf };
-  values[':noSteps'] = { L: [] };
-  values[':createdAt'] = { S: collectionCase.createdAt };
-  for (let i = 0; i < count; i++) {
-    const name = shape.valueNames[i];
-    if (name) values[name] = attributeValue(item[shape.present[i] as string]);
+export function feedWrite(
+  tableName: string,
+  collectionCase: CollectionCase,
+  newCycleOf?: StoredCaseState,
+): UpdateCommandInput {
+  const names: Record<string, string> = { '#asOf': 'asOf', '#cycle': 'cycle' };
+  const values: Record<string, unknown> = { ':createdAt': collectionCase.createdAt, ':noSteps': [] };
+  const sets = ['createdAt = if_not_exists(createdAt, :createdAt)'];
+  const removes: string[] = [];
+  for (const [attribute, value] of Object.entries(collectionCase)) {
+    if (value === undefined || NOT_FROM_FEED.has(attribute)) continue;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    sets.push(`#${attribute} = :${attribute}`);
+  }
+  for (const attribute of OPTIONAL_FROM_FEED) {
+    if (collectionCase[attribute] === undefined) removes.push(attribute);
+  }
+  if (collectionCase.status === 'open') removes.push('closedReason');
+  let condition: string;
+  if (newCycleOf) {
+    sets.push('completedSteps = :noSteps');
+    removes.push('lastStepAt');
+    condition = '#asOf = :storedAsOf AND #cycle = :storedCycle';
+    values[':storedAsOf'] = newCycleOf.asOf;
+    values[':storedCycle'] = newCycleOf.cycle;
+  } else {
+    sets.push('completedSteps = if_not_exists(completedSteps, :noSteps)');
+    condition = 'attribute_not_exists(caseId) OR (#asOf < :asOf AND #cycle = :cycle)';
   }
   return {
     TableName: tableName,
-    Key: { caseId: { S: collectionCase.caseId } },
-    UpdateExpression: shape.expression,
-    ConditionExpression: 'attribute_not_exists(#caseId) OR #asOf < :asOf',
-    ExpressionAttributeNames: shape.names,
+    Key: { caseId: collectionCase.caseId },
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
-}
-
-/** Attribute → its `:value` name, or null for the attributes a feed row never writes (one lookup per attribute). */
-const valueNames = new Map<string, string | null>();
-
-function valueName(attribute: string): string | undefined {
-  let name = valueNames.get(attribute);
-  if (name === undefined) {
-    name = PRESERVED.has(attribute) ? null : `:${attribute}`;
-    if (valueNames.size < 1_000) valueNames.set(attribute, name);
-  }
-  return name ?? undefined;
-}
-
-interface WriteShape {
-  /** The attributes present on the case, in its order; `valueNames` says which are written, and as what. */
-  readonly present: readonly string[];
-  readonly valueNames: readonly (string | undefined)[];
-  readonly expression: string;
-  readonly names: Readonly<Record<string, string>>;
-  /** Every `:value` key of the write, in order, as an object with fast (not hash-table) properties. */
-  readonly values: Readonly<Record<string, AttributeValue>>;
-}
-
-/**
- * Expressions by the attributes a row carries, in order: a feed has a handful of shapes, so each is built
- * once and found again by comparing names (attribute names come from the code, never from the feed).
- */
-const shapes: WriteShape[] = [];
-const PRESENT: string[] = [];
-
-/** The shape of a case whose present attributes are the first `count` of `gathered`. */
-function shapeOf(gathered: readonly string[], count: number): WriteShape {
-  for (const shape of shapes) if (sameAttributes(shape.present, gathered, count)) return shape;
-  const present = gathered.slice(0, count);
-  const attributes = present.filter((attribute) => valueName(attribute) !== undefined);
-  const names: Record<string, string> = { '#caseId': 'caseId', '#asOf': 'asOf' };
-  const sets = [
-    'completedSteps = if_not_exists(completedSteps, :noSteps)',
-    'createdAt = if_not_exists(createdAt, :createdAt)',
-  ];
-  for (const attribute of attributes) {
-    names[`#${attribute}`] = attribute;
-    sets.push(`#${attribute} = :${attribute}`);
-  }
-  const removes = OPTIONAL_FROM_FEED.filter((attribute) => !attributes.includes(attribute));
-  const template: Record<string, null> = { ':asOf': null, ':noSteps': null, ':createdAt': null };
-  for (const attribute of attributes) template[valueName(attribute) as string] = null;
-  const shape: WriteShape = {
-    present,
-    valueNames: present.map(valueName),
-    // JSON.parse builds objects with fast properties, whatever their number; copies of one keep them.
-    values: JSON.parse(JSON.stringify(template)),
-    expression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    names: JSON.parse(JSON.stringify(names)),
-  };
-  if (shapes.length < 64) shapes.push(shape);
-  return shape;
-}
-
-function sameAttributes(known: readonly string[], gathered: readonly string[], count: number): boolean {
-  if (known.length !== count) return false;
-  for (let i = 0; i < count; i++) if (known[i] !== gathered[i]) return false;
-  return true;
-}
-
-/** A case attribute as a DynamoDB value: strings, finite numbers, booleans, lists and maps (undefined left out). */
-export function attributeValue(value: unknown): AttributeValue {
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('a case attribute is not a finite number');
-    return { N: String(value) };
-  }
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (value === null) return { NULL: true };
-  if (Array.isArray(value)) return { L: value.map(attributeValue) };
-  if (typeof value === 'object') {
-    const map: Record<string, AttributeValue> = {};
-    for (const key in value) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) map[key] = attributeValue(item);
-    }
-    return { M: map };
-  }
-  throw new TypeError(`a case attribute of type ${typeof value} cannot be stored`);
 }

@@ -1,4 +1,4 @@
-/** Starts escalations on Step Functions; an existing execution of the same name counts as started before. */
+/** Escalations on Step Functions Standard workflows: StartExecution's own idempotency, StopExecution on closure. */
 
 import {
   ExecutionAlreadyExists,
@@ -7,7 +7,16 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { EscalationInput, EscalationStarter, EscalationStopper } from '../../ports/workflow';
+import {
+  type EscalationInput,
+  type EscalationStarter,
+  type EscalationStopper,
+  type StartOutcome,
+  StartThrottledError,
+} from '../../ports/workflow';
+
+/** Refusals that pass with time: the account's StartExecution bucket, open executions at the quota, KMS. */
+const RETRY_LATER = new Set(['ThrottlingException', 'ExecutionLimitExceeded', 'KmsThrottlingException']);
 
 export class SfnEscalationStarter implements EscalationStarter, EscalationStopper {
   constructor(
@@ -15,18 +24,23 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(name: string, input: EscalationInput): Promise<boolean> {
+  async start(name: string, input: EscalationInput): Promise<StartOutcome> {
     try {
+      // Same name and same input while the execution runs: Standard workflows answer with that execution.
+      // The input is exactly these two ids, so a repeated request is always "the same input".
       await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
-          input: JSON.stringify(input),
+          input: JSON.stringify({ caseId: input.caseId, cycle: input.cycle }),
         }),
       );
-      return true;
+      return 'running';
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return false;
+      if (error instanceof ExecutionAlreadyExists) return 'name-taken';
+      if (RETRY_LATER.has((error as Error).name)) {
+        throw new StartThrottledError(`StartExecution refused: ${(error as Error).name}`);
+      }
       throw error;
     }
   }

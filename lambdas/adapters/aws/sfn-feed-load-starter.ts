@@ -13,7 +13,7 @@ export class SfnFeedLoadStarter implements FeedLoadStarter {
   async startFeedLoad(input: FeedLoadInput): Promise<void> {
     // The name is a digest of key and version: execution names are visible in the console, file names may not be.
     const name = `feed-${createHash('sha256')
-      .update(`${input.key}\n${input.version ?? ''}`)
+      .update(`${input.key}\n${input.version}`)
       .digest('hex')
       .slice(0, 48)}`;
     try {
@@ -21,7 +21,7 @@ export class SfnFeedLoadStarter implements FeedLoadStarter {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
-          input: JSON.stringify({ ...input, version: input.version ?? '' }),
+          input: JSON.stringify(input),
         }),
       );
     } catch (error) {

@@ -5,11 +5,13 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bankDirectoryFromConfig } from '../bank-directory-from-config';
 import { EnvelopePiiVault } from '../envelope-pii-vault';
 import { HmacBlindIndex } from '../hmac-blind-index';
 import { systemClock } from '../system-clock';
+import { TokenBucketPacing } from '../token-bucket-pacing';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoPaymentLedger } from './dynamo-payment-ledger';
 import { DynamoTrail } from './dynamo-trail';
@@ -20,6 +22,7 @@ import { S3FeedStorage } from './s3-feed-storage';
 import { SfnEscalationStarter } from './sfn-escalation-starter';
 import { SfnFeedLoadStarter } from './sfn-feed-load-starter';
 import { SnsSmsSender } from './sns-sms-sender';
+import { SqsEscalationQueue, SqsFeedContinuation } from './sqs-queues';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -43,8 +46,11 @@ const documentClient = once(() =>
   }),
 );
 
+const sqsClient = once(() => tracer.captureAWSv3Client(new SQSClient({})));
+
 export const awsAdapters = {
   clock: () => systemClock,
+  stopwatch: () => ({ readMs: () => performance.now() }),
   banks: once(() => bankDirectoryFromConfig(process.env.BANKS_CONFIG)),
   cases: once(() => new DynamoCaseStore(documentClient(), required('CASES_TABLE_NAME'))),
   trail: once(() => new DynamoTrail(documentClient(), required('TRAIL_TABLE_NAME'))),
@@ -79,5 +85,9 @@ export const awsAdapters = {
       loader: new SfnFeedLoadStarter(tracer.captureAWSv3Client(new SFNClient({})), arn),
     };
   }),
+  escalationQueue: once(() => new SqsEscalationQueue(sqsClient(), required('ESCALATION_STARTS_QUEUE_URL'))),
+  feedContinuation: once(() => new SqsFeedContinuation(sqsClient(), required('FEED_EVENTS_QUEUE_URL'))),
+  // Each concurrent consumer's share of the account's StartExecution rate (stage config).
+  startPacing: once(() => new TokenBucketPacing(Number(process.env.STARTS_PER_SECOND ?? 100))),
   sms: once(() => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), process.env.SMS_SENDER_ID)),
 };

@@ -1,7 +1,12 @@
 /** Offline escalations: the synthesized state machine definition run in-process by aws-local-stepfunctions. */
 
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { EscalationInput, EscalationStarter, EscalationStopper } from '../../ports/workflow';
+import type {
+  EscalationInput,
+  EscalationStarter,
+  EscalationStopper,
+  StartOutcome,
+} from '../../ports/workflow';
 import type { VirtualClock } from './virtual-clock';
 
 /** A task handler as the Lambda handler factories build it: event in, result out. */
@@ -38,6 +43,8 @@ export interface LocalEscalationOptions {
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+/** Step Functions frees an execution's name 90 days after the execution closed. */
+const NAME_REUSE_MS = 90 * 86_400_000;
 
 export class LocalEscalationStarter implements EscalationStarter, EscalationStopper {
   private readonly records = new Map<string, ExecutionRecord>();
@@ -57,8 +64,15 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     });
   }
 
-  async start(name: string, input: EscalationInput): Promise<boolean> {
-    if (this.records.has(name)) return false;
+  /** As Step Functions Standard answers StartExecution (see StartOutcome), names freed 90 virtual days after closing. */
+  async start(name: string, input: EscalationInput): Promise<StartOutcome> {
+    const existing = this.records.get(name);
+    if (existing) {
+      const sameInput = existing.input.caseId === input.caseId && existing.input.cycle === input.cycle;
+      if (existing.status === 'RUNNING') return sameInput ? 'running' : 'name-taken';
+      const freedAt = new Date(existing.stoppedAt ?? existing.startedAt).getTime() + NAME_REUSE_MS;
+      if (this.options.clock.now().getTime() < freedAt) return 'name-taken';
+    }
     const record: ExecutionRecord = {
       name,
       input: { caseId: input.caseId, cycle: input.cycle },
@@ -106,7 +120,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       this.running.delete(name);
     });
     this.running.set(name, { abort: execution.abort, done: settled });
-    return true;
+    return 'running';
   }
 
   async stopEscalation(name: string): Promise<void> {

@@ -1,59 +1,13 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KmsDataKeyProvider } from '../../../lambdas/adapters/aws/kms-data-key-provider';
-import { SfnEscalationStarter } from '../../../lambdas/adapters/aws/sfn-escalation-starter';
 
-const sfn = mockClient(SFNClient);
 const kms = mockClient(KMSClient);
-const STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:111122223333:stateMachine:escalation';
 const KEY_ID = 'arn:aws:kms:ap-east-1:111122223333:key/pii';
 
 beforeEach(() => {
-  sfn.reset();
   kms.reset();
-});
-
-describe('SfnEscalationStarter', () => {
-  const input = { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17' };
-
-  it('starts the named execution with the case and cycle as input', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
-
-    const started = await new SfnEscalationStarter(new SFNClient({}), STATE_MACHINE_ARN).start(
-      'exec-1',
-      input,
-    );
-
-    expect(started).toBe(true);
-    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
-      stateMachineArn: STATE_MACHINE_ARN,
-      name: 'exec-1',
-      input: JSON.stringify(input),
-    });
-  });
-
-  it('returns false when an execution of that name already exists', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-
-    const started = await new SfnEscalationStarter(new SFNClient({}), STATE_MACHINE_ARN).start(
-      'exec-1',
-      input,
-    );
-
-    expect(started).toBe(false);
-  });
-
-  it('lets any other failure through', async () => {
-    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
-
-    await expect(
-      new SfnEscalationStarter(new SFNClient({}), STATE_MACHINE_ARN).start('exec-1', input),
-    ).rejects.toThrow('throttled');
-  });
 });
 
 describe('KmsDataKeyProvider', () => {

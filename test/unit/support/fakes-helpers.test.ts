@@ -4,8 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   feedCsv,
   InMemoryCaseStore,
-  InMemoryFeedStorage,
-  InMemoryTrail,
   localVault,
   RecordingSmsSender,
   SettableClock,
@@ -49,64 +47,6 @@ describe('InMemoryCaseStore.put and all', () => {
 
     expect(store.all()).toEqual([stored]);
     expect((await store.get(stored.caseId))?.status).toBe('open');
-  });
-
-  it('keeps completedSteps and createdAt on a newer row of the same cycle but resets steps on a new cycle', async () => {
-    const store = new InMemoryCaseStore();
-    const { vault } = localVault();
-    await store.upsertFromFeed(await sealedCase(vault, { createdAt: '2026-03-01T00:00:00.000Z' }));
-    await store.markStepCompleted('demo-bank:ACC-001', 'sms-courtesy', new Date('2026-03-01T02:00:00Z'));
-    await store.markStepCompleted('demo-bank:ACC-001', 'sms-courtesy', new Date('2026-03-01T03:00:00Z'));
-
-    const sameCycle = await store.upsertFromFeed(
-      await sealedCase(vault, { asOf: '2026-03-02', createdAt: '2026-03-02T00:00:00.000Z' }),
-    );
-    const afterSameCycle = store.all()[0];
-    const newCycle = await store.upsertFromFeed(
-      await sealedCase(vault, { asOf: '2026-04-20', dueDate: '2026-04-17', daysPastDue: 3 }),
-    );
-
-    expect([sameCycle, newCycle]).toEqual(['updated', 'updated']);
-    expect(afterSameCycle).toMatchObject({
-      completedSteps: ['sms-courtesy'],
-      lastStepAt: '2026-03-01T02:00:00.000Z',
-      createdAt: '2026-03-01T00:00:00.000Z',
-    });
-    expect(store.all()[0]).toMatchObject({ cycle: '2026-04-17', completedSteps: [] });
-  });
-});
-
-describe('InMemoryTrail', () => {
-  it('appends an entry id once per case', async () => {
-    const trail = new InMemoryTrail();
-    const entry = {
-      caseId: 'demo-bank:ACC-001',
-      kind: 'case.viewed' as const,
-      at: new Date('2026-03-01T00:00:00Z'),
-      actor: 'u-1',
-      entryId: 'e-1',
-      detail: {},
-    };
-
-    const first = await trail.append(entry);
-    const again = await trail.append(entry);
-    const otherCase = await trail.append({ ...entry, caseId: 'demo-bank:ACC-002' });
-
-    expect([first, again, otherCase]).toEqual([true, false, true]);
-    expect(trail.entries).toHaveLength(2);
-  });
-});
-
-describe('InMemoryFeedStorage', () => {
-  it('streams back the text it stores', async () => {
-    const storage = new InMemoryFeedStorage();
-    await storage.put('incoming/demo-bank/a.csv', 'account_id\nACC-1\n');
-
-    let text = '';
-    for await (const chunk of await storage.open('incoming/demo-bank/a.csv')) text += String(chunk);
-
-    expect(text).toBe('account_id\nACC-1\n');
-    await expect(storage.open('incoming/demo-bank/missing.csv')).rejects.toThrow(/NoSuchKey/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** A card number anywhere in a feed rejects its row and reaches no table, report, rejects file or log. */
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
+import { handleFeedMessages } from '../../../lambdas/handlers/ingest-feed';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
 
@@ -32,8 +32,13 @@ describe('card numbers in a feed', () => {
       ),
     );
 
-    const [report] = await makeIngestFeedHandler(() => world)({
-      Records: [{ s3: { object: { key: KEY, eTag: '"e1"' } } }],
+    const notification = {
+      Records: [{ eventName: 'ObjectCreated:Put', s3: { object: { key: KEY, eTag: '"e1"' } } }],
+    };
+    const {
+      reports: [report],
+    } = await handleFeedMessages(() => world, {
+      Records: [{ messageId: 'm-1', body: JSON.stringify(notification) }],
     } as never);
 
     expect(report).toMatchObject({ read: 5, created: 2, rejected: 3 });
@@ -46,6 +51,11 @@ describe('card numbers in a feed', () => {
       world.storage.files.get(`reports/${KEY}.json`) ?? '',
       JSON.stringify([...world.cases.cases.values()]),
       JSON.stringify(world.trail.entries),
+      JSON.stringify(world.escalationQueue.sent),
+      [...world.storage.files.entries()]
+        .filter(([key]) => key !== KEY)
+        .map(([key, text]) => `${key}\n${text}`)
+        .join('\n'),
       logged.join(''),
     ].join('\n');
     for (const written of [PAN, '4111 1111', '4111-1111']) expect(everything).not.toContain(written);

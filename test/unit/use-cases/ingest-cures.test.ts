@@ -35,7 +35,7 @@ describe('ingest feed: cures stop the running escalation', () => {
 
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
 
-    expect(report).toMatchObject({ cured: 1, escalationsStarted: 0 });
+    expect(report).toMatchObject({ cured: 1, escalationsRequested: 0 });
     expect(world.escalations.stopped).toEqual([RUNNING]);
   });
 
@@ -49,7 +49,7 @@ describe('ingest feed: cures stop the running escalation', () => {
 
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
 
-    expect(report).toMatchObject({ cured: 1, escalationsStarted: 0 });
+    expect(report).toMatchObject({ cured: 1, escalationsRequested: 0 });
     expect(world.cases.all()[0]?.status).toBe('closed');
     expect(world.escalations.stopped).toContain(RUNNING);
   });

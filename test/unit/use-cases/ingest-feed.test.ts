@@ -23,9 +23,13 @@ describe('ingest feed: loading', () => {
       read: 2,
       created: 2,
       rejected: 0,
-      escalationsStarted: 2,
+      escalationsRequested: 2,
       quarantined: false,
     });
+    expect(world.escalationQueue.sent.map((request) => request.caseId)).toEqual([
+      'demo-bank:ACC-001',
+      'demo-bank:ACC-002',
+    ]);
     const stored = world.cases.cases.get('demo-bank:ACC-001');
     expect(stored).toMatchObject({
       bankId: 'demo-bank',
@@ -165,11 +169,19 @@ describe('ingest feed: replays, stale rows and cures', () => {
     const world = createFakeWorld();
     drop(world, [feedRow(), feedRow({ account_id: 'ACC-002' })]);
     await ingestFeed(world, { key: KEY });
+    await world.startQueuedEscalations();
     const before = storedCases(world);
 
     const second = await ingestFeed(world, { key: KEY });
 
-    expect(second).toMatchObject({ read: 2, created: 0, updated: 0, unchanged: 2, escalationsStarted: 0 });
+    expect(second).toMatchObject({
+      read: 2,
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+      escalationsRequested: 0,
+      escalationsRequeued: 0,
+    });
     expect(storedCases(world)).toEqual(before);
   });
 
@@ -204,7 +216,7 @@ describe('ingest feed: replays, stale rows and cures', () => {
 
     const report = await ingestFeed(world, { key: nextKey });
 
-    expect(report).toMatchObject({ updated: 1, escalationsStarted: 0 });
+    expect(report).toMatchObject({ updated: 1, escalationsRequested: 0 });
     expect(world.cases.cases.get('demo-bank:ACC-001')).toMatchObject({
       asOf: '2026-03-02',
       daysPastDue: 13,
@@ -225,11 +237,13 @@ describe('ingest feed: replays, stale rows and cures', () => {
     drop(world, [feedRow({ as_of: '2026-04-20', due_date: '2026-04-17', days_past_due: '3' })], nextKey);
 
     const report = await ingestFeed(world, { key: nextKey });
+    await world.startQueuedEscalations();
 
-    expect(report).toMatchObject({ updated: 1, escalationsStarted: 1 });
+    expect(report).toMatchObject({ updated: 1, escalationsRequested: 1 });
     expect(world.cases.cases.get('demo-bank:ACC-001')).toMatchObject({
       cycle: '2026-04-17',
       completedSteps: [],
+      escalationCycle: '2026-04-17',
     });
     expect([...world.escalations.started.keys()]).toEqual([
       'demo-bank-ACC-001-2026-02-17',
@@ -246,9 +260,10 @@ describe('ingest feed: replays, stale rows and cures', () => {
 
     const report = await ingestFeed(world, { key: nextKey });
 
-    expect(report).toMatchObject({ cured: 1, updated: 0, escalationsStarted: 0 });
+    expect(report).toMatchObject({ cured: 1, updated: 0, escalationsRequested: 0 });
     expect(world.cases.cases.get('demo-bank:ACC-001')?.status).toBe('closed');
-    expect(world.escalations.calls).toHaveLength(1);
+    expect(world.escalationQueue.sent).toHaveLength(1);
+    expect(world.escalations.stopped).toEqual(['demo-bank-ACC-001-2026-02-17']);
   });
 
   it('opens a new account that owes nothing as closed and starts no escalation', async () => {
@@ -257,9 +272,9 @@ describe('ingest feed: replays, stale rows and cures', () => {
 
     const report = await ingestFeed(world, { key: KEY });
 
-    expect(report).toMatchObject({ cured: 1, created: 0, escalationsStarted: 0 });
+    expect(report).toMatchObject({ cured: 1, created: 0, escalationsRequested: 0 });
     expect(world.cases.cases.get('demo-bank:ACC-001')?.status).toBe('closed');
-    expect(world.escalations.calls).toEqual([]);
+    expect(world.escalationQueue.sent).toEqual([]);
   });
 });
 
@@ -269,12 +284,12 @@ describe('ingest feed: escalations and sealing', () => {
     drop(world, [feedRow()]);
 
     await ingestFeed(world, { key: KEY });
+    await world.startQueuedEscalations();
     await ingestFeed(world, { key: KEY });
+    await world.startQueuedEscalations();
 
-    expect(world.escalations.calls.map((call) => call.name)).toEqual([
-      'demo-bank-ACC-001-2026-02-17',
-      'demo-bank-ACC-001-2026-02-17',
-    ]);
+    // The replay finds the escalation recorded as running and asks for nothing.
+    expect(world.escalations.calls.map((call) => call.name)).toEqual(['demo-bank-ACC-001-2026-02-17']);
     expect([...world.escalations.started.entries()]).toEqual([
       ['demo-bank-ACC-001-2026-02-17', { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17' }],
     ]);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parsePaymentRow } from '../../../lambdas/domain/payment-row';
-import { makeIngestFeedHandler } from '../../../lambdas/handlers/ingest-feed';
+import { handleFeedMessages } from '../../../lambdas/handlers/ingest-feed';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { postPayments } from '../../../lambdas/use-cases/post-payments';
 import { createFakeWorld, csvOf, feedRow } from '../../support/fakes';
@@ -13,6 +13,7 @@ async function worldWithCase() {
   const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
   world.storage.files.set('incoming/demo-bank/f.csv', csvOf([feedRow({ account_id: 'ACC-1' })])); // 1500.00 CNY
   await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
+  await world.startQueuedEscalations();
   return world;
 }
 
@@ -144,10 +145,19 @@ describe('the intake handler', () => {
   it('routes an S3 event under payments/ to the payments posting, key decoded', async () => {
     const world = await worldWithCase();
     world.storage.files.set('payments/demo-bank/paid today.csv', csvOf([payment('P1', '1500.00')]));
-    const handler = makeIngestFeedHandler(() => world);
+    const notification = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: { object: { key: 'payments/demo-bank/paid+today.csv', eTag: '"e1"' } },
+        },
+      ],
+    };
 
-    const [report] = await handler({
-      Records: [{ s3: { object: { key: 'payments/demo-bank/paid+today.csv', eTag: '"e1"' } } }],
+    const {
+      reports: [report],
+    } = await handleFeedMessages(() => world, {
+      Records: [{ messageId: 'm-1', body: JSON.stringify(notification) }],
     } as never);
 
     expect(report).toMatchObject({ key: 'payments/demo-bank/paid today.csv', applied: 1, paidInFull: 1 });
@@ -167,5 +177,6 @@ describe('cure from the overdue feed', () => {
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/g.csv' });
     expect(report.cured).toBe(1);
     expect(world.escalations.stopped).toEqual([...world.escalations.started.keys()]);
+    expect(world.escalations.running()).toEqual([]);
   });
 });

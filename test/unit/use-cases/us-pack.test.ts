@@ -55,7 +55,7 @@ describe('pack us: intake', () => {
 
     const report = await ingestFeed(world, { key });
 
-    expect(report).toMatchObject({ bankId: 'us-bank', created: 1, rejected: 0, escalationsStarted: 1 });
+    expect(report).toMatchObject({ bankId: 'us-bank', created: 1, rejected: 0, escalationsRequested: 1 });
     expect(world.cases.all()).toMatchObject([
       {
         caseId: CASE_ID,

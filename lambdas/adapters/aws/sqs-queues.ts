@@ -1,0 +1,59 @@
+/** The two SQS queues intake writes to: escalation start requests, and the hand-over of an unfinished file. */
+
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  EscalationQueue,
+  EscalationRequest,
+  FeedContinuation,
+  FeedHandOver,
+} from '../../ports/workflow';
+
+/** SendMessageBatch takes at most 10 entries. */
+const BATCH = 10;
+/** Entries a batch call may fail without the call failing (throttling, an internal error) are sent again. */
+const ATTEMPTS = 5;
+
+export class SqsEscalationQueue implements EscalationQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(requests: readonly EscalationRequest[]): Promise<void> {
+    for (let at = 0; at < requests.length; at += BATCH) {
+      let pending = requests.slice(at, at + BATCH).map((request, i) => ({
+        Id: String(i),
+        MessageBody: JSON.stringify({ name: request.name, caseId: request.caseId, cycle: request.cycle }),
+      }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const out = await this.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
+        );
+        const failed = new Set((out.Failed ?? []).map((failure) => failure.Id));
+        if (failed.size > 0 && attempt >= ATTEMPTS) {
+          throw new Error(
+            `${failed.size} escalation request(s) not accepted by SQS after ${attempt} attempts`,
+          );
+        }
+        pending = pending.filter((entry) => failed.has(entry.Id));
+      }
+    }
+  }
+}
+
+/** The intake function's own event queue: a continuation is a message it will receive again. */
+export class SqsFeedContinuation implements FeedContinuation {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async continueLater(file: FeedHandOver): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify({ continueFeed: file }),
+      }),
+    );
+  }
+}

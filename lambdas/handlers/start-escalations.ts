@@ -1,0 +1,72 @@
+/**
+ * SQS (escalation start requests) → StartExecution at the configured pace. Requests still throttled after
+ * a few waits, or failing, are reported back to SQS and come again later; never dropped, never doubled.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics } from '../adapters/aws/observability';
+import { awsAdapters } from '../adapters/aws/wiring';
+import type { EscalationRequest } from '../ports/workflow';
+import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
+
+const startRequest = z.object({
+  name: z.string().min(1).max(80),
+  caseId: z.string().min(3),
+  cycle: z.string().min(1),
+});
+
+export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failures: string[] = [];
+    const requests: EscalationRequest[] = [];
+    const messageOf = new Map<EscalationRequest, string>();
+    for (const message of event.Records) {
+      const parsed = startRequest.safeParse(safeJson(message.body));
+      if (!parsed.success) {
+        // Malformed: no retry makes it better; it goes to the DLQ after its receives, visible and alarmed.
+        logger.error('malformed start request', { messageId: message.messageId });
+        failures.push(message.messageId);
+        continue;
+      }
+      requests.push(parsed.data);
+      messageOf.set(parsed.data, message.messageId);
+    }
+    const report = await startEscalations(deps(), requests);
+    for (const request of report.retryLater) failures.push(messageOf.get(request) as string);
+    const { started, alreadyRunning, nameTaken, throttles, errors } = report;
+    logger.info('escalation starts', {
+      started,
+      alreadyRunning,
+      nameTaken,
+      throttles,
+      retryLater: report.retryLater.length,
+      errors,
+    });
+    metrics.addMetric('escalationsStarted', MetricUnit.Count, started);
+    metrics.addMetric('escalationStartThrottles', MetricUnit.Count, throttles);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = middy(
+  makeStartEscalationsHandler(() => ({
+    escalations: awsAdapters.escalations(),
+    cases: awsAdapters.cases(),
+    pacing: awsAdapters.startPacing(),
+  })),
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

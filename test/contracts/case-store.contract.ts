@@ -1,0 +1,176 @@
+/** The case store's contract: what DynamoCaseStore does on DynamoDB, and what its in-memory fake must do too. */
+
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CollectionCase } from '../../lambdas/domain/collection-case';
+import type { CaseStore } from '../../lambdas/ports/case-store';
+
+/** A stored-shape case with a fresh account id (tables are shared between the tests of a file). */
+export function aCase(overrides: Partial<CollectionCase> = {}): CollectionCase {
+  const accountId = overrides.accountId ?? `A${randomUUID().slice(0, 12)}`;
+  return {
+    caseId: `demo-bank:${accountId}`,
+    bankId: 'demo-bank',
+    accountId,
+    status: 'open',
+    asOf: '2026-11-20',
+    cycle: '2026-11-10',
+    dueDate: '2026-11-10',
+    daysPastDue: 10,
+    bucket: 'M1',
+    overdue: { amountMinor: 123456, currency: 'CNY' },
+    cardLast4: '4321',
+    timeZone: 'Asia/Shanghai',
+    language: 'zh-CN',
+    flags: [],
+    policyPack: 'cn',
+    pii: { wrappedKey: 'v1.d3JhcHBlZA==', fields: ['name'], ciphertext: 'c2VhbGVk' },
+    masked: { name: '王*' },
+    mobileIndex: `m-${accountId}`,
+    completedSteps: [],
+    createdAt: '2026-11-20T01:00:00.000Z',
+    updatedAt: '2026-11-20T01:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function caseStoreContract(name: string, store: () => CaseStore): void {
+  describe(`CaseStore contract: ${name}`, () => {
+    it('creates an absent case with no progress, whatever the row carried', async () => {
+      const fresh = aCase({
+        completedSteps: ['sms-1'],
+        lastStepAt: '2026-11-20T02:00:00.000Z',
+        escalationCycle: 'x',
+      });
+      expect(await store().upsertFromFeed(fresh)).toEqual({ outcome: 'created' });
+      const stored = await store().get(fresh.caseId);
+      expect(stored).toMatchObject({ caseId: fresh.caseId, asOf: '2026-11-20', completedSteps: [] });
+      expect(stored).not.toHaveProperty('lastStepAt');
+      expect(stored).not.toHaveProperty('escalationCycle');
+    });
+
+    it('answers unchanged for the same asOf and stale for an earlier one, with the stored state, writing nothing', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      const before = await store().get(fresh.caseId);
+      const previous = { cycle: '2026-11-10', status: 'open', asOf: '2026-11-20' };
+      expect(await store().upsertFromFeed({ ...fresh, daysPastDue: 99 })).toEqual({
+        outcome: 'unchanged',
+        previous,
+      });
+      expect(await store().upsertFromFeed({ ...fresh, asOf: '2026-11-19' })).toEqual({
+        outcome: 'stale',
+        previous,
+      });
+      expect(await store().get(fresh.caseId)).toEqual(before);
+    });
+
+    it('updates from a newer row of the same cycle, keeping progress, creation time and the escalation record', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle)).toBe(true);
+      const result = await store().upsertFromFeed({
+        ...fresh,
+        asOf: '2026-11-21',
+        daysPastDue: 11,
+        createdAt: '2026-11-21T01:00:00.000Z',
+      });
+      expect(result).toEqual({
+        outcome: 'updated',
+        previous: { cycle: '2026-11-10', status: 'open', asOf: '2026-11-20', escalationCycle: '2026-11-10' },
+      });
+      expect(await store().get(fresh.caseId)).toMatchObject({
+        asOf: '2026-11-21',
+        daysPastDue: 11,
+        completedSteps: ['sms-1'],
+        lastStepAt: '2026-11-20T02:00:00.000Z',
+        createdAt: '2026-11-20T01:00:00.000Z',
+        escalationCycle: '2026-11-10',
+      });
+    });
+
+    it('clears the ladder in the same write when a newer row starts a new cycle', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      const result = await store().upsertFromFeed({
+        ...fresh,
+        asOf: '2026-12-20',
+        cycle: '2026-12-15',
+        dueDate: '2026-12-15',
+      });
+      expect(result).toMatchObject({ outcome: 'updated', previous: { cycle: '2026-11-10' } });
+      const stored = await store().get(fresh.caseId);
+      expect(stored).toMatchObject({ cycle: '2026-12-15', completedSteps: [] });
+      expect(stored).not.toHaveProperty('lastStepAt');
+    });
+
+    it('removes the optional attributes a newer row leaves out, and the closing reason when it reopens', async () => {
+      const fresh = aCase({ status: 'closed', closedReason: 'paid' } as Partial<CollectionCase>);
+      await store().upsertFromFeed(fresh);
+      const {
+        cardLast4: _card,
+        mobileIndex: _index,
+        ...without
+      } = { ...fresh, asOf: '2026-11-21', status: 'open' as const };
+      await store().upsertFromFeed(without);
+      const stored = await store().get(fresh.caseId);
+      expect(stored).toMatchObject({ status: 'open' });
+      expect(stored).not.toHaveProperty('cardLast4');
+      expect(stored).not.toHaveProperty('mobileIndex');
+      expect(stored).not.toHaveProperty('closedReason');
+    });
+
+    it('keeps the newest snapshot when rows for one account race, and clears steps when a new cycle wins', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      const rows = [
+        { asOf: '2026-11-21', cycle: '2026-11-10' },
+        { asOf: '2026-11-25', cycle: '2026-11-24' },
+        { asOf: '2026-11-22', cycle: '2026-11-10' },
+        { asOf: '2026-11-24', cycle: '2026-11-10' },
+      ];
+      await Promise.all(rows.map((row) => store().upsertFromFeed({ ...fresh, ...row, dueDate: row.cycle })));
+      expect(await store().get(fresh.caseId)).toMatchObject({
+        asOf: '2026-11-25',
+        cycle: '2026-11-24',
+        completedSteps: [],
+      });
+    });
+
+    it('records a step once however often it is marked, and ignores an unknown case', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T03:00:00Z'));
+      await store().markStepCompleted('demo-bank:NOBODY', 'sms-1', new Date('2026-11-20T03:00:00Z'));
+      expect(await store().get(fresh.caseId)).toMatchObject({
+        completedSteps: ['sms-1'],
+        lastStepAt: '2026-11-20T02:00:00.000Z',
+      });
+      expect(await store().get('demo-bank:NOBODY')).toBeUndefined();
+    });
+
+    it('records an escalation as started once, only for the cycle the case is in', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      expect(await store().markEscalationStarted(fresh.caseId, '2026-10-01')).toBe(false);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle)).toBe(true);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle)).toBe(false);
+      expect(await store().markEscalationStarted('demo-bank:NOBODY', fresh.cycle)).toBe(false);
+      expect(await store().get('demo-bank:NOBODY')).toBeUndefined();
+    });
+
+    it('finds cases by blind index, and hands out copies a caller cannot change the store through', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      const [found] = await store().findByLookup('mobile', `m-${fresh.accountId}`);
+      expect(found?.caseId).toBe(fresh.caseId);
+      (found as { status: string }).status = 'closed';
+      expect((await store().get(fresh.caseId))?.status).toBe('open');
+      expect(await store().findByLookup('mobile', 'no-such-index')).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,40 @@
+/** The escalation buffer's contract: every request arrives (at least once), even when a send partly fails. */
+
+import { describe, expect, it } from 'vitest';
+import type { EscalationQueue, EscalationRequest } from '../../lambdas/ports/workflow';
+
+export interface QueueParts {
+  readonly queue: EscalationQueue;
+  /** Every request the queue's consumer would receive, in any order, repeats included. */
+  received(): EscalationRequest[];
+  /** Makes the next send lose some of its entries (SQS's per-entry failures), as the service may. */
+  failSomeEntriesOnce?(): void;
+}
+
+const request = (i: number): EscalationRequest => ({
+  name: `demo-bank-A${i}-2026-11-10`,
+  caseId: `demo-bank:A${i}`,
+  cycle: '2026-11-10',
+});
+
+export function escalationQueueContract(name: string, parts: () => QueueParts): void {
+  describe(`EscalationQueue contract: ${name}`, () => {
+    it('delivers every request, ids only, in batches of any size', async () => {
+      const { queue, received } = parts();
+      const requests = Array.from({ length: 23 }, (_, i) => request(i));
+      await queue.enqueue(requests);
+      await queue.enqueue([]);
+      const names = received().map((r) => r.name);
+      expect(new Set(names)).toEqual(new Set(requests.map((r) => r.name)));
+      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['caseId', 'cycle', 'name']);
+    });
+
+    it('sends again the entries a call failed for, losing none', async () => {
+      const { queue, received, failSomeEntriesOnce } = parts();
+      failSomeEntriesOnce?.();
+      const requests = Array.from({ length: 10 }, (_, i) => request(100 + i));
+      await queue.enqueue(requests);
+      expect(new Set(received().map((r) => r.name))).toEqual(new Set(requests.map((r) => r.name)));
+    });
+  });
+}

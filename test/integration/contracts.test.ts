@@ -1,0 +1,93 @@
+/**
+ * Every port's contract against the real local part: DynamoDB Local (tables as the CDK app declares them),
+ * s3rver through the S3 API, and the synthesized escalation state machine under the local interpreter.
+ * The same contracts hold the in-memory fakes in test/unit/contracts.test.ts.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../../bin/offline/prerequisites';
+import { synthesizeForLocal } from '../../bin/offline/synthesized';
+import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
+import { DynamoPaymentLedger } from '../../lambdas/adapters/aws/dynamo-payment-ledger';
+import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
+import { S3FeedStorage } from '../../lambdas/adapters/aws/s3-feed-storage';
+import { LocalEscalationStarter } from '../../lambdas/adapters/local/local-escalation-starter';
+import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
+import { caseStoreContract } from '../contracts/case-store.contract';
+import { escalationStarterContract } from '../contracts/escalation-starter.contract';
+import { feedStorageContract } from '../contracts/feed-storage.contract';
+import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
+import { trailContract } from '../contracts/trail.contract';
+import { type DynamoTestBed, startDynamoTestBed } from '../support/dynamodb';
+
+const DAY_MS = 86_400_000;
+let bed: DynamoTestBed;
+let s3rver: S3rver;
+let s3: S3Client;
+let s3Dir: string;
+const starters: LocalEscalationStarter[] = [];
+
+beforeAll(async () => {
+  bed = await startDynamoTestBed();
+  s3Dir = mkdtempSync(join(tmpdir(), 'overdue-s3-'));
+  const port = await freePort();
+  s3rver = new S3rver({
+    address: '127.0.0.1',
+    port,
+    silent: true,
+    directory: s3Dir,
+    configureBuckets: [{ name: 'drop' }],
+  });
+  await s3rver.run();
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+});
+
+afterAll(async () => {
+  for (const starter of starters) await starter.stop();
+  s3?.destroy();
+  await s3rver?.close();
+  if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
+  await bed?.dynamo.stop();
+});
+
+caseStoreContract(
+  'DynamoCaseStore on DynamoDB Local',
+  () => new DynamoCaseStore(bed.documents, bed.casesTable),
+);
+trailContract('DynamoTrail on DynamoDB Local', () => new DynamoTrail(bed.documents, bed.trailTable));
+paymentLedgerContract('DynamoPaymentLedger on DynamoDB Local', () => ({
+  ledger: new DynamoPaymentLedger(bed.documents, bed.casesTable, bed.trailTable),
+  cases: new DynamoCaseStore(bed.documents, bed.casesTable),
+  trail: new DynamoTrail(bed.documents, bed.trailTable),
+}));
+feedStorageContract('S3FeedStorage on s3rver', () => new S3FeedStorage(s3, 'drop'));
+
+escalationStarterContract('LocalEscalationStarter (the synthesized state machine, local interpreter)', () => {
+  const clock = new VirtualClock(new Date('2026-11-20T00:00:00Z'));
+  const starter = new LocalEscalationStarter({
+    definition: synthesizeForLocal().stateMachineDefinition,
+    clock,
+    // An escalation that sleeps on the virtual clock until far away: it stays running until stopped.
+    planNextStep: async () => ({
+      action: 'sms',
+      stepId: 'sms-1',
+      template: 't',
+      at: '2099-01-01T00:00:00.000Z',
+    }),
+    sendReminder: async () => ({ outcome: 'skipped', reason: 'not in this test' }),
+  });
+  starters.push(starter);
+  return { starter, passDays: (days) => void clock.advance(days * DAY_MS) };
+});

@@ -1,0 +1,82 @@
+/**
+ * Every fake wired together, with the real envelope vault on a local key: usable as any use case's deps.
+ *
+ *   const world = createFakeWorld({ now: '2026-03-02T02:00:00Z' });
+ *   world.storage.drop('incoming/demo-bank/feed.csv', csvOf([feedRow()]));
+ *   await ingestFeed(world, { key: 'incoming/demo-bank/feed.csv' });
+ *   await world.startQueuedEscalations(); // the buffer's consumer, as SQS would run it
+ */
+
+import type { EnvelopePiiVault } from '../../../lambdas/adapters/envelope-pii-vault';
+import { HmacBlindIndex } from '../../../lambdas/adapters/hmac-blind-index';
+import type { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../../lambdas/adapters/local/local-index-key-source';
+import type { BankDirectory } from '../../../lambdas/ports/bank-directory';
+import type { Pacing } from '../../../lambdas/ports/pacing';
+import type { Stopwatch } from '../../../lambdas/ports/stopwatch';
+import { type StartReport, startEscalations } from '../../../lambdas/use-cases/start-escalations';
+import { InMemoryCaseStore } from './case-store';
+import { FakeClock } from './clock';
+import { InMemoryEscalationQueue } from './escalation-queue';
+import { InMemoryFeedStorage } from './feed-storage';
+import { InMemoryPaymentLedger } from './payment-ledger';
+import { RecordingSmsSender } from './sms';
+import { InMemoryStepFunctions } from './step-functions';
+import { bankDirectory, localVault } from './test-data';
+import { InMemoryTrail } from './trail';
+
+/** No waiting: a unit test's StartExecution has no quota unless the fake is given one. */
+export const unpaced: Pacing = { next: async () => {}, afterThrottle: async () => {} };
+
+export interface FakeWorld {
+  readonly storage: InMemoryFeedStorage;
+  readonly cases: InMemoryCaseStore;
+  readonly trail: InMemoryTrail;
+  readonly vault: EnvelopePiiVault;
+  readonly keys: LocalDataKeyProvider;
+  readonly blindIndex: HmacBlindIndex;
+  readonly escalations: InMemoryStepFunctions;
+  readonly escalationQueue: InMemoryEscalationQueue;
+  readonly pacing: Pacing;
+  readonly ledger: InMemoryPaymentLedger;
+  readonly sms: RecordingSmsSender;
+  readonly banks: BankDirectory;
+  readonly clock: FakeClock;
+  readonly stopwatch: Stopwatch;
+  /** Runs the escalation buffer's consumer (the real start-escalations use case) over what intake queued. */
+  startQueuedEscalations(): Promise<StartReport[]>;
+}
+
+export function createFakeWorld(options: { now?: Date | string; banks?: readonly object[] } = {}): FakeWorld {
+  const { vault, keys } = localVault();
+  const cases = new InMemoryCaseStore();
+  const trail = new InMemoryTrail();
+  const clock = new FakeClock(options.now);
+  const escalations = new InMemoryStepFunctions(clock);
+  const escalationQueue = new InMemoryEscalationQueue();
+  return {
+    storage: new InMemoryFeedStorage(),
+    cases,
+    ledger: new InMemoryPaymentLedger(cases, trail),
+    trail,
+    vault,
+    keys,
+    blindIndex: new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 9))),
+    escalations,
+    escalationQueue,
+    pacing: unpaced,
+    sms: new RecordingSmsSender(),
+    banks: bankDirectory(...(options.banks ?? [])),
+    clock,
+    stopwatch: { readMs: () => performance.now() },
+    async startQueuedEscalations() {
+      const reports: StartReport[] = [];
+      await escalationQueue.deliver(async (batch) => {
+        const report = await startEscalations({ escalations, cases, pacing: unpaced }, batch);
+        reports.push(report);
+        return report.retryLater;
+      });
+      return reports;
+    },
+  };
+}
