@@ -1,0 +1,104 @@
+/** The escalation buffer's consumer: paced, throttles absorbed or handed back, never lost, never doubled. */
+
+import { describe, expect, it } from 'vitest';
+import type { Pacing } from '../../../lambdas/ports/pacing';
+import type { EscalationRequest } from '../../../lambdas/ports/workflow';
+import { startEscalations } from '../../../lambdas/use-cases/start-escalations';
+import { aCase } from '../../contracts/case-store.contract';
+import { FakeClock, InMemoryCaseStore, InMemoryStepFunctions, unpaced } from '../../support/fakes';
+
+async function storeWith(count: number) {
+  const cases = new InMemoryCaseStore();
+  const requests: EscalationRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    const opened = aCase({ accountId: `ACC-${i}` });
+    await cases.upsertFromFeed(opened);
+    requests.push({ name: `demo-bank-ACC-${i}-${opened.cycle}`, caseId: opened.caseId, cycle: opened.cycle });
+  }
+  return { cases, requests };
+}
+
+/** Pacing on a fake clock: each wait moves the clock, as time would pass. */
+function clockPacing(clock: FakeClock, perSecond: number): Pacing & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    next: async () => void clock.advance(1000 / perSecond),
+    afterThrottle: async (attempt) => {
+      waits.push(attempt);
+      clock.advance(250 * 2 ** attempt);
+    },
+  };
+}
+
+describe('starting the escalations intake asked for', () => {
+  it('starts each once and counts a redelivered request as already running', async () => {
+    const { cases, requests } = await storeWith(3);
+    const sfn = new InMemoryStepFunctions();
+    const first = await startEscalations({ escalations: sfn, cases, pacing: unpaced }, requests);
+    const again = await startEscalations({ escalations: sfn, cases, pacing: unpaced }, [
+      ...requests,
+      requests[0] as EscalationRequest,
+    ]);
+
+    expect(first).toMatchObject({ started: 3, alreadyRunning: 0, retryLater: [] });
+    expect(again).toMatchObject({ started: 0, alreadyRunning: 4, retryLater: [] });
+    expect(sfn.executions.size).toBe(3);
+    expect((await cases.get(requests[0]?.caseId ?? ''))?.escalationCycle).toBe('2026-11-10');
+  });
+
+  it('waits out throttling at the Step Functions rate and loses nothing (burst 2, 1 a second)', async () => {
+    const { cases, requests } = await storeWith(6);
+    const clock = new FakeClock();
+    const sfn = new InMemoryStepFunctions(clock, { burst: 2, perSecond: 1 });
+    // Asked to go faster than the service allows: throttles are absorbed by the backoff.
+    const pacing = clockPacing(clock, 4);
+
+    const report = await startEscalations({ escalations: sfn, cases, pacing }, requests);
+
+    expect(report.started).toBe(6);
+    expect(report.throttles).toBeGreaterThan(0);
+    expect(report.throttles).toBe(sfn.throttled);
+    expect(pacing.waits.length).toBe(report.throttles);
+    expect(sfn.executions.size).toBe(6);
+    expect(sfn.calls).toHaveLength(6);
+  });
+
+  it('hands a request still throttled after its retries back to the buffer, to come again', async () => {
+    const { cases, requests } = await storeWith(3);
+    const clock = new FakeClock();
+    const sfn = new InMemoryStepFunctions(clock, { burst: 1, perSecond: 0.0001 });
+    const report = await startEscalations({ escalations: sfn, cases, pacing: unpaced }, requests);
+
+    expect(report.started).toBe(1);
+    expect(report.retryLater.map((r) => r.caseId)).toEqual([requests[1]?.caseId, requests[2]?.caseId]);
+    // SQS brings them back after the visibility timeout: by then the bucket has refilled a token.
+    let pending = report.retryLater;
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      clock.advance(10_000_000);
+      pending = (await startEscalations({ escalations: sfn, cases, pacing: unpaced }, pending)).retryLater;
+    }
+    expect(pending).toEqual([]);
+    expect(sfn.executions.size).toBe(3);
+  });
+
+  it('counts a name taken by a closed execution, and keeps one failing request from holding up the others', async () => {
+    const { cases, requests } = await storeWith(3);
+    const sfn = new InMemoryStepFunctions();
+    await sfn.start(requests[0]?.name ?? '', { caseId: requests[0]?.caseId ?? '', cycle: '2026-11-10' });
+    await sfn.stopEscalation(requests[0]?.name ?? '');
+    const failing = {
+      ...cases,
+      markEscalationStarted: async (caseId: string, cycle: string) => {
+        if (caseId === requests[1]?.caseId)
+          throw Object.assign(new Error('boom'), { name: 'InternalServerError' });
+        return cases.markEscalationStarted(caseId, cycle);
+      },
+    };
+
+    const report = await startEscalations({ escalations: sfn, cases: failing, pacing: unpaced }, requests);
+
+    expect(report).toMatchObject({ started: 1, nameTaken: 1, errors: ['InternalServerError'] });
+    expect(report.retryLater.map((r) => r.caseId)).toEqual([requests[1]?.caseId]);
+  });
+});
