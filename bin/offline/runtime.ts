@@ -25,7 +25,6 @@ import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-ke
 import { LocalQueue } from '../../lambdas/adapters/local/local-queue';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
-import { escalationName } from '../../lambdas/domain/collection-case';
 import { localDate } from '../../lambdas/domain/zoned-time';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
@@ -537,11 +536,7 @@ async function resumeEscalations(
     );
     for (const item of page.Items ?? []) {
       if (item.status !== 'open') continue;
-      const name = escalationName(String(item.bankId), String(item.accountId), String(item.cycle));
-      if (
-        (await escalations.start(name, { caseId: String(item.caseId), cycle: String(item.cycle) })) ===
-        'running'
-      )
+      if ((await escalations.start({ caseId: String(item.caseId), cycle: String(item.cycle) })) === 'running')
         resumed++;
     }
     startKey = page.LastEvaluatedKey;

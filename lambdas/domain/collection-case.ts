@@ -64,12 +64,3 @@ export interface CollectionCase {
 export function caseIdOf(bankId: string, accountId: string): string {
   return `${bankId}:${accountId}`;
 }
-
-const NOT_NAME_CHARACTER = /[^A-Za-z0-9_-]/;
-const NOT_NAME_CHARACTERS = /[^A-Za-z0-9_-]/g;
-
-/** The Step Functions execution name for an account's escalation in one delinquency cycle (≤ 80 chars). */
-export function escalationName(bankId: string, accountId: string, cycle: string): string {
-  const name = `${bankId}-${accountId}-${cycle}`;
-  return (NOT_NAME_CHARACTER.test(name) ? name.replace(NOT_NAME_CHARACTERS, '_') : name).slice(0, 80);
-}

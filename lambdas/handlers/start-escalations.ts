@@ -14,11 +14,7 @@ import { awsAdapters } from '../adapters/aws/wiring';
 import type { EscalationRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
-const startRequest = z.object({
-  name: z.string().min(1).max(80),
-  caseId: z.string().min(3),
-  cycle: z.string().min(1),
-});
+const startRequest = z.object({ caseId: z.string().min(3).max(200), cycle: z.string().min(1).max(40) });
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -19,21 +19,20 @@ export class StartThrottledError extends Error {
   override readonly name = 'StartThrottledError';
 }
 
+/** The execution's name follows from the case and cycle (the adapter applies Step Functions' naming rules). */
 export interface EscalationStarter {
-  /** Starts the named execution; throws StartThrottledError when throttled. */
-  start(name: string, input: EscalationInput): Promise<StartOutcome>;
+  /** Starts the case's escalation for the cycle; throws StartThrottledError when throttled. */
+  start(escalation: EscalationInput): Promise<StartOutcome>;
 }
 
 /** Stops an account's escalation when its case closes (paid, cured) rather than at its next wake-up. */
 export interface EscalationStopper {
-  /** Stops the named execution; an unknown or finished one is left as it is. */
-  stopEscalation(name: string): Promise<void>;
+  /** Stops the case's escalation for the cycle; an unknown or finished one is left as it is. */
+  stopEscalation(escalation: EscalationInput): Promise<void>;
 }
 
 /** One escalation to start: ids only. */
-export interface EscalationRequest extends EscalationInput {
-  readonly name: string;
-}
+export type EscalationRequest = EscalationInput;
 
 /**
  * The buffer between intake and StartExecution (an SQS queue in AWS): intake hands requests over at its

@@ -13,12 +13,7 @@
  */
 
 import type { BankSettings } from '../domain/bank';
-import {
-  type CollectionCase,
-  caseIdOf,
-  escalationName,
-  type SealedPersonalData,
-} from '../domain/collection-case';
+import { type CollectionCase, caseIdOf, type SealedPersonalData } from '../domain/collection-case';
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
@@ -301,17 +296,17 @@ async function writeCase(
   else if (outcome === 'unchanged') counts.unchanged++;
   else if (!open) counts.cured++;
   else counts[outcome]++;
-  const { accountId, cycle, caseId } = collectionCase;
+  const { cycle, caseId } = collectionCase;
   if (outcome === 'stale') return;
   if (!open) {
     // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile. The
     // running escalation is the stored cycle's: a cure row names its own date as the cycle.
     if (outcome === 'updated' && previous?.status === 'open') {
-      await deps.escalations.stopEscalation(escalationName(bank.bankId, accountId, previous.cycle));
+      await deps.escalations.stopEscalation({ caseId, cycle: previous.cycle });
     }
     return;
   }
-  const request = { name: escalationName(bank.bankId, accountId, cycle), caseId, cycle };
+  const request = { caseId, cycle };
   if (
     outcome === 'created' ||
     (outcome === 'updated' && (previous?.cycle !== cycle || previous.status === 'closed'))

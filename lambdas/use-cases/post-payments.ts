@@ -10,7 +10,7 @@
  * 6. Write `reports/<key>.json` and `rejects/<key>.csv` (no personal data in either).
  */
 
-import { caseIdOf, escalationName } from '../domain/collection-case';
+import { caseIdOf } from '../domain/collection-case';
 import { parsePaymentRow } from '../domain/payment-row';
 import {
   type FeedFileDeps,
@@ -104,7 +104,10 @@ async function postOne(deps: PostPaymentsDeps, run: FeedRun<PaymentCounts>, { re
     report.applied++;
     if (posting.paidInFull) {
       report.paidInFull++;
-      await deps.escalations.stopEscalation(escalationName(bankId, payment.accountId, posting.cycle));
+      await deps.escalations.stopEscalation({
+        caseId: caseIdOf(bankId, payment.accountId),
+        cycle: posting.cycle,
+      });
     }
   }
 }

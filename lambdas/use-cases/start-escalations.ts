@@ -78,7 +78,7 @@ async function startOne(deps: StartEscalationsDeps, request: EscalationRequest, 
   for (let attempt = 1; ; attempt++) {
     await deps.pacing.next();
     try {
-      return await deps.escalations.start(request.name, { caseId: request.caseId, cycle: request.cycle });
+      return await deps.escalations.start({ caseId: request.caseId, cycle: request.cycle });
     } catch (error) {
       if (!(error instanceof StartThrottledError)) throw error;
       report.throttles++;

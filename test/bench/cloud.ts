@@ -199,13 +199,13 @@ function modelledStepFunctions() {
     quota,
     sfn,
     starter: {
-      start: async (name: string, input: { caseId: string; cycle: string }) => {
+      start: async (input: { caseId: string; cycle: string }) => {
         await sleep(between(15, 35));
         if (!quota.take()) {
           const { StartThrottledError } = await import('../../lambdas/ports/workflow');
           throw new StartThrottledError('ThrottlingException');
         }
-        return sfn.start(name, input);
+        return sfn.start(input);
       },
     },
   };

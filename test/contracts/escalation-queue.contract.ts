@@ -12,7 +12,6 @@ export interface QueueParts {
 }
 
 const request = (i: number): EscalationRequest => ({
-  name: `demo-bank-A${i}-2026-11-10`,
   caseId: `demo-bank:A${i}`,
   cycle: '2026-11-10',
 });
@@ -24,9 +23,9 @@ export function escalationQueueContract(name: string, parts: () => QueueParts): 
       const requests = Array.from({ length: 23 }, (_, i) => request(i));
       await queue.enqueue(requests);
       await queue.enqueue([]);
-      const names = received().map((r) => r.name);
-      expect(new Set(names)).toEqual(new Set(requests.map((r) => r.name)));
-      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['caseId', 'cycle', 'name']);
+      const names = received().map((r) => r.caseId);
+      expect(new Set(names)).toEqual(new Set(requests.map((r) => r.caseId)));
+      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['caseId', 'cycle']);
     });
 
     it('sends again the entries a call failed for, losing none', async () => {
@@ -34,7 +33,7 @@ export function escalationQueueContract(name: string, parts: () => QueueParts): 
       failSomeEntriesOnce?.();
       const requests = Array.from({ length: 10 }, (_, i) => request(100 + i));
       await queue.enqueue(requests);
-      expect(new Set(received().map((r) => r.name))).toEqual(new Set(requests.map((r) => r.name)));
+      expect(new Set(received().map((r) => r.caseId))).toEqual(new Set(requests.map((r) => r.caseId)));
     });
   });
 }

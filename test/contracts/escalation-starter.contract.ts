@@ -17,7 +17,7 @@ export interface StarterParts {
   passDays(days: number): Promise<void> | void;
 }
 
-const input = { caseId: 'demo-bank:ACC-1', cycle: '2026-11-10' };
+const escalation = (account: string, cycle = '2026-11-10') => ({ caseId: `demo-bank:${account}`, cycle });
 
 export function escalationStarterContract(
   name: string,
@@ -26,33 +26,34 @@ export function escalationStarterContract(
   describe(`EscalationStarter contract: ${name}`, () => {
     it('answers a repeated start of a running execution with that execution, not an error', async () => {
       const { starter } = await parts();
-      expect(await starter.start('exec-repeat', input)).toBe('running');
-      expect(await starter.start('exec-repeat', input)).toBe('running');
+      expect(await starter.start(escalation('REPEAT'))).toBe('running');
+      expect(await starter.start(escalation('REPEAT'))).toBe('running');
     });
 
-    it('refuses the running name with another input', async () => {
+    it('refuses the running name with another input (two ids that make one name)', async () => {
       const { starter } = await parts();
-      expect(await starter.start('exec-other', input)).toBe('running');
-      expect(await starter.start('exec-other', { ...input, cycle: '2026-12-01' })).toBe('name-taken');
+      expect(await starter.start(escalation('A/B'))).toBe('running');
+      // 'A/B' and 'A_B' both name demo-bank-A_B-2026-11-10: Step Functions sees another input for that name.
+      expect(await starter.start(escalation('A_B'))).toBe('name-taken');
     });
 
     it('refuses a closed execution’s name for 90 days, then starts it again', async () => {
       const { starter, passDays } = await parts();
-      expect(await starter.start('exec-closed', input)).toBe('running');
-      await starter.stopEscalation('exec-closed');
-      expect(await starter.start('exec-closed', input)).toBe('name-taken');
+      expect(await starter.start(escalation('CLOSED'))).toBe('running');
+      await starter.stopEscalation(escalation('CLOSED'));
+      expect(await starter.start(escalation('CLOSED'))).toBe('name-taken');
       await passDays(89);
-      expect(await starter.start('exec-closed', input)).toBe('name-taken');
+      expect(await starter.start(escalation('CLOSED'))).toBe('name-taken');
       await passDays(2);
-      expect(await starter.start('exec-closed', input)).toBe('running');
+      expect(await starter.start(escalation('CLOSED'))).toBe('running');
     });
 
     it('stops an unknown or finished execution without complaint', async () => {
       const { starter } = await parts();
-      await expect(starter.stopEscalation('never-started')).resolves.toBeUndefined();
-      await starter.start('exec-twice-stopped', input);
-      await starter.stopEscalation('exec-twice-stopped');
-      await expect(starter.stopEscalation('exec-twice-stopped')).resolves.toBeUndefined();
+      await expect(starter.stopEscalation(escalation('NEVER'))).resolves.toBeUndefined();
+      await starter.start(escalation('TWICE'));
+      await starter.stopEscalation(escalation('TWICE'));
+      await expect(starter.stopEscalation(escalation('TWICE'))).resolves.toBeUndefined();
     });
   });
 }
@@ -65,12 +66,12 @@ export function startThrottlingContract(
   describe(`EscalationStarter throttling: ${name}`, () => {
     it('throws StartThrottledError beyond the bucket and starts nothing, then starts after the refill', async () => {
       const { starter, passSeconds } = parts({ burst: 2, perSecond: 1 });
-      expect(await starter.start('a', input)).toBe('running');
-      expect(await starter.start('b', input)).toBe('running');
-      await expect(starter.start('c', input)).rejects.toBeInstanceOf(StartThrottledError);
+      expect(await starter.start(escalation('A'))).toBe('running');
+      expect(await starter.start(escalation('B'))).toBe('running');
+      await expect(starter.start(escalation('C'))).rejects.toBeInstanceOf(StartThrottledError);
       passSeconds(1);
-      // 'c' was never started: it starts now rather than being a repeat.
-      expect(await starter.start('c', { ...input, cycle: 'other' })).toBe('running');
+      // C was never started: with another cycle it is a new execution, not a repeat.
+      expect(await starter.start(escalation('C', '2026-12-01'))).toBe('running');
     });
   });
 }

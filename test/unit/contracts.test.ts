@@ -15,6 +15,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
 import { SqsEscalationQueue } from '../../lambdas/adapters/aws/sqs-queues';
+import { executionName } from '../../lambdas/adapters/execution-name';
 import type { EscalationRequest } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
@@ -75,7 +76,9 @@ function stepFunctionsModel(bucket?: { burst: number; perSecond: number }) {
     .callsFake(async ({ name, input }) => {
       let outcome: string;
       try {
-        outcome = await model.start(name, JSON.parse(input));
+        outcome = await model.start(JSON.parse(input));
+        if (outcome === 'running' && executionName(JSON.parse(input)) !== name)
+          throw new Error('the adapter named it otherwise');
       } catch {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client' });
       }
@@ -90,9 +93,9 @@ function stepFunctionsModel(bucket?: { burst: number; perSecond: number }) {
     .on(StopExecutionCommand)
     .callsFake(async ({ executionArn }) => {
       const name = String(executionArn).split(':').at(-1) ?? '';
-      if (!model.executions.has(name))
-        throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
-      await model.stopEscalation(name);
+      const execution = model.executions.get(name);
+      if (!execution) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
+      await model.stopEscalation(execution.input);
       return { stopDate: clock.now() };
     });
   return {

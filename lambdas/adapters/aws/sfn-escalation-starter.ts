@@ -14,6 +14,7 @@ import {
   type StartOutcome,
   StartThrottledError,
 } from '../../ports/workflow';
+import { executionName } from '../execution-name';
 
 /** Refusals that pass with time: the account's StartExecution bucket, open executions at the quota, KMS. */
 const RETRY_LATER = new Set(['ThrottlingException', 'ExecutionLimitExceeded', 'KmsThrottlingException']);
@@ -24,7 +25,8 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(name: string, input: EscalationInput): Promise<StartOutcome> {
+  async start(input: EscalationInput): Promise<StartOutcome> {
+    const name = executionName(input);
     try {
       // Same name and same input while the execution runs: Standard workflows answer with that execution.
       // The input is exactly these two ids, so a repeated request is always "the same input".
@@ -45,7 +47,8 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     }
   }
 
-  async stopEscalation(name: string): Promise<void> {
+  async stopEscalation(escalation: EscalationInput): Promise<void> {
+    const name = executionName(escalation);
     // Execution ARNs follow from the state machine's: …:stateMachine:<machine> → …:execution:<machine>:<name>.
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {

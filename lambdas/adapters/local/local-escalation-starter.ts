@@ -7,6 +7,7 @@ import type {
   EscalationStopper,
   StartOutcome,
 } from '../../ports/workflow';
+import { executionName } from '../execution-name';
 import type { VirtualClock } from './virtual-clock';
 
 /** A task handler as the Lambda handler factories build it: event in, result out. */
@@ -65,7 +66,8 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   }
 
   /** As Step Functions Standard answers StartExecution (see StartOutcome), names freed 90 virtual days after closing. */
-  async start(name: string, input: EscalationInput): Promise<StartOutcome> {
+  async start(input: EscalationInput): Promise<StartOutcome> {
+    const name = executionName(input);
     const existing = this.records.get(name);
     if (existing) {
       const sameInput = existing.input.caseId === input.caseId && existing.input.cycle === input.cycle;
@@ -123,7 +125,8 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     return 'running';
   }
 
-  async stopEscalation(name: string): Promise<void> {
+  async stopEscalation(escalation: EscalationInput): Promise<void> {
+    const name = executionName(escalation);
     const execution = this.running.get(name);
     if (!execution) return;
     execution.abort();

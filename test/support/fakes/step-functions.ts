@@ -1,5 +1,6 @@
 /** Step Functions Standard workflows in memory, as StartExecution and StopExecution really answer. */
 
+import { executionName } from '../../../lambdas/adapters/execution-name';
 import type { Clock } from '../../../lambdas/ports/clock';
 import {
   type EscalationInput,
@@ -55,7 +56,8 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
     return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.name);
   }
 
-  async start(name: string, input: EscalationInput): Promise<StartOutcome> {
+  async start(input: EscalationInput): Promise<StartOutcome> {
+    const name = executionName(input);
     const now = this.clock.now().getTime();
     if (this.throttle) {
       this.tokens = Math.min(
@@ -85,7 +87,8 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
     return 'running';
   }
 
-  async stopEscalation(name: string): Promise<void> {
+  async stopEscalation(escalation: EscalationInput): Promise<void> {
+    const name = executionName(escalation);
     this.stopped.push(name);
     const execution = this.executions.get(name);
     if (execution?.status === 'RUNNING') {

@@ -60,7 +60,6 @@ describe('escalation start requests', () => {
     }));
     const request = (i: number) =>
       JSON.stringify({
-        name: `demo-bank-ACC-${i}-2026-11-10`,
         caseId: `demo-bank:ACC-${i}`,
         cycle: '2026-11-10',
       });

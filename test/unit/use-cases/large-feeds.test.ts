@@ -132,8 +132,8 @@ describe('a large feed loads the same through the Distributed Map as in one invo
     expect(world.storage.files.get(`rejects/${KEY}.csv`)).toBe(
       inline.storage.files.get(`rejects/${KEY}.csv`),
     );
-    expect(world.escalationQueue.sent.map((r) => r.name).sort()).toEqual(
-      inline.escalationQueue.sent.map((r) => r.name).sort(),
+    expect(world.escalationQueue.sent.map((r) => r.caseId).sort()).toEqual(
+      inline.escalationQueue.sent.map((r) => r.caseId).sort(),
     );
   });
 

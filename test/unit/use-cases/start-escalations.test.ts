@@ -13,7 +13,7 @@ async function storeWith(count: number) {
   for (let i = 0; i < count; i++) {
     const opened = aCase({ accountId: `ACC-${i}` });
     await cases.upsertFromFeed(opened);
-    requests.push({ name: `demo-bank-ACC-${i}-${opened.cycle}`, caseId: opened.caseId, cycle: opened.cycle });
+    requests.push({ caseId: opened.caseId, cycle: opened.cycle });
   }
   return { cases, requests };
 }
@@ -85,8 +85,8 @@ describe('starting the escalations intake asked for', () => {
   it('counts a name taken by a closed execution, and keeps one failing request from holding up the others', async () => {
     const { cases, requests } = await storeWith(3);
     const sfn = new InMemoryStepFunctions();
-    await sfn.start(requests[0]?.name ?? '', { caseId: requests[0]?.caseId ?? '', cycle: '2026-11-10' });
-    await sfn.stopEscalation(requests[0]?.name ?? '');
+    await sfn.start(requests[0] as EscalationRequest);
+    await sfn.stopEscalation(requests[0] as EscalationRequest);
     const failing = {
       ...cases,
       markEscalationStarted: async (caseId: string, cycle: string) => {
