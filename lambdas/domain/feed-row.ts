@@ -118,7 +118,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   // Before anything else, so that a card number never reaches a parser message, a log or a store.
   for (const column in row) {
     const value = row[column];
-    if (value !== undefined && hidesCardNumber(column, value)) return reject(column, 'card number present');
+    if (value !== undefined && hidesCardNumber(column, value))
+      return reject(shownColumnName(column), 'card number present');
   }
 
   const accountId = row.account_id?.trim();
@@ -197,7 +198,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   }
 
   const flags = flagsOf(optionalText(row.flags));
-  if (typeof flags === 'string') return reject('flags', `unknown flag ${flags}`);
+  // The flag is not quoted back: the cell may hold anything.
+  if (flags === undefined) return reject('flags', 'unknown flag');
 
   // One object shape for every row (absent fields undefined): cheaper to build, seal and store.
   return {
@@ -219,6 +221,14 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   };
 }
 
+/**
+ * A column's name as a reject may show it: names shaped like column names are shown, anything else (a
+ * header row of data, a JSON key holding text) is not, as a reason never quotes what a bank wrote.
+ */
+export function shownColumnName(name: string): string {
+  return /^[a-z_][a-z0-9_]{0,39}$/.test(name) ? name : '(not shown)';
+}
+
 function moneyOrReason(text: string, currency: string): Money | string {
   try {
     return parseMoney(text, currency);
@@ -227,14 +237,14 @@ function moneyOrReason(text: string, currency: string): Money | string {
   }
 }
 
-/** The row's flags without repeats, or the first unknown one. */
-function flagsOf(text: string | undefined): AccountFlag[] | string {
+/** The row's flags without repeats, or undefined if one is unknown. */
+function flagsOf(text: string | undefined): AccountFlag[] | undefined {
   const flags: AccountFlag[] = [];
   if (text === undefined) return flags;
   for (const part of text.split(';')) {
     const flag = part.trim().toLowerCase();
     if (flag === '') continue;
-    if (!FLAG_SET.has(flag)) return flag;
+    if (!FLAG_SET.has(flag)) return undefined;
     if (!flags.includes(flag as AccountFlag)) flags.push(flag as AccountFlag);
   }
   return flags;

@@ -182,12 +182,12 @@ async function prepareCases(
   rejects: RowReject[],
 ): Promise<CollectionCase[]> {
   const accounts: AccountSnapshot[] = [];
-  for (const { record, line } of records) {
+  for (const { record, line, invalid } of records) {
     counts.read++;
     const parsed =
-      record.__invalid === undefined
+      invalid === undefined
         ? parseFeedRow(record, bank.defaults)
-        : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
+        : ({ ok: false, rejection: { field: 'row', reason: invalid } } as const);
     if (parsed.ok) accounts.push(parsed.account);
     else {
       counts.rejected++;

@@ -6,7 +6,7 @@
  * 2. Apply the rows through the same row loop that loads a whole file (applyFeedRows).
  */
 
-import type { FeedRecord } from '../feeds/records';
+import { type FeedRecord, recordOf } from '../feeds/records';
 import type { RowReject } from '../feeds/rejects';
 import type { BankDirectory } from '../ports/bank-directory';
 import { applyFeedRows, emptyRowCounts, type RowCounts, type RowDeps } from './ingest-feed';
@@ -32,7 +32,7 @@ export async function loadFeedBatch(
   const bank = deps.banks.get(input.bankId);
   if (!bank) throw new Error(`bank ${input.bankId} is not served`);
   const rows: FeedRecord[] = input.items.map(({ row, index }) => ({
-    record: Object.fromEntries(
+    record: recordOf(
       Object.entries(row).map(([name, cell]) => [
         name.trim().toLowerCase(),
         cell === null ? '' : String(cell),

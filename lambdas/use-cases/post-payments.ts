@@ -46,14 +46,14 @@ export async function postPayments(
   return processFeedFile<PaymentsReport>(deps, input, 'payments', counts, async (bank, report, rejects) => {
     const { bankId } = bank;
     const batches = checkedFeedRecords(deps.storage, input.key, REQUIRED_COLUMNS);
-    for await (const { record, line } of eachRecord(batches)) {
+    for await (const { record, line, invalid } of eachRecord(batches)) {
       report.read++;
       const reject = (field: string, reason: string) => {
         report.rejected++;
         rejects.push({ line, accountId: safeAccountId(record.account_id), field, reason });
       };
-      if (record.__invalid !== undefined) {
-        reject('row', record.__invalid);
+      if (invalid !== undefined) {
+        reject('row', invalid);
         continue;
       }
       const parsed = parsePaymentRow(record, bank.defaults.currency);

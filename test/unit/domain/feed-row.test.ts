@@ -167,10 +167,14 @@ describe('parseFeedRow, each failure names its field', () => {
     expect(rejectionOf(feedRow({ due_date: '', days_past_due: '' })).field).toBe('due_date');
   });
 
-  it('rejects an unknown flag', () => {
+  it('rejects an unknown flag without quoting the cell', () => {
     expect(rejectionOf(feedRow({ flags: 'dispute;vip' }))).toEqual({
       field: 'flags',
-      reason: 'unknown flag vip',
+      reason: 'unknown flag',
+    });
+    expect(rejectionOf(feedRow({ flags: 'Li Lei 13800001234' }))).toEqual({
+      field: 'flags',
+      reason: 'unknown flag',
     });
   });
 
