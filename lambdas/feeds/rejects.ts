@@ -15,8 +15,19 @@ export function safeAccountId(value: string | undefined): string {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
 }
 
+/**
+ * One field of the rejects file. Banks open it in a spreadsheet, which runs a cell starting with `=`, `+`,
+ * `-` or `@` (or a tab or CR before one) as a formula: such a field is written after a `'`, which makes it
+ * text (OWASP, CSV injection). A field holding a comma, quote, CR or LF is quoted, `""` for a quote.
+ */
+export function rejectsField(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 export function rejectsCsv(rejects: readonly RowReject[]): string {
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = rejects.map((r) => [String(r.line), r.accountId, r.field, r.reason].map(quote).join(','));
+  const lines = rejects.map((r) =>
+    [String(r.line), r.accountId, r.field, r.reason].map(rejectsField).join(','),
+  );
   return `${['line,account_id,field,reason', ...lines].join('\n')}\n`;
 }
