@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { containsCardNumber } from '../domain/card-number';
 import { shownColumnName } from '../domain/feed-row';
 import { CsvReader, type CsvRow, MAX_RECORD_CHARS } from './csv-reader';
-import { decodeText, type FeedPackaging, gunzipIfNeeded } from './decoding';
+import { decodeText, type FeedPackaging, gunzipIfNeeded, MAX_GUNZIPPED_BYTES } from './decoding';
 import { asQuarantine, QuarantineError } from './quarantine';
 
 export interface FeedRecord {
@@ -40,7 +40,8 @@ export function formatOfKey(key: string): FeedFormat | undefined {
 /**
  * The records of a feed in file order, in batches (one per chunk read: a yield per row would cost more
  * than reading the row). `packaging` is filled in as the bytes reveal it. With `check`, the file is read
- * through for file-level faults only and no record is yielded.
+ * through for file-level faults only and no record is yielded. A gzip inflating past `maxGunzippedBytes`
+ * is a file-level fault.
  */
 export async function* feedRecords(
   raw: Readable,
@@ -48,8 +49,13 @@ export async function* feedRecords(
   requiredColumns: readonly string[],
   packaging: FeedPackaging = { gzipped: false },
   check = false,
+  maxGunzippedBytes = MAX_GUNZIPPED_BYTES,
 ): AsyncGenerator<FeedRecord[]> {
-  const text = decodeText(await gunzipIfNeeded(raw, packaging), packaging, format === 'csv');
+  const text = decodeText(
+    await gunzipIfNeeded(raw, packaging, maxGunzippedBytes),
+    packaging,
+    format === 'csv',
+  );
   if (format === 'jsonl') yield* jsonLines(text, check);
   else yield* csvRows(text, packaging, requiredColumns, check);
 }
