@@ -4,7 +4,7 @@ import { containsCardNumber } from './card-number';
 import { calendarDayNumber, isoDateFromDayNumber } from './delinquency';
 import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
 import { residentIdProblem } from './national-id';
-import { isValidTimeZone } from './zoned-time';
+import { canonicalTimeZone } from './zoned-time';
 
 /** The overdue feed's usual columns in their customary order (the contract lets banks order them freely). */
 export const FEED_COLUMNS = [
@@ -154,8 +154,9 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   const dpdText = optionalText(row.days_past_due);
   if (dpdText !== undefined && !WHOLE_NUMBER.test(dpdText))
     return reject('days_past_due', 'not a whole number');
-  const timeZone = optionalText(row.timezone);
-  if (timeZone !== undefined && !isValidTimeZone(timeZone))
+  const timeZoneText = optionalText(row.timezone);
+  const timeZone = timeZoneText === undefined ? undefined : canonicalTimeZone(timeZoneText);
+  if (timeZoneText !== undefined && timeZone === undefined)
     return reject('timezone', 'not an IANA time zone');
   const language = optionalText(row.language);
   if (language !== undefined && language !== 'zh-CN' && language !== 'en')

@@ -135,6 +135,28 @@ describe('parseFeedRow, each failure names its field', () => {
     });
   });
 
+  it('rejects zone names that every object inherits', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(rejectionOf(feedRow({ timezone: name })), name).toEqual({
+        field: 'timezone',
+        reason: 'not an IANA time zone',
+      });
+  });
+
+  it('stores the canonical IANA zone name, whatever the spelling or link', () => {
+    expect(accountOf(feedRow({ timezone: 'asia/shanghai' })).timeZone).toBe('Asia/Shanghai');
+    // Links (old names) resolve to the zone Intl calls canonical.
+    expect(accountOf(feedRow({ timezone: 'Asia/Chongqing' })).timeZone).toBe('Asia/Shanghai');
+    expect(accountOf(feedRow({ timezone: 'US/Eastern' })).timeZone).toBe('America/New_York');
+  });
+
+  it('rejects a UTC offset as a zone: it is not IANA and knows no daylight-saving time', () => {
+    expect(rejectionOf(feedRow({ timezone: '+08:00' }))).toEqual({
+      field: 'timezone',
+      reason: 'not an IANA time zone',
+    });
+  });
+
   it('rejects an amount with more decimals than its currency has, naming the amount column', () => {
     expect(rejectionOf(feedRow({ overdue_interest: '10.123' }))).toEqual({
       field: 'overdue_interest',
