@@ -2,7 +2,7 @@
 
 import { containsCardNumber } from './card-number';
 import { calendarDayNumber, isoDateFromDayNumber } from './delinquency';
-import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
+import { AMOUNT_TOO_LARGE, canonicalCurrency, type Money, MoneyFormatError, parseMoney } from './money';
 import { residentIdProblem } from './national-id';
 import { canonicalTimeZone } from './zoned-time';
 
@@ -146,7 +146,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   const cardLast4 = optionalText(row.card_last4);
   if (cardLast4 !== undefined && !LAST4.test(cardLast4)) return reject('card_last4', 'must be 4 digits');
   const currencyText = optionalText(row.currency);
-  if (currencyText !== undefined && minorUnitDigits(currencyText) === undefined)
+  const givenCurrency = currencyText === undefined ? undefined : canonicalCurrency(currencyText);
+  if (currencyText !== undefined && givenCurrency === undefined)
     return reject('currency', 'not a supported ISO 4217 currency');
   const dueText = optionalText(row.due_date);
   const dueDay = dueText === undefined ? undefined : isoDay(dueText);
@@ -165,7 +166,7 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   if (mobile === undefined && email === undefined) return reject('mobile', 'mobile or email is required');
 
   // Absent is not zero: a file that leaves the amounts out must not cure (close) every case in it.
-  const currency = currencyText ?? defaults.currency;
+  const currency = givenCurrency ?? defaults.currency;
   let overdueMinor = 0;
   let anyAmount = false;
   for (const field of AMOUNT_COLUMNS) {
@@ -175,6 +176,9 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
     const amount = moneyOrReason(text, currency);
     if (typeof amount === 'string') return reject(field, amount);
     overdueMinor += amount.amountMinor;
+    // Each amount is safe; their sum must be too, or the balance stored would be rounded.
+    if (!Number.isSafeInteger(overdueMinor))
+      return reject(field, `overdue amounts add up to ${AMOUNT_TOO_LARGE}`);
   }
   if (!anyAmount) return reject('overdue_principal', 'an overdue amount is required (0 when paid)');
   const totalText = optionalText(row.total_balance);

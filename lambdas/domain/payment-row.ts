@@ -2,7 +2,8 @@
 
 import { z } from 'zod';
 import { containsCardNumber } from './card-number';
-import { type Money, MoneyFormatError, parseMoney } from './money';
+import { shownColumnName } from './feed-row';
+import { canonicalCurrency, type Money, MoneyFormatError, parseMoney } from './money';
 
 export interface Payment {
   readonly paymentId: string;
@@ -50,7 +51,8 @@ export function parsePaymentRow(
 ): { ok: true; payment: Payment } | { ok: false; rejection: { field: string; reason: string } } {
   // As in the overdue feed: before anything else, so a card number reaches no message, log or store.
   const withCard = Object.entries(row).find(([, value]) => value !== undefined && containsCardNumber(value));
-  if (withCard) return { ok: false, rejection: { field: withCard[0], reason: 'card number present' } };
+  if (withCard)
+    return { ok: false, rejection: { field: shownColumnName(withCard[0]), reason: 'card number present' } };
   const parsed = rawPayment.safeParse(row);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -58,18 +60,15 @@ export function parsePaymentRow(
     return { ok: false, rejection: { field: String(issue?.path[0] ?? 'row'), reason } };
   }
   const r = parsed.data;
+  const currency = r.currency === undefined ? defaultCurrency : canonicalCurrency(r.currency);
+  if (currency === undefined)
+    return { ok: false, rejection: { field: 'currency', reason: 'not a supported ISO 4217 currency' } };
   let amount: Money;
   try {
-    amount = parseMoney(r.amount, r.currency ?? defaultCurrency);
+    amount = parseMoney(r.amount, currency);
   } catch (error) {
     const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';
-    return {
-      ok: false,
-      rejection: {
-        field: error instanceof MoneyFormatError && reason.startsWith('unsupported') ? 'currency' : 'amount',
-        reason,
-      },
-    };
+    return { ok: false, rejection: { field: 'amount', reason } };
   }
   if (amount.amountMinor <= 0)
     return { ok: false, rejection: { field: 'amount', reason: 'must be more than 0' } };

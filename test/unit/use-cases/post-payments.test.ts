@@ -46,7 +46,9 @@ describe('payment rows', () => {
     [{ amount: '1.234' }, 'amount', 'more than 2 decimals for CNY'],
     [{ paid_at: '2026-03-01' }, 'paid_at', 'must be ISO 8601 with a zone'],
     [{ payment_id: '' }, 'payment_id', 'must be 1–64 letters, digits, _ or -'],
-    [{ currency: 'XYZ' }, 'currency', 'unsupported currency XYZ'],
+    [{ currency: 'XYZ' }, 'currency', 'not a supported ISO 4217 currency'],
+    [{ currency: 'constructor' }, 'currency', 'not a supported ISO 4217 currency'],
+    [{ amount: '90071992547409.92' }, 'amount', 'more than 9007199254740991 minor units'],
   ])('rejects %o naming %s', (override, field, reason) => {
     expect(parsePaymentRow(payment('P1', '10', override), 'CNY')).toEqual({
       ok: false,
