@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { containsCardNumber } from './card-number';
+import { calendarDayNumber } from './delinquency';
 import { shownColumnName } from './feed-row';
 import { canonicalCurrency, type Money, MoneyFormatError, parseMoney } from './money';
 
@@ -12,6 +13,25 @@ export interface Payment {
   /** ISO 8601 instant, normalised to UTC. */
   readonly paidAt: string;
   readonly channel?: string;
+}
+
+/** `2026-03-01T09:30[:00[.123]]` then `Z` or `±hh:mm`; the parts are checked by `isRealInstant`. */
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Every part of an ISO instant in range: a calendar date (no 30 February), hours 00–23 (no 24:00),
+ * minutes and seconds 00–59 (no leap second), an offset within ±14:00 (the widest any zone uses).
+ * Date.parse alone is not enough: it moves 2026-02-30 to 2 March and 24:00 to the next day.
+ */
+function isRealInstant(text: string): boolean {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return false;
+  const [, date, hour, minute, second = '00', offsetHours = '00', offsetMinutes = '00'] = match;
+  if (calendarDayNumber(date as string) === undefined) return false;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return false;
+  if (Number(offsetMinutes) > 59 || Number(offsetHours) * 60 + Number(offsetMinutes) > 14 * 60) return false;
+  return !Number.isNaN(Date.parse(text));
 }
 
 const rawPayment = z.object({
@@ -32,11 +52,8 @@ const rawPayment = z.object({
   paid_at: z
     .string()
     .trim()
-    .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
-      'must be ISO 8601 with a zone',
-    )
-    .refine((v) => !Number.isNaN(Date.parse(v)), 'not a real instant'),
+    .regex(ISO_INSTANT, 'must be ISO 8601 with a zone')
+    .refine(isRealInstant, 'not a real instant'),
   channel: z
     .string()
     .trim()
