@@ -10,6 +10,7 @@
  */
 
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { BoundedCache } from '../domain/bounded-cache';
 import type { SealedPersonalData } from '../domain/collection-case';
 import type { DataKeyProvider, PiiContext, PiiVault, SealRequest } from '../ports/pii-vault';
 
@@ -27,6 +28,12 @@ export interface DataKeyCachePolicy {
 
 const DEFAULT_POLICY: DataKeyCachePolicy = { maxUses: 10_000, maxAgeMs: 5 * 60_000 };
 
+/**
+ * Opened data keys kept for reading: every case sealed under another data key brings one, so a reader
+ * that goes through many cases would otherwise keep every key it ever opened.
+ */
+const DECRYPT_KEYS_KEPT = 256;
+
 interface CachedKey {
   readonly plaintext: Buffer;
   readonly wrapped: string;
@@ -36,8 +43,11 @@ interface CachedKey {
 
 export class EnvelopePiiVault implements PiiVault {
   private readonly encryptKeys = new Map<string, CachedKey>();
-  private readonly decryptKeys = new Map<string, { plaintext: Buffer; createdAt: number }>();
+  private readonly decryptKeys = new BoundedCache<string, { plaintext: Buffer; createdAt: number }>(
+    DECRYPT_KEYS_KEPT,
+  );
   private readonly pendingKeys = new Map<string, Promise<CachedKey>>();
+  private readonly ivs = new RandomIvs();
 
   constructor(
     private readonly keys: DataKeyProvider,
@@ -59,7 +69,7 @@ export class EnvelopePiiVault implements PiiVault {
       const key = this.usableKey(bankId) ?? (await this.encryptionKey(bankId));
       key.uses++;
       const { accountId, fields } = requests[i] as SealRequest;
-      sealed[i] = sealWith(key, bankId, accountId, fields);
+      sealed[i] = sealWith(key, this.ivs.next(), bankId, accountId, fields);
     }
     return sealed;
   }
@@ -129,88 +139,46 @@ export class EnvelopePiiVault implements PiiVault {
 
 function sealWith(
   key: CachedKey,
+  iv: Buffer,
   bankId: string,
   accountId: string,
   fields: Readonly<Record<string, string | undefined>>,
 ): SealedPersonalData {
-  const names = fieldNamesOf(fields);
-  const iv = nextIv();
+  // Absent fields may be there as undefined: neither named nor sealed (JSON leaves them out too). Frozen:
+  // the list is bound into the associated data, and a caller editing it would make the case unopenable.
+  const names = Object.freeze(Object.keys(fields).filter((name) => fields[name] !== undefined));
   const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
-  cipher.setAAD(associatedData(bankId, accountId, names.joined));
-  const body = cipher.update(JSON.stringify(fields), 'utf8');
-  cipher.final();
-  // iv | tag | body, assembled in a scratch buffer: only the base64 text leaves this function.
-  const length = IV_BYTES + TAG_BYTES + body.length;
-  const out = length <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(length);
-  iv.copy(out, 0);
-  cipher.getAuthTag().copy(out, IV_BYTES);
-  body.copy(out, IV_BYTES + TAG_BYTES);
-  return { wrappedKey: key.wrapped, fields: names.list, ciphertext: out.toString('base64', 0, length) };
+  cipher.setAAD(associatedData(bankId, accountId, names.join(',')));
+  const body = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  return { wrappedKey: key.wrapped, fields: names, ciphertext };
 }
-
-interface FieldNames {
-  /** Frozen: one list is shared by every account sealed with the same fields. */
-  readonly list: readonly string[];
-  readonly joined: string;
-}
-
-let lastNames: FieldNames = { list: Object.freeze([]), joined: '' };
-const GATHERED: string[] = [];
 
 /**
- * The names of the fields present (absent ones may be there as undefined: neither named nor sealed, and
- * JSON leaves them out). Accounts of one feed mostly have the same fields, so the last list is reused.
+ * Fresh random 96-bit GCM IVs (a repeated IV under one key leaks plaintext), drawn from a buffer that one
+ * CSPRNG call refills per 1,024 IVs: a call per seal cost about a third of the seal itself. Each IV is
+ * handed out as its own copy, so nothing a caller holds changes at the next refill, awaits or not.
  */
-function fieldNamesOf(fields: Readonly<Record<string, string | undefined>>): FieldNames {
-  let count = 0;
-  for (const name in fields) if (fields[name] !== undefined) GATHERED[count++] = name;
-  const last = lastNames.list;
-  let same = last.length === count;
-  for (let i = 0; same && i < count; i++) same = last[i] === GATHERED[i];
-  if (same) return lastNames;
-  const list = Object.freeze(GATHERED.slice(0, count));
-  lastNames = { list, joined: list.join(',') };
-  return lastNames;
-}
+class RandomIvs {
+  private static readonly PER_FILL = 1024;
+  private readonly pool = Buffer.alloc(IV_BYTES * RandomIvs.PER_FILL);
+  private used = RandomIvs.PER_FILL;
 
-/** Reused for every seal and open (both synchronous from here on): no allocation per account. */
-const SCRATCH = Buffer.allocUnsafe(16 * 1024);
-const AAD_SCRATCH = Buffer.allocUnsafe(1024);
-/** Views of the scratch by length, made once each. */
-const AAD_VIEWS: Buffer[] = [];
-
-/**
- * Random 96-bit IVs drawn from a pool refilled by one CSPRNG call per 1,365 IVs: a system call per seal
- * was a large cost of intake. An IV is a view into the pool: the caller must copy it out (into the sealed
- * bytes) before drawing the next one, so that a refill never changes a used one.
- */
-const IV_POOL = Buffer.alloc(IV_BYTES * 1365);
-/** The pool's IV slots as views made once, so that drawing an IV allocates nothing. */
-const IV_SLOTS = Array.from({ length: 1365 }, (_, i) => IV_POOL.subarray(i * IV_BYTES, (i + 1) * IV_BYTES));
-let nextSlot = IV_SLOTS.length;
-
-function nextIv(): Buffer {
-  if (nextSlot >= IV_SLOTS.length) {
-    randomFillSync(IV_POOL);
-    nextSlot = 0;
+  next(): Buffer {
+    if (this.used >= RandomIvs.PER_FILL) {
+      randomFillSync(this.pool);
+      this.used = 0;
+    }
+    const start = this.used++ * IV_BYTES;
+    return Buffer.from(this.pool.subarray(start, start + IV_BYTES));
   }
-  return IV_SLOTS[nextSlot++] as Buffer;
 }
 
 function keyContext(bankId: string): Record<string, string> {
   return { purpose: 'overdue-pii', bankId };
 }
 
-/** The GCM associated data; a view into a scratch buffer, which setAAD copies before the next use. */
+/** The GCM associated data: what a ciphertext is bound to besides its key. */
 function associatedData(bankId: string, accountId: string, fieldList: string): Buffer {
-  const text = `${SEALED_FORMAT}|${bankId}|${accountId}|${fieldList}`;
-  const length = Buffer.byteLength(text, 'utf8');
-  if (length > AAD_SCRATCH.length) return Buffer.from(text, 'utf8');
-  AAD_SCRATCH.write(text, 0, 'utf8');
-  let view = AAD_VIEWS[length];
-  if (!view) {
-    view = AAD_SCRATCH.subarray(0, length);
-    AAD_VIEWS[length] = view;
-  }
-  return view;
+  return Buffer.from(`${SEALED_FORMAT}|${bankId}|${accountId}|${fieldList}`, 'utf8');
 }

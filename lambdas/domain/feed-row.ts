@@ -2,9 +2,9 @@
 
 import { containsCardNumber } from './card-number';
 import { calendarDayNumber, isoDateFromDayNumber } from './delinquency';
-import { type Money, MoneyFormatError, minorUnitDigits, parseMoney } from './money';
+import { AMOUNT_TOO_LARGE, canonicalCurrency, type Money, MoneyFormatError, parseMoney } from './money';
 import { residentIdProblem } from './national-id';
-import { isValidTimeZone } from './zoned-time';
+import { canonicalTimeZone } from './zoned-time';
 
 /** The overdue feed's usual columns in their customary order (the contract lets banks order them freely). */
 export const FEED_COLUMNS = [
@@ -118,7 +118,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   // Before anything else, so that a card number never reaches a parser message, a log or a store.
   for (const column in row) {
     const value = row[column];
-    if (value !== undefined && hidesCardNumber(column, value)) return reject(column, 'card number present');
+    if (value !== undefined && hidesCardNumber(column, value))
+      return reject(shownColumnName(column), 'card number present');
   }
 
   const accountId = row.account_id?.trim();
@@ -145,7 +146,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   const cardLast4 = optionalText(row.card_last4);
   if (cardLast4 !== undefined && !LAST4.test(cardLast4)) return reject('card_last4', 'must be 4 digits');
   const currencyText = optionalText(row.currency);
-  if (currencyText !== undefined && minorUnitDigits(currencyText) === undefined)
+  const givenCurrency = currencyText === undefined ? undefined : canonicalCurrency(currencyText);
+  if (currencyText !== undefined && givenCurrency === undefined)
     return reject('currency', 'not a supported ISO 4217 currency');
   const dueText = optionalText(row.due_date);
   const dueDay = dueText === undefined ? undefined : isoDay(dueText);
@@ -153,8 +155,9 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   const dpdText = optionalText(row.days_past_due);
   if (dpdText !== undefined && !WHOLE_NUMBER.test(dpdText))
     return reject('days_past_due', 'not a whole number');
-  const timeZone = optionalText(row.timezone);
-  if (timeZone !== undefined && !isValidTimeZone(timeZone))
+  const timeZoneText = optionalText(row.timezone);
+  const timeZone = timeZoneText === undefined ? undefined : canonicalTimeZone(timeZoneText);
+  if (timeZoneText !== undefined && timeZone === undefined)
     return reject('timezone', 'not an IANA time zone');
   const language = optionalText(row.language);
   if (language !== undefined && language !== 'zh-CN' && language !== 'en')
@@ -163,7 +166,7 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   if (mobile === undefined && email === undefined) return reject('mobile', 'mobile or email is required');
 
   // Absent is not zero: a file that leaves the amounts out must not cure (close) every case in it.
-  const currency = currencyText ?? defaults.currency;
+  const currency = givenCurrency ?? defaults.currency;
   let overdueMinor = 0;
   let anyAmount = false;
   for (const field of AMOUNT_COLUMNS) {
@@ -173,6 +176,9 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
     const amount = moneyOrReason(text, currency);
     if (typeof amount === 'string') return reject(field, amount);
     overdueMinor += amount.amountMinor;
+    // Each amount is safe; their sum must be too, or the balance stored would be rounded.
+    if (!Number.isSafeInteger(overdueMinor))
+      return reject(field, `overdue amounts add up to ${AMOUNT_TOO_LARGE}`);
   }
   if (!anyAmount) return reject('overdue_principal', 'an overdue amount is required (0 when paid)');
   const totalText = optionalText(row.total_balance);
@@ -197,7 +203,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   }
 
   const flags = flagsOf(optionalText(row.flags));
-  if (typeof flags === 'string') return reject('flags', `unknown flag ${flags}`);
+  // The flag is not quoted back: the cell may hold anything.
+  if (flags === undefined) return reject('flags', 'unknown flag');
 
   // One object shape for every row (absent fields undefined): cheaper to build, seal and store.
   return {
@@ -219,6 +226,14 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   };
 }
 
+/**
+ * A column's name as a reject may show it: names shaped like column names are shown, anything else (a
+ * header row of data, a JSON key holding text) is not, as a reason never quotes what a bank wrote.
+ */
+export function shownColumnName(name: string): string {
+  return /^[a-z_][a-z0-9_]{0,39}$/.test(name) ? name : '(not shown)';
+}
+
 function moneyOrReason(text: string, currency: string): Money | string {
   try {
     return parseMoney(text, currency);
@@ -227,14 +242,14 @@ function moneyOrReason(text: string, currency: string): Money | string {
   }
 }
 
-/** The row's flags without repeats, or the first unknown one. */
-function flagsOf(text: string | undefined): AccountFlag[] | string {
+/** The row's flags without repeats, or undefined if one is unknown. */
+function flagsOf(text: string | undefined): AccountFlag[] | undefined {
   const flags: AccountFlag[] = [];
   if (text === undefined) return flags;
   for (const part of text.split(';')) {
     const flag = part.trim().toLowerCase();
     if (flag === '') continue;
-    if (!FLAG_SET.has(flag)) return flag;
+    if (!FLAG_SET.has(flag)) return undefined;
     if (!flags.includes(flag as AccountFlag)) flags.push(flag as AccountFlag);
   }
   return flags;

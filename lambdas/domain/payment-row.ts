@@ -2,7 +2,9 @@
 
 import { z } from 'zod';
 import { containsCardNumber } from './card-number';
-import { type Money, MoneyFormatError, parseMoney } from './money';
+import { calendarDayNumber } from './delinquency';
+import { shownColumnName } from './feed-row';
+import { canonicalCurrency, type Money, MoneyFormatError, parseMoney } from './money';
 
 export interface Payment {
   readonly paymentId: string;
@@ -11,6 +13,25 @@ export interface Payment {
   /** ISO 8601 instant, normalised to UTC. */
   readonly paidAt: string;
   readonly channel?: string;
+}
+
+/** `2026-03-01T09:30[:00[.123]]` then `Z` or `±hh:mm`; the parts are checked by `isRealInstant`. */
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Every part of an ISO instant in range: a calendar date (no 30 February), hours 00–23 (no 24:00),
+ * minutes and seconds 00–59 (no leap second), an offset within ±14:00 (the widest any zone uses).
+ * Date.parse alone is not enough: it moves 2026-02-30 to 2 March and 24:00 to the next day.
+ */
+function isRealInstant(text: string): boolean {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return false;
+  const [, date, hour, minute, second = '00', offsetHours = '00', offsetMinutes = '00'] = match;
+  if (calendarDayNumber(date as string) === undefined) return false;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return false;
+  if (Number(offsetMinutes) > 59 || Number(offsetHours) * 60 + Number(offsetMinutes) > 14 * 60) return false;
+  return !Number.isNaN(Date.parse(text));
 }
 
 const rawPayment = z.object({
@@ -31,11 +52,8 @@ const rawPayment = z.object({
   paid_at: z
     .string()
     .trim()
-    .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
-      'must be ISO 8601 with a zone',
-    )
-    .refine((v) => !Number.isNaN(Date.parse(v)), 'not a real instant'),
+    .regex(ISO_INSTANT, 'must be ISO 8601 with a zone')
+    .refine(isRealInstant, 'not a real instant'),
   channel: z
     .string()
     .trim()
@@ -50,7 +68,8 @@ export function parsePaymentRow(
 ): { ok: true; payment: Payment } | { ok: false; rejection: { field: string; reason: string } } {
   // As in the overdue feed: before anything else, so a card number reaches no message, log or store.
   const withCard = Object.entries(row).find(([, value]) => value !== undefined && containsCardNumber(value));
-  if (withCard) return { ok: false, rejection: { field: withCard[0], reason: 'card number present' } };
+  if (withCard)
+    return { ok: false, rejection: { field: shownColumnName(withCard[0]), reason: 'card number present' } };
   const parsed = rawPayment.safeParse(row);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -58,18 +77,15 @@ export function parsePaymentRow(
     return { ok: false, rejection: { field: String(issue?.path[0] ?? 'row'), reason } };
   }
   const r = parsed.data;
+  const currency = r.currency === undefined ? defaultCurrency : canonicalCurrency(r.currency);
+  if (currency === undefined)
+    return { ok: false, rejection: { field: 'currency', reason: 'not a supported ISO 4217 currency' } };
   let amount: Money;
   try {
-    amount = parseMoney(r.amount, r.currency ?? defaultCurrency);
+    amount = parseMoney(r.amount, currency);
   } catch (error) {
     const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';
-    return {
-      ok: false,
-      rejection: {
-        field: error instanceof MoneyFormatError && reason.startsWith('unsupported') ? 'currency' : 'amount',
-        reason,
-      },
-    };
+    return { ok: false, rejection: { field: 'amount', reason } };
   }
   if (amount.amountMinor <= 0)
     return { ok: false, rejection: { field: 'amount', reason: 'must be more than 0' } };

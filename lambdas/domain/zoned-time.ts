@@ -1,5 +1,7 @@
 /** Wall-clock time in a debtor's IANA time zone, computed with Intl so that no zone table is hand-written. */
 
+import { BoundedCache } from './bounded-cache';
+
 export interface WallTime {
   readonly year: number;
   readonly month: number;
@@ -9,13 +11,45 @@ export interface WallTime {
   readonly second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Zone names are cell text: every spelling a feed sends (`asia/shanghai`, `PRC`, `Asia/Chongqing`) would
+ * otherwise be a new cache entry for the life of the container. Both caches are bounded; the formatters
+ * are keyed by canonical name, of which there are a few hundred.
+ */
+const CACHE_SIZE = 1_000;
+const canonicalZones = new BoundedCache<string, string | null>(CACHE_SIZE);
+const formatters = new BoundedCache<string, Intl.DateTimeFormat>(CACHE_SIZE);
+
+/**
+ * The canonical IANA name of a zone as Intl resolves it (`asia/shanghai` and `Asia/Chongqing` are both
+ * `Asia/Shanghai`), or undefined when it is no IANA zone. Offsets such as `+08:00` are refused: they are
+ * not zones and know no daylight-saving time, so a contact window kept by one would drift by an hour.
+ */
+export function canonicalTimeZone(text: string): string | undefined {
+  let canonical = canonicalZones.get(text);
+  if (canonical === undefined) {
+    canonical = resolvedZone(text);
+    canonicalZones.set(text, canonical);
+  }
+  return canonical ?? undefined;
+}
+
+function resolvedZone(text: string): string | null {
+  if (!/^[A-Za-z]/.test(text)) return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+  const canonical = canonicalTimeZone(timeZone);
+  if (canonical === undefined) throw new RangeError('not an IANA time zone');
+  let formatter = formatters.get(canonical);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
+      timeZone: canonical,
       hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
@@ -24,18 +58,18 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       minute: '2-digit',
       second: '2-digit',
     });
-    formatters.set(timeZone, formatter);
+    formatters.set(canonical, formatter);
   }
   return formatter;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(timeZone) !== undefined;
+}
+
+/** How many zone spellings and formatters are cached: for the test that they stay bounded. */
+export function zoneCacheSizes(): { readonly spellings: number; readonly formatters: number } {
+  return { spellings: canonicalZones.size, formatters: formatters.size };
 }
 
 export function wallTimeIn(instant: Date, timeZone: string): WallTime {

@@ -12,6 +12,15 @@ import { QuarantineError } from './quarantine';
 /** How much of the file is read before deciding between UTF-8 and GB18030. */
 const SNIFF_BYTES = 64 * 1024;
 
+/**
+ * The most a gzipped feed may inflate to. Reading streams, so memory is not the risk: time is. A few MiB
+ * of gzip can inflate to terabytes (a "zip bomb"), which intake would read twice (check, then load) until
+ * the invocation times out and is retried. 2 GiB is about 15 million rows, more than one invocation
+ * loads. No ratio guard: gzip's own ceiling is about 1,000:1, and a feed of repetitive rows honestly
+ * compresses past 100:1, so a ratio would refuse real files that the absolute cap already makes harmless.
+ */
+export const MAX_GUNZIPPED_BYTES = 2 * 1024 ** 3;
+
 /** How a feed file was packaged, as reading it found out. */
 export interface FeedPackaging {
   gzipped: boolean;
@@ -19,8 +28,15 @@ export interface FeedPackaging {
   encoding?: 'utf-8' | 'gb18030';
 }
 
-/** Gunzips when the stream starts with the gzip magic bytes, whatever the file is called. */
-export async function gunzipIfNeeded(raw: Readable, packaging: FeedPackaging): Promise<Readable> {
+/**
+ * Gunzips when the stream starts with the gzip magic bytes, whatever the file is called; more than
+ * `maxBytes` of gunzipped bytes raise QuarantineError.
+ */
+export async function gunzipIfNeeded(
+  raw: Readable,
+  packaging: FeedPackaging,
+  maxBytes = MAX_GUNZIPPED_BYTES,
+): Promise<Readable> {
   const iterator = raw[Symbol.asyncIterator]();
   // The magic is two bytes and nothing promises a first chunk that long: gather until there are two.
   let head = Buffer.alloc(0);
@@ -43,7 +59,24 @@ export async function gunzipIfNeeded(raw: Readable, packaging: FeedPackaging): P
   const gunzip = createGunzip();
   rest.on('error', (error) => gunzip.destroy(error));
   gunzip.on('error', () => {});
-  return rest.pipe(gunzip).on('error', () => {});
+  let inflated = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      inflated += chunk.length;
+      if (inflated > maxBytes) {
+        // Stop inflating now rather than after the rest of the bomb.
+        rest.destroy();
+        gunzip.destroy();
+        return callback(new QuarantineError(`gzip inflates to more than ${maxBytes} bytes`));
+      }
+      callback(null, chunk);
+    },
+  });
+  gunzip.on('error', (error) => capped.destroy(error));
+  return rest
+    .pipe(gunzip)
+    .pipe(capped)
+    .on('error', () => {});
 }
 
 /**

@@ -1,15 +1,32 @@
 /** A feed's records, whatever its packaging: CSV or JSON Lines, keyed by column name, each with its line. */
 
 import { type Readable, Transform } from 'node:stream';
+import { containsCardNumber } from '../domain/card-number';
+import { shownColumnName } from '../domain/feed-row';
 import { CsvReader, type CsvRow, MAX_RECORD_CHARS } from './csv-reader';
-import { decodeText, type FeedPackaging, gunzipIfNeeded } from './decoding';
+import { decodeText, type FeedPackaging, gunzipIfNeeded, MAX_GUNZIPPED_BYTES } from './decoding';
 import { asQuarantine, QuarantineError } from './quarantine';
 
 export interface FeedRecord {
-  /** Column name (trimmed, lower case) → cell text. */
+  /**
+   * Column name (trimmed, lower case) → cell text, in an object without a prototype: any name a bank
+   * writes (`__proto__`, `constructor`, `__invalid`) is a cell like the others. Build with `recordOf`.
+   */
   readonly record: Record<string, string>;
   /** 1-based line number in the decoded file (the header is line 1 of a CSV). */
   readonly line: number;
+  /**
+   * Why the row as a whole is rejected (field `row`) before its cells are checked: kept beside the
+   * cells, never among them, so that no column can pose as it. The reason names no data.
+   */
+  readonly invalid?: string;
+}
+
+/** A record from name/cell pairs, in an object without a prototype (a later pair wins over an earlier one). */
+export function recordOf(entries: Iterable<readonly [string, string]>): Record<string, string> {
+  const record: Record<string, string> = Object.create(null);
+  for (const [name, cell] of entries) record[name] = cell;
+  return record;
 }
 
 export type FeedFormat = 'csv' | 'jsonl';
@@ -31,11 +48,13 @@ export interface ReadOptions {
   readonly lineOffset?: number;
   /** Sees the raw (gunzipped) bytes as they pass, e.g. to cut the file into segments. */
   readonly onBytes?: (bytes: Buffer) => void;
+  /** How far a gzip may inflate (MAX_GUNZIPPED_BYTES unless a test wants less). */
+  readonly maxGunzippedBytes?: number;
 }
 
 /**
  * The records of a feed in file order, in batches (one per chunk read: a yield per row would cost more
- * than reading the row).
+ * than reading the row). A gzip inflating past `maxGunzippedBytes` is a file-level fault.
  */
 export async function* feedRecords(
   raw: Readable,
@@ -44,7 +63,7 @@ export async function* feedRecords(
   options: ReadOptions = {},
 ): AsyncGenerator<FeedRecord[]> {
   const { packaging = { gzipped: false }, check = false, lineOffset = 0, onBytes } = options;
-  let bytes = await gunzipIfNeeded(raw, packaging);
+  let bytes = await gunzipIfNeeded(raw, packaging, options.maxGunzippedBytes ?? MAX_GUNZIPPED_BYTES);
   if (onBytes) {
     const source = bytes;
     bytes = source.pipe(tap(onBytes));
@@ -58,7 +77,7 @@ export async function* feedRecords(
     return;
   }
   for await (const batch of records) {
-    yield batch.map(({ record, line }) => ({ record, line: line + lineOffset }));
+    yield batch.map((entry) => ({ ...entry, line: entry.line + lineOffset }));
   }
 }
 
@@ -82,21 +101,27 @@ async function* csvRows(
   let names: string[] | undefined;
   const header = (fields: readonly string[]): string[] => {
     const found = fields.map((name) => name.trim().toLowerCase());
-    const missing = requiredColumns.filter((column) => !found.includes(column));
-    if (missing.length > 0) throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
-    const repeated = found.filter((name, i) => name !== '' && found.indexOf(name) !== i);
-    // Only names shaped like column names are quoted back: a header row of data may hold anything.
-    if (repeated.length > 0) {
-      const shown = new Set(repeated.map((name) => (/^[a-z_]{1,40}$/.test(name) ? name : '(not shown)')));
-      throw new QuarantineError(`repeated column(s): ${[...shown].join(', ')}`);
+    // A header is what a bank wrote too: a card number there is refused before any name is quoted back.
+    if (found.some((name) => containsCardNumber(name)))
+      throw new QuarantineError('card number in the header');
+    // One pass with a set: a header of 100,000 columns must not cost 100,000² comparisons.
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const name of found) {
+      if (name === '') continue;
+      if (seen.has(name)) repeated.add(shownColumnName(name));
+      else seen.add(name);
     }
+    const missing = requiredColumns.filter((column) => !seen.has(column));
+    if (missing.length > 0) throw new QuarantineError(`missing required column(s): ${missing.join(', ')}`);
+    if (repeated.size > 0) throw new QuarantineError(`repeated column(s): ${[...repeated].join(', ')}`);
     return found;
   };
   const batchOf = (rows: readonly CsvRow[]): FeedRecord[] => {
     const batch: FeedRecord[] = [];
     for (const row of rows) {
       if (!names) names = header(row.fields);
-      else if (!check) batch.push(recordOf(names, row));
+      else if (!check) batch.push(csvRecord(names, row));
     }
     return batch;
   };
@@ -116,17 +141,16 @@ async function* csvRows(
 }
 
 /** A data row keyed by header name; a row whose field count differs from the header's is rejected. */
-function recordOf(names: readonly string[], row: CsvRow): FeedRecord {
+function csvRecord(names: readonly string[], row: CsvRow): FeedRecord {
   const { fields, line } = row;
   let count = fields.length;
   // Trailing empty fields (a spreadsheet's stray commas) are not data.
   while (count > names.length && fields[count - 1] === '') count--;
-  const record: Record<string, string> = {};
+  const record: Record<string, string> = Object.create(null);
   if (count !== names.length) {
     const at = names.indexOf('account_id');
     if (at >= 0 && at < count) record.account_id = fields[at] ?? '';
-    record.__invalid = `has ${count} fields, the header ${names.length}`;
-    return { record, line };
+    return { record, line, invalid: `has ${count} fields, the header ${names.length}` };
   }
   for (let i = 0; i < count; i++) {
     const name = names[i];
@@ -143,7 +167,7 @@ async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRe
     for (const content of lines) {
       line++;
       if (check || content.trim() === '') continue;
-      batch.push({ record: jsonRecord(content.endsWith('\r') ? content.slice(0, -1) : content), line });
+      batch.push({ ...jsonRecord(content.endsWith('\r') ? content.slice(0, -1) : content), line });
     }
     return batch;
   };
@@ -169,20 +193,29 @@ async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRe
   }
 }
 
-/** One JSON Lines row as a record; a line that is not a JSON object becomes a record the row check rejects. */
-function jsonRecord(content: string): Record<string, string> {
+/**
+ * One JSON Lines row as a record; a line that is not a JSON object, or names a key twice (`Mobile` and
+ * `mobile` alike), is invalid: the row check rejects it. JSON.parse makes every key, `__proto__`
+ * included, an own property, and `recordOf` keeps it one.
+ */
+function jsonRecord(content: string): Omit<FeedRecord, 'line'> {
+  const empty: Record<string, string> = Object.create(null);
   let value: unknown;
   try {
     value = JSON.parse(content);
   } catch {
-    return { __invalid: 'not valid JSON' };
+    return { record: empty, invalid: 'not valid JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return { __invalid: 'not a JSON object' };
-  const record: Record<string, string> = {};
-  for (const [name, cell] of Object.entries(value)) {
+    return { record: empty, invalid: 'not a JSON object' };
+  const record: Record<string, string> = Object.create(null);
+  for (const [key, cell] of Object.entries(value)) {
     if (cell === null || cell === undefined) continue;
-    record[name.trim().toLowerCase()] = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+    const name = key.trim().toLowerCase();
+    // A key is data a bank wrote on this line, like its cells: a card number in it is screened too.
+    if (containsCardNumber(name)) return { record, invalid: 'card number present' };
+    if (Object.hasOwn(record, name)) return { record, invalid: 'a key named twice' };
+    record[name] = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
   }
-  return record;
+  return { record };
 }

@@ -15,6 +15,16 @@ export function safeAccountId(value: string | undefined): string {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id) && !containsCardNumber(id) ? id : '';
 }
 
+/**
+ * One field of the rejects file. Banks open it in a spreadsheet, which runs a cell starting with `=`, `+`,
+ * `-` or `@` (or a tab or CR before one) as a formula: such a field is written after a `'`, which makes it
+ * text (OWASP, CSV injection). A field holding a comma, quote, CR or LF is quoted, `""` for a quote.
+ */
+export function rejectsField(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 export const REJECTS_HEADER = 'line,account_id,field,reason\n';
 
 /** The rejects file in one piece: for a file whose rejects are few enough to hold. */
@@ -24,9 +34,9 @@ export function rejectsCsv(rejects: readonly RowReject[]): string {
 
 /** Rejects as CSV lines without the header, each ending in a line break: one part of a rejects file. */
 export function rejectLines(rejects: readonly RowReject[]): string {
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   let text = '';
-  for (const r of rejects)
-    text += `${[String(r.line), r.accountId, r.field, r.reason].map(quote).join(',')}\n`;
+  for (const r of rejects) {
+    text += `${[String(r.line), r.accountId, r.field, r.reason].map(rejectsField).join(',')}\n`;
+  }
   return text;
 }

@@ -7,7 +7,8 @@
  * matter here — quote (0x22), LF (0x0A), CR (0x0D) — never occur inside a multi-byte character of either
  * encoding (GB18030's trailing bytes are 0x30–0x39 and 0x40–0xFE). Quote state is only tracked for CSV, and
  * only files the CSV reader accepted are segmented, so toggling at each quote follows the real structure.
- * Line numbers are counted as the CSV reader counts them: every record end and every LF inside a quoted field.
+ * Line numbers are counted as the CSV reader counts them: every record end, and every line break (CRLF, LF or
+ * a lone CR) inside a quoted field.
  */
 
 import type { FeedFormat } from './records';
@@ -49,6 +50,8 @@ export class SegmentScanner {
   private line = 1;
   private inQuotes = false;
   private pendingCr = false;
+  /** The last byte was a CR inside quotes: a following LF makes one line break with it, not two. */
+  private quotedCr = false;
   private recordHasContent = false;
   private header: (ByteRange & { endLine: number }) | undefined;
   private readonly segments: Segment[] = [];
@@ -85,15 +88,21 @@ export class SegmentScanner {
         }
         this.endRecord(at);
       }
+      const afterQuotedCr = this.quotedCr;
+      this.quotedCr = false;
       if (csv && byte === QUOTE) {
         this.inQuotes = !this.inQuotes;
         this.recordHasContent = true;
       } else if (byte === LF) {
-        if (this.inQuotes) this.line++;
-        else this.endRecord(at + 1);
+        if (!this.inQuotes) this.endRecord(at + 1);
+        else if (!afterQuotedCr) this.line++;
       } else if (byte === CR && csv) {
-        // A lone CR ends a CSV record; inside quotes it is data and, as in the reader, not a line.
+        // A lone CR ends a CSV record; inside quotes it is data, and a line break as the reader counts lines.
         if (!this.inQuotes) this.pendingCr = true;
+        else {
+          this.line++;
+          this.quotedCr = true;
+        }
       } else if (at >= this.bomEnd) {
         this.recordHasContent = true;
       }

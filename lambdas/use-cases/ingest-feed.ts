@@ -171,7 +171,7 @@ export async function applyFeedRows(
   // Writes may land out of order: the conditional write on `asOf` makes the stored result independent of
   // the order in which rows for one account land.
   const writes = new WorkQueue<CollectionCase>(
-    (collectionCase) => writeCase(deps, bank, collectionCase, counts, requests),
+    (collectionCase) => writeCase(deps, collectionCase, counts, requests),
     ROW_CONCURRENCY,
     WRITE_BACKLOG,
   );
@@ -213,12 +213,12 @@ async function prepareCases(
   sink: Pick<RowSink, 'reject'>,
 ): Promise<CollectionCase[]> {
   const accounts: AccountSnapshot[] = [];
-  for (const { record, line } of records) {
+  for (const { record, line, invalid } of records) {
     counts.read++;
     const parsed =
-      record.__invalid === undefined
+      invalid === undefined
         ? parseFeedRow(record, bank.defaults)
-        : ({ ok: false, rejection: { field: 'row', reason: record.__invalid } } as const);
+        : ({ ok: false, rejection: { field: 'row', reason: invalid } } as const);
     if (parsed.ok) accounts.push(parsed.account);
     else {
       counts.rejected++;
@@ -285,7 +285,6 @@ function caseOf(
 /** Writes one case (stale and replayed rows change nothing); stops, or asks for, its escalation. */
 async function writeCase(
   deps: RowDeps,
-  bank: BankSettings,
   collectionCase: CollectionCase,
   counts: RowCounts,
   requests: RequestBuffer,

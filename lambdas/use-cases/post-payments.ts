@@ -79,15 +79,19 @@ export async function postPayments(deps: PostPaymentsDeps, input: FeedFileInput)
   });
 }
 
-async function postOne(deps: PostPaymentsDeps, run: FeedRun<PaymentCounts>, { record, line }: FeedRecord) {
+async function postOne(
+  deps: PostPaymentsDeps,
+  run: FeedRun<PaymentCounts>,
+  { record, line, invalid }: FeedRecord,
+) {
   const report = run.counts;
   const { bankId } = run.bank;
   const reject = (field: string, reason: string) => {
     report.rejected++;
     run.reject({ line, accountId: safeAccountId(record.account_id), field, reason });
   };
-  if (record.__invalid !== undefined) {
-    reject('row', record.__invalid);
+  if (invalid !== undefined) {
+    reject('row', invalid);
     return;
   }
   const parsed = parsePaymentRow(record, run.bank.defaults.currency);

@@ -15,7 +15,7 @@ import type { CaseStore, StoredCaseState, UpsertResult } from '../../ports/case-
 import { backoffWithJitter } from '../backoff';
 
 /** Attributes a feed row never writes: progress and history belong to the case, not to the feed. */
-const NOT_FROM_FEED = new Set([
+const NOT_FROM_FEED: ReadonlySet<string> = new Set([
   'caseId',
   'completedSteps',
   'lastStepAt',

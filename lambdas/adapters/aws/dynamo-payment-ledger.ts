@@ -1,6 +1,7 @@
 /**
  * Payments on DynamoDB: one transaction puts the payment in the trail (conditional on its id being new)
- * and lowers the case's overdue amount (conditional on the amount read, so concurrent postings retry).
+ * and lowers the case's overdue amount (conditional on the amount read, so concurrent postings retry,
+ * after a pause with exponential backoff and full jitter).
  */
 
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -9,17 +10,51 @@ import type { CollectionCase } from '../../domain/collection-case';
 import type { Payment } from '../../domain/payment-row';
 import type { PaymentLedger, PostingOutcome } from '../../ports/payment-ledger';
 
-const ATTEMPTS = 5;
+/** How a posting whose balance moved under it is retried. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  /** The cap on the first pause; each later cap doubles, up to `maxDelayMs`. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1). */
+  readonly random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 25,
+  maxDelayMs: 1_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/**
+ * The pause before attempt `attempt + 1`: "full jitter", uniform between 0 and the exponential cap, so
+ * that postings racing on one account (two files, a redelivery) spread out instead of colliding again.
+ */
+export function backoffMs(policy: RetryPolicy, attempt: number): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return policy.random() * cap;
+}
 
 export class DynamoPaymentLedger implements PaymentLedger {
+  private readonly retry: RetryPolicy;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly casesTable: string,
     private readonly trailTable: string,
-  ) {}
+    retry: Partial<RetryPolicy> = {},
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...retry };
+  }
 
   async post(caseId: string, payment: Payment, at: Date): Promise<PostingOutcome> {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const { attempts } = this.retry;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) await this.retry.sleep(backoffMs(this.retry, attempt - 1));
       const read = await this.db.send(
         new GetCommand({ TableName: this.casesTable, Key: { caseId }, ConsistentRead: true }),
       );
@@ -87,6 +122,6 @@ export class DynamoPaymentLedger implements PaymentLedger {
         // The balance moved under us (another payment): read again and retry.
       }
     }
-    throw new Error(`payment ${payment.paymentId} could not be posted after ${ATTEMPTS} attempts`);
+    throw new Error(`payment ${payment.paymentId} could not be posted after ${attempts} attempts`);
   }
 }

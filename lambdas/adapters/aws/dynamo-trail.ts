@@ -1,7 +1,7 @@
 /** The append-only trail on DynamoDB: puts conditional on a new entry id, so a replay appends nothing. */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Trail, TrailEntry } from '../../ports/trail';
 
 export class DynamoTrail implements Trail {
@@ -28,20 +28,17 @@ export class DynamoTrail implements Trail {
 
   async list(caseId: string): Promise<TrailEntry[]> {
     const entries: TrailEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'caseId = :caseId',
-          ExpressionAttributeValues: { ':caseId': caseId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? [])
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'caseId = :caseId',
+        ExpressionAttributeValues: { ':caseId': caseId },
+      },
+    );
+    for await (const page of pages)
+      for (const item of page.Items ?? [])
         entries.push({ ...(item as TrailEntry), at: new Date(item.at as string) });
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 }

@@ -17,7 +17,11 @@ import {
 import { executionName } from '../execution-name';
 
 /** Refusals that pass with time: the account's StartExecution bucket, open executions at the quota, KMS. */
-const RETRY_LATER = new Set(['ThrottlingException', 'ExecutionLimitExceeded', 'KmsThrottlingException']);
+const RETRY_LATER: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'ExecutionLimitExceeded',
+  'KmsThrottlingException',
+]);
 
 export class SfnEscalationStarter implements EscalationStarter, EscalationStopper {
   constructor(

@@ -135,6 +135,57 @@ describe('parseFeedRow, each failure names its field', () => {
     });
   });
 
+  it('rejects currency names that every object inherits', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(rejectionOf(feedRow({ currency: name })), name).toEqual({
+        field: 'currency',
+        reason: 'not a supported ISO 4217 currency',
+      });
+  });
+
+  it('stores the canonical currency code, whatever its case', () => {
+    expect(accountOf(feedRow({ currency: ' cny ' })).overdue.currency).toBe('CNY');
+    expect(accountOf(feedRow({ currency: 'Usd' })).overdue.currency).toBe('USD');
+  });
+
+  it('rejects zone names that every object inherits', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(rejectionOf(feedRow({ timezone: name })), name).toEqual({
+        field: 'timezone',
+        reason: 'not an IANA time zone',
+      });
+  });
+
+  it('stores the canonical IANA zone name, whatever the spelling or link', () => {
+    expect(accountOf(feedRow({ timezone: 'asia/shanghai' })).timeZone).toBe('Asia/Shanghai');
+    // Links (old names) resolve to the zone Intl calls canonical.
+    expect(accountOf(feedRow({ timezone: 'Asia/Chongqing' })).timeZone).toBe('Asia/Shanghai');
+    expect(accountOf(feedRow({ timezone: 'US/Eastern' })).timeZone).toBe('America/New_York');
+  });
+
+  it('rejects a UTC offset as a zone: it is not IANA and knows no daylight-saving time', () => {
+    expect(rejectionOf(feedRow({ timezone: '+08:00' }))).toEqual({
+      field: 'timezone',
+      reason: 'not an IANA time zone',
+    });
+  });
+
+  it('rejects overdue amounts whose sum passes 2^53 − 1 minor units, naming the amount that overflowed', () => {
+    const row = feedRow({ overdue_principal: '90071992547409.91', overdue_interest: '0.00' });
+    expect(accountOf(row).overdue.amountMinor).toBe(Number.MAX_SAFE_INTEGER);
+    expect(rejectionOf({ ...row, overdue_fees: '0.01' })).toEqual({
+      field: 'overdue_fees',
+      reason: 'overdue amounts add up to more than 9007199254740991 minor units',
+    });
+  });
+
+  it('rejects a single amount past 2^53 − 1 minor units', () => {
+    expect(rejectionOf({ ...feedRow(), total_balance: '90071992547409.92' })).toEqual({
+      field: 'total_balance',
+      reason: 'more than 9007199254740991 minor units',
+    });
+  });
+
   it('rejects an amount with more decimals than its currency has, naming the amount column', () => {
     expect(rejectionOf(feedRow({ overdue_interest: '10.123' }))).toEqual({
       field: 'overdue_interest',
@@ -167,10 +218,14 @@ describe('parseFeedRow, each failure names its field', () => {
     expect(rejectionOf(feedRow({ due_date: '', days_past_due: '' })).field).toBe('due_date');
   });
 
-  it('rejects an unknown flag', () => {
+  it('rejects an unknown flag without quoting the cell', () => {
     expect(rejectionOf(feedRow({ flags: 'dispute;vip' }))).toEqual({
       field: 'flags',
-      reason: 'unknown flag vip',
+      reason: 'unknown flag',
+    });
+    expect(rejectionOf(feedRow({ flags: 'Li Lei 13800001234' }))).toEqual({
+      field: 'flags',
+      reason: 'unknown flag',
     });
   });
 

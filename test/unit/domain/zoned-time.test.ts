@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { instantAt, isValidTimeZone, localDate, wallTimeIn } from '../../../lambdas/domain/zoned-time';
+import {
+  canonicalTimeZone,
+  instantAt,
+  isValidTimeZone,
+  localDate,
+  wallTimeIn,
+  zoneCacheSizes,
+} from '../../../lambdas/domain/zoned-time';
 
 describe('wallTimeIn', () => {
   it('shows Shanghai time eight hours ahead of UTC', () => {
@@ -72,5 +79,34 @@ describe('isValidTimeZone', () => {
   it('accepts IANA zones and rejects anything else', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  it('gives one canonical name for every spelling and link of a zone', () => {
+    for (const spelling of ['Asia/Shanghai', 'asia/shanghai', 'ASIA/SHANGHAI', 'PRC', 'Asia/Chongqing'])
+      expect(canonicalTimeZone(spelling), spelling).toBe('Asia/Shanghai');
+    expect(canonicalTimeZone('etc/utc')).toBe(canonicalTimeZone('UTC'));
+  });
+
+  it('finds no zone for names every object inherits, offsets, or nonsense', () => {
+    for (const name of ['constructor', '__proto__', 'toString', '+08:00', '-05:00', '', 'Mars/Olympus_Mons'])
+      expect(canonicalTimeZone(name), name).toBeUndefined();
+    expect(() => wallTimeIn(new Date(0), 'constructor')).toThrow(RangeError);
+  });
+
+  it('keeps its caches bounded however many spellings a feed sends', () => {
+    // Every upper/lower-case spelling of "Asia/Shanghai" is a valid zone name: 2^11 of them here.
+    const letters = 'asia/shanghai';
+    for (let mask = 0; mask < 2 ** 11; mask++) {
+      let spelling = '';
+      let bit = 0;
+      for (const char of letters)
+        spelling += /[a-z]/.test(char) && (mask >> bit++) & 1 ? char.toUpperCase() : char;
+      expect(wallTimeIn(new Date('2026-03-01T14:00:00Z'), spelling).hour).toBe(22);
+    }
+    const sizes = zoneCacheSizes();
+    expect(sizes.spellings).toBeLessThanOrEqual(1_000);
+    expect(sizes.formatters).toBeLessThan(10);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EnvelopePiiVault } from '../../../lambdas/adapters/envelope-pii-vault';
 import { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data-key-provider';
+import type { SealedPersonalData } from '../../../lambdas/domain/collection-case';
 import { DEBTOR } from '../../support/fakes';
 
 const MASTER_KEY = randomBytes(32);
@@ -185,7 +186,7 @@ describe('envelope PII vault', () => {
     }
   });
 
-  it('seals a long address whole, beyond the scratch buffer a typical account fits in', async () => {
+  it('seals a long address whole', async () => {
     const { vault } = vaultWith();
     const address = '北京市朝阳区'.repeat(2000);
     const sealed = await vault.seal(account, { name: DEBTOR.name, address });
@@ -213,5 +214,43 @@ describe('envelope PII vault', () => {
     }
     const shared = sealed[0]?.fields as string[] | undefined;
     expect(() => shared?.push('email')).toThrow(TypeError);
+  });
+});
+
+describe('envelope PII vault state', () => {
+  it('keeps a bounded number of opened data keys, however many a reader goes through', async () => {
+    // One data key per seal, as a long-lived reader meets cases sealed over months.
+    const writer = vaultWith({ maxUses: 1, maxAgeMs: 60_000 }).vault;
+    const sealed = [];
+    for (let i = 0; i < 300; i++) sealed.push(await writer.seal(account, { name: `name ${i}` }));
+    const { keys, vault: reader } = vaultWith();
+    for (const each of sealed) await reader.open(account, each, 'name');
+    expect(keys.calls).toBe(300);
+    // The first key was dropped to make room: opening its case again asks the provider again.
+    await expect(reader.open(account, sealed[0] as SealedPersonalData, 'name')).resolves.toBe('name 0');
+    expect(keys.calls).toBe(301);
+    // A recent one was kept.
+    await reader.open(account, sealed[299] as SealedPersonalData, 'name');
+    expect(keys.calls).toBe(301);
+  });
+
+  it('seals batches that interleave across awaits, each opening to its own fields', async () => {
+    const { vault } = vaultWith({ maxUses: 3, maxAgeMs: 60_000 });
+    const batch = (bank: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        accountId: `ACC-${i}`,
+        fields: i % 2 === 0 ? { name: `${bank} ${i}` } : { name: `${bank} ${i}`, mobile: `+8613800000${i}` },
+      }));
+    const banks = ['demo-bank', 'us-demo', 'third-bank'];
+    const results = await Promise.all(banks.map((bank) => vault.sealAll(bank, batch(bank, 20))));
+    for (const [b, sealedBatch] of results.entries()) {
+      const bankId = banks[b] as string;
+      for (const [i, each] of sealedBatch.entries()) {
+        expect(each.fields).toEqual(i % 2 === 0 ? ['name'] : ['name', 'mobile']);
+        await expect(vault.open({ bankId, accountId: `ACC-${i}` }, each, 'name')).resolves.toBe(
+          `${bankId} ${i}`,
+        );
+      }
+    }
   });
 });

@@ -47,12 +47,34 @@ describe('payment rows', () => {
     [{ amount: '1.234' }, 'amount', 'more than 2 decimals for CNY'],
     [{ paid_at: '2026-03-01' }, 'paid_at', 'must be ISO 8601 with a zone'],
     [{ payment_id: '' }, 'payment_id', 'must be 1–64 letters, digits, _ or -'],
-    [{ currency: 'XYZ' }, 'currency', 'unsupported currency XYZ'],
+    [{ currency: 'XYZ' }, 'currency', 'not a supported ISO 4217 currency'],
+    [{ currency: 'constructor' }, 'currency', 'not a supported ISO 4217 currency'],
+    [{ paid_at: '2026-02-30T09:30:00+08:00' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-02-29T09:30:00Z' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-03-01T24:00:00Z' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-03-01T09:60Z' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-03-01T09:30:60Z' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-03-01T09:30:00+14:30' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-03-01T09:30:00+08:60' }, 'paid_at', 'not a real instant'],
+    [{ paid_at: '2026-13-01T09:30:00Z' }, 'paid_at', 'not a real instant'],
+    [{ amount: '90071992547409.92' }, 'amount', 'more than 9007199254740991 minor units'],
   ])('rejects %o naming %s', (override, field, reason) => {
     expect(parsePaymentRow(payment('P1', '10', override), 'CNY')).toEqual({
       ok: false,
       rejection: { field, reason },
     });
+  });
+});
+
+describe('paid_at', () => {
+  it.each([
+    ['2028-02-29T23:59:59.999999999+14:00', '2028-02-29T09:59:59.999Z'],
+    ['2026-03-01T00:00-09:30', '2026-03-01T09:30:00.000Z'],
+    ['2026-03-01T09:30:00+05:45', '2026-03-01T03:45:00.000Z'],
+    ['2026-12-31T23:59:59Z', '2026-12-31T23:59:59.000Z'],
+  ])('accepts the real instant %s', (paidAt, utc) => {
+    const parsed = parsePaymentRow(payment('P1', '10', { paid_at: paidAt }), 'CNY');
+    expect(parsed.ok && parsed.payment.paidAt).toBe(utc);
   });
 });
 
