@@ -1,19 +1,11 @@
 /** What the infrastructure promises: encryption, recovery, retention, tracing, least access, a locked API. */
 
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
-import { buildApp } from '../../lib/app';
-import type { Stage } from '../../lib/config';
+import { synthesize } from './synthesize';
 
-function templates(stage: Stage) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const { stateful, stateless } = buildApp(app, stage);
-  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
-}
-
-const dev = templates('dev');
+const dev = synthesize('dev');
 
 /** The project's own functions (not CDK's helper functions, such as the bucket-notifications installer). */
 function houseFunctions() {
@@ -21,7 +13,7 @@ function houseFunctions() {
     (fn) => fn.Properties.Environment?.Variables?.BANKS_CONFIG !== undefined,
   );
 }
-const prod = templates('prod');
+const prod = synthesize('prod');
 
 describe('stateful stack', () => {
   it('encrypts both tables with the customer-managed data key and keeps point-in-time recovery on', () => {
@@ -112,7 +104,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, ARM64, with active tracing and its own log group', () => {
     const functions = houseFunctions();
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -141,20 +133,6 @@ describe('stateless stack', () => {
     const definition = JSON.stringify(machine.DefinitionString);
     expect(definition).toContain('\\"QueryLanguage\\":\\"JSONPath\\"');
     expect(definition).not.toContain('JSONata');
-  });
-
-  it('starts intake on objects created under incoming/ and payments/ only', () => {
-    const [notifications] = Object.values(dev.stateless.findResources('Custom::S3BucketNotifications'));
-    const configurations = notifications?.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
-    expect(
-      configurations
-        .map(
-          (c: { Filter: { Key: { FilterRules: { Value: string }[] } } }) =>
-            c.Filter.Key.FilterRules[0]?.Value,
-        )
-        .sort(),
-    ).toEqual(['incoming/', 'payments/']);
-    for (const configuration of configurations) expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
   });
 
   it('protects GET /cases/{caseId} with the Cognito authorizer and a request validator', () => {
@@ -187,28 +165,13 @@ describe('stateless stack', () => {
     });
   });
 
-  it('alarms on failed escalations and on errors of every function', () => {
-    const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'ExecutionsFailed',
-      'feedRejectPercent',
-    ]);
-  });
-
   it('gives the PII key only to intake and its batches (to seal) and the reminder sender (to open)', () => {
     const holders = houseFunctions()
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
     expect(holders.sort()).toEqual([
       'Loads a bank feed dropped in S3',
-      'Loads one batch of a large overdue feed',
+      'Loads one segment of a large overdue feed',
       'Sends a reminder the guard allows',
     ]);
   });
@@ -219,36 +182,12 @@ describe('feed reject alarm', () => {
     const alarm = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')).find(
       (candidate) => candidate.Properties.MetricName === 'feedRejectPercent',
     );
-    const intake = houseFunctions().find((fn) => fn.Properties.Environment.Variables.STATE_MACHINE_ARN);
+    const intake = houseFunctions().find(
+      (fn) => fn.Properties.Description === 'Loads a bank feed dropped in S3',
+    );
     expect(alarm?.Properties.Threshold).toBe(5);
     expect(alarm?.Properties.Dimensions).toEqual([
       { Name: 'service', Value: intake?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME },
     ]);
-  });
-});
-
-describe('large feeds', () => {
-  it('load through a Distributed Map: CSV item reader, batches of 500, results written to the bucket', () => {
-    const machine = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine')).find(
-      (candidate) => candidate.Properties.StateMachineName === 'overdue-dev-feed-load',
-    );
-    const definition = JSON.stringify(machine?.Properties.DefinitionString);
-    expect(definition).toContain('\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"');
-    expect(definition).toContain('\\"InputType\\":\\"CSV\\"');
-    expect(definition).toContain('\\"CSVHeaderLocation\\":\\"FIRST_ROW\\"');
-    expect(definition).toContain('\\"MaxItemsPerBatch\\":500');
-    expect(definition).toContain('\\"Prefix\\":\\"feed-loads\\"');
-    expect(machine?.Properties.LoggingConfiguration).toMatchObject({
-      Level: 'ALL',
-      IncludeExecutionData: false,
-    });
-  });
-
-  it('hands files over the stage threshold to it from intake', () => {
-    const intake = houseFunctions().find(
-      (fn) => fn.Properties.Description === 'Loads a bank feed dropped in S3',
-    );
-    expect(intake?.Properties.Environment.Variables.LARGE_FEED_BYTES).toBe(String(100 * 1024 * 1024));
-    expect(intake?.Properties.Environment.Variables.FEED_LOAD_STATE_MACHINE_ARN).toBeDefined();
   });
 });
