@@ -1,6 +1,7 @@
 // cdk-nag AwsSolutions on every synthesis, and each finding we accept, named exactly, with its reason.
 import { type App, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -27,7 +28,7 @@ export function applyNagChecks(app: App, stacks: OverdueStacks): void {
 }
 
 /** Exported for the nag gate test, which proves a missing acknowledgement fails the synthesis. */
-export function acknowledgeFindings({ stateless }: OverdueStacks): void {
+export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): void {
   const { functions, escalation, intake, staffApi } = stateless;
   const scope = functions.ingestFeed.role;
   const partition = partitionOf(scope);
@@ -124,6 +125,17 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     'WAF is chosen per bank (its own IP allow-lists and managed rules) and attached at onboarding; the API ' +
       'already requires Cognito tokens with MFA and is throttled per stage.',
   );
+
+  const dropId = stateful.getLogicalId(stateful.dropBucket.node.defaultChild as CfnBucket);
+  for (const [bankId, role] of Object.entries(stateful.bankWriters.roles)) {
+    for (const prefix of ['incoming', 'payments']) {
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::<${dropId}.Arn>/${prefix}/${bankId}/*]`,
+        `The bank names its own files: any key under ${prefix}/${bankId}/, its own prefix and no other bank’s.`,
+      );
+    }
+  }
 }
 
 /** The partition is a literal when the stack's region is known, a reference otherwise; nag prints either. */
