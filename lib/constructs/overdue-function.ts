@@ -30,7 +30,10 @@ export interface OverdueFunctionProps {
 
 /**
  * Item-level DynamoDB actions a function may be granted. Scan, BatchWriteItem and DeleteItem are absent on
- * purpose: nothing in Overdue needs them, and the trail must stay append-only.
+ * purpose: nothing in Overdue needs them, and the trail must stay append-only. IAM cannot require a
+ * ConditionExpression on PutItem, so the trail's writers get PutItem and nothing that changes or removes an
+ * entry; the `attribute_not_exists(entryId)` condition that stops a put from overwriting one is in the
+ * adapters (lambdas/adapters/aws/dynamo-trail.ts, dynamo-payment-ledger.ts).
  */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem';
 const WRITES: ReadonlySet<ItemAction> = new Set(['PutItem', 'UpdateItem']);
