@@ -99,7 +99,7 @@ export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): voi
     'The JSON item reader reads the manifest named in the run input and the result writer writes the run’s ' +
       'results, both under feed-loads/ (keys made at run time), and nothing outside that prefix.',
   );
-  const loaderId = stateless.getLogicalId(loader.node.defaultChild as CfnStateMachine);
+  const loaderId = stateless.resolve((loader.node.defaultChild as CfnStateMachine).logicalId) as string;
   const loaderName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${loaderId}"}]}]}`;
   for (const suffix of [':*', '/*:*']) {
     acknowledge(

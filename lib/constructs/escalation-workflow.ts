@@ -1,6 +1,7 @@
 // Escalations: the plan/act functions, the state machine that loops them, and the queue that starts them.
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   ESCALATION_STARTS_BATCHING_WINDOW_SECONDS,
@@ -72,6 +73,9 @@ export class EscalationWorkflow extends Construct {
       logRemovalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       stateMachineName: machineName,
     });
+    // The logical id it had before this construct existed: under a new one CloudFormation would create a
+    // second machine of the same name (refused) and delete the one whose executions are the escalations.
+    (this.machine.stateMachine.node.defaultChild as CfnStateMachine).overrideLogicalId('EscalationED1F6CC4');
     this.executionsArn = Stack.of(this).formatArn({
       service: 'states',
       resource: 'execution',

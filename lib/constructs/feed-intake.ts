@@ -9,7 +9,7 @@ import {
   type IBucketNotificationDestination,
 } from 'aws-cdk-lib/aws-s3';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { CfnStateMachine, IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { queueVisibilitySeconds, type StageConfig, stateMachineNames } from '../config';
 import type { DataStores } from './data-stores';
@@ -91,6 +91,8 @@ export class FeedIntake extends Construct {
       logRetention: config.logRetention,
       retainLogs: config.retainData,
     });
+    // Kept from before this construct existed: a named machine cannot be replaced under a new logical id.
+    (this.feedLoad.stateMachine.node.defaultChild as CfnStateMachine).overrideLogicalId('FeedLoadB82DEF14');
 
     this.feedEvents = new WorkQueue(this, 'FeedEvents', {
       queueName: `overdue-${config.stage}-feed-events`,

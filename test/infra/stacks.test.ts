@@ -256,6 +256,14 @@ describe('staff sign-in', () => {
   });
 });
 
+describe('named state machines', () => {
+  it('keep their logical ids, so CloudFormation updates them in place instead of replacing a named machine', () => {
+    const resources = dev.stateless.toJSON().Resources;
+    expect(resources.EscalationED1F6CC4?.Properties.StateMachineName).toBe('overdue-dev-escalation');
+    expect(resources.FeedLoadB82DEF14?.Properties.StateMachineName).toBe('overdue-dev-feed-load');
+  });
+});
+
 describe('stored feeds', () => {
   function dropBucketRules(synthesized: typeof dev) {
     const bucket =
