@@ -1,6 +1,6 @@
 // Builds the Overdue stacks of one stage into an app: used by the CDK entry point, the tests and the offline runtime.
 import { type App, Tags } from 'aws-cdk-lib';
-import { type Stage, stageConfigs } from './config';
+import { assertValidStageConfig, type Stage, type StageConfig, stageConfigs } from './config';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -9,8 +9,9 @@ export interface OverdueStacks {
   readonly stateless: StatelessStack;
 }
 
-export function buildApp(app: App, stage: Stage): OverdueStacks {
-  const config = stageConfigs[stage];
+/** `config` replaces the stage's own settings (tests use it); either way they are checked before any resource. */
+export function buildApp(app: App, stage: Stage, config: StageConfig = stageConfigs[stage]): OverdueStacks {
+  assertValidStageConfig(config);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stateful = new StatefulStack(app, `Overdue-${stage}-Stateful`, { config, env });
   const stateless = new StatelessStack(app, `Overdue-${stage}-Stateless`, {
@@ -19,7 +20,6 @@ export function buildApp(app: App, stage: Stage): OverdueStacks {
     dataKey: stateful.dataKey,
     piiKey: stateful.piiKey,
     indexKey: stateful.indexKey,
-    dropBucket: stateful.dropBucket,
   });
   Tags.of(app).add('application', 'overdue');
   Tags.of(app).add('stage', stage);

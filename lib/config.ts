@@ -1,6 +1,6 @@
-// Per-stage settings of the Overdue infrastructure: one typed record, read by both stacks.
+// Per-stage settings of the Overdue infrastructure: one typed record, read by both stacks, checked before use.
 import type { App } from 'aws-cdk-lib';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /**
@@ -17,19 +17,50 @@ export type PackId = 'cn' | 'us';
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** One bank served by the deployment, as the functions read it from `BANKS_CONFIG`. */
+/** One bank served by the deployment. */
 export interface BankConfig {
   readonly bankId: string;
   readonly displayName: string;
   readonly policyPack: PackId;
   readonly defaults: BankDefaults;
+  /**
+   * Who may assume the bank's writer role, the only principal allowed to put objects under
+   * `incoming/<bankId>/` and `payments/<bankId>/`: the bank's account (`arn:aws:iam::<account>:root`) or
+   * roles in it. Absent: this deployment's own account (an operator uploads on the bank's behalf).
+   * Not passed to the functions: they take the bank from the key, which this role makes trustworthy.
+   */
+  readonly writerPrincipals?: readonly string[];
 }
+
+/** The functions of the stateless stack, each sized by its stage. */
+export const FUNCTION_NAMES = [
+  'ingestFeed',
+  'feedLoadSegment',
+  'feedLoadFinish',
+  'startEscalations',
+  'planNextStep',
+  'sendReminder',
+  'getCase',
+  'findCases',
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** Functions behind API Gateway, whose integration gives up after 29 seconds. */
+export const API_FUNCTIONS: readonly FunctionName[] = ['getCase', 'findCases'];
+
+export interface FunctionSizing {
+  readonly timeoutSeconds: number;
+  /** 1769 MB is one full vCPU; intake's row loop is single-threaded, so more buys nothing. */
+  readonly memoryMb: number;
+}
+
+/** The prefixes of the drop bucket, each with its own retention. */
+export const DROP_PREFIXES = ['incoming', 'payments', 'reports', 'rejects', 'feed-loads'] as const;
+export type DropPrefix = (typeof DROP_PREFIXES)[number];
 
 export interface StageConfig {
   readonly stage: Stage;
-  /** Whether tables, keys and buckets survive `cdk destroy` (they hold personal data in prod). */
+  /** Whether tables, keys, buckets, the user pool and logs survive `cdk destroy` (they hold personal data in prod). */
   readonly retainData: boolean;
-  readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
   /** Always true: the brief allows no stage without point-in-time recovery. */
   readonly pointInTimeRecovery: true;
@@ -47,13 +78,43 @@ export interface StageConfig {
     readonly throttlingRateLimit: number;
     readonly throttlingBurstLimit: number;
   };
-  readonly functionTimeout: Duration;
-  readonly functionMemoryMb: number;
+  /** Staff sign-in through the Cognito app client (SRP): how long each token lives. */
+  readonly staffSignIn: {
+    readonly accessTokenMinutes: number;
+    readonly idTokenMinutes: number;
+    readonly refreshTokenHours: number;
+  };
+  readonly functions: Readonly<Record<FunctionName, FunctionSizing>>;
   readonly banks: readonly BankConfig[];
   /** Alarm when a single feed file rejects more than this share of its rows (percent). */
   readonly feedRejectAlarmPercent: number;
+  /**
+   * Alarm when the oldest feed event has waited this long (minutes). A message being worked on counts
+   * too, so this must exceed intake's timeout: beyond it a file is waiting, not loading.
+   */
+  readonly feedEventAgeAlarmMinutes: number;
   /** Plain UTF-8 CSV feeds larger than this go to a Distributed Map run instead of one Lambda invocation. */
   readonly largeFeedBytes: number;
+  readonly feedLoad: {
+    /** Segments loaded at once by one Distributed Map run. */
+    readonly maxConcurrency: number;
+  };
+  /**
+   * Escalation starts are queued and started at a steady rate: Step Functions refills StartExecution
+   * tokens at 300/s in the large regions (less elsewhere), shared by everything in the account.
+   */
+  readonly escalationStarts: {
+    /** Starts per second across all consumers; each of the `maxConcurrency` consumers takes its share. */
+    readonly ratePerSecond: number;
+    readonly batchSize: number;
+    readonly maxConcurrency: number;
+  };
+  /** How long objects stay in the drop bucket (days), per prefix, then as noncurrent versions. */
+  readonly storedFeeds: {
+    readonly expireAfterDays: Readonly<Record<DropPrefix, number>>;
+    readonly noncurrentVersionDays: number;
+    readonly abortIncompleteUploadDays: number;
+  };
 }
 
 const demoBank: BankConfig = {
@@ -67,7 +128,6 @@ export const stageConfigs: Record<Stage, StageConfig> = {
   dev: {
     stage: 'dev',
     retainData: false,
-    removalPolicy: RemovalPolicy.DESTROY,
     logRetention: RetentionDays.TWO_WEEKS,
     pointInTimeRecovery: true,
     email: {
@@ -77,16 +137,33 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     },
     smsSenderId: 'OVERDUE',
     api: { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
-    functionTimeout: Duration.seconds(30),
-    functionMemoryMb: 512,
+    staffSignIn: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenHours: 24 },
+    functions: {
+      ingestFeed: { timeoutSeconds: 900, memoryMb: 1769 },
+      feedLoadSegment: { timeoutSeconds: 900, memoryMb: 1769 },
+      feedLoadFinish: { timeoutSeconds: 300, memoryMb: 512 },
+      startEscalations: { timeoutSeconds: 60, memoryMb: 256 },
+      planNextStep: { timeoutSeconds: 30, memoryMb: 256 },
+      sendReminder: { timeoutSeconds: 30, memoryMb: 256 },
+      getCase: { timeoutSeconds: 10, memoryMb: 512 },
+      findCases: { timeoutSeconds: 10, memoryMb: 512 },
+    },
     banks: [demoBank],
     feedRejectAlarmPercent: 5,
+    feedEventAgeAlarmMinutes: 30,
     largeFeedBytes: 100 * 1024 * 1024,
+    feedLoad: { maxConcurrency: 4 },
+    // A development account is shared with other work: leave it most of the StartExecution refill.
+    escalationStarts: { ratePerSecond: 100, batchSize: 50, maxConcurrency: 2 },
+    storedFeeds: {
+      expireAfterDays: { incoming: 30, payments: 30, reports: 30, rejects: 30, 'feed-loads': 7 },
+      noncurrentVersionDays: 7,
+      abortIncompleteUploadDays: 1,
+    },
   },
   prod: {
     stage: 'prod',
     retainData: true,
-    removalPolicy: RemovalPolicy.RETAIN,
     // Collection records must be kept for years (RULES.md); logs carry ids only, a year is enough to audit.
     logRetention: RetentionDays.ONE_YEAR,
     pointInTimeRecovery: true,
@@ -97,13 +174,169 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     },
     smsSenderId: 'OVERDUE',
     api: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
-    functionTimeout: Duration.seconds(60),
-    functionMemoryMb: 1024,
+    // Short-lived access on shared office machines; a refresh token lasts a working day.
+    staffSignIn: { accessTokenMinutes: 15, idTokenMinutes: 15, refreshTokenHours: 10 },
+    functions: {
+      ingestFeed: { timeoutSeconds: 900, memoryMb: 1769 },
+      feedLoadSegment: { timeoutSeconds: 900, memoryMb: 1769 },
+      feedLoadFinish: { timeoutSeconds: 300, memoryMb: 1024 },
+      startEscalations: { timeoutSeconds: 60, memoryMb: 512 },
+      planNextStep: { timeoutSeconds: 30, memoryMb: 512 },
+      sendReminder: { timeoutSeconds: 30, memoryMb: 512 },
+      getCase: { timeoutSeconds: 10, memoryMb: 1024 },
+      findCases: { timeoutSeconds: 15, memoryMb: 1024 },
+    },
     banks: [demoBank],
     feedRejectAlarmPercent: 2,
+    feedEventAgeAlarmMinutes: 30,
     largeFeedBytes: 100 * 1024 * 1024,
+    feedLoad: { maxConcurrency: 8 },
+    escalationStarts: { ratePerSecond: 250, batchSize: 50, maxConcurrency: 2 },
+    storedFeeds: {
+      // Feeds hold personal data: kept a quarter for disputes over what was delivered, then gone. Reports
+      // and rejects hold counts and ids only, kept past a year of audits.
+      expireAfterDays: { incoming: 90, payments: 90, reports: 400, rejects: 400, 'feed-loads': 7 },
+      noncurrentVersionDays: 7,
+      abortIncompleteUploadDays: 1,
+    },
   },
 };
+
+/** Lambda's own limit. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+/** API Gateway REST answers 504 after 29 seconds, whatever the function goes on doing. */
+const API_GATEWAY_TIMEOUT_SECONDS = 29;
+/** The largest visibility timeout SQS accepts (12 hours). */
+export const SQS_MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+/** Lambda's advice for an SQS source: at least six times the function timeout, so a throttled retry fits. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** StartEscalations waits up to a second to fill a batch: fewer, fuller invocations at a steady rate. */
+export const ESCALATION_STARTS_BATCHING_WINDOW_SECONDS = 1;
+/** Step Functions StartExecution refill per second in the large regions; no stage may plan for more. */
+const START_EXECUTION_REFILL_PER_SECOND = 300;
+const BANK_ID = /^[a-z0-9-]{2,32}$/;
+const ACCOUNT_OR_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+)$/;
+
+/** Everything wrong with a stage's settings, in words an operator can act on; empty when it may deploy. */
+export function stageConfigProblems(config: StageConfig): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+  const wholeIn = (value: number, min: number, max: number) =>
+    Number.isInteger(value) && value >= min && value <= max;
+
+  for (const name of FUNCTION_NAMES) {
+    const { timeoutSeconds, memoryMb } = config.functions[name];
+    const limit = API_FUNCTIONS.includes(name) ? API_GATEWAY_TIMEOUT_SECONDS : LAMBDA_MAX_TIMEOUT_SECONDS;
+    check(
+      wholeIn(timeoutSeconds, 1, limit),
+      `functions.${name}.timeoutSeconds must be a whole number of seconds from 1 to ${limit}` +
+        (limit === API_GATEWAY_TIMEOUT_SECONDS ? ' (API Gateway gives up after 29 s)' : ''),
+    );
+    check(wholeIn(memoryMb, 128, 10_240), `functions.${name}.memoryMb must be from 128 to 10240`);
+  }
+  for (const [consumer, window] of [
+    ['ingestFeed', 0],
+    ['startEscalations', ESCALATION_STARTS_BATCHING_WINDOW_SECONDS],
+  ] as const) {
+    check(
+      queueVisibilitySeconds(config.functions[consumer].timeoutSeconds, window) <= SQS_MAX_VISIBILITY_SECONDS,
+      `functions.${consumer}.timeoutSeconds × ${VISIBILITY_TIMEOUT_FACTOR} must fit the 12-hour SQS visibility limit`,
+    );
+  }
+
+  const starts = config.escalationStarts;
+  check(
+    starts.ratePerSecond > 0 && starts.ratePerSecond <= START_EXECUTION_REFILL_PER_SECOND,
+    `escalationStarts.ratePerSecond must be above 0 and at most ${START_EXECUTION_REFILL_PER_SECOND} (the StartExecution refill)`,
+  );
+  // Lambda's SQS event sources accept a maximum concurrency from 2 to 1000.
+  check(wholeIn(starts.maxConcurrency, 2, 1000), 'escalationStarts.maxConcurrency must be from 2 to 1000');
+  check(wholeIn(starts.batchSize, 1, 10_000), 'escalationStarts.batchSize must be from 1 to 10000');
+  check(
+    startsPerSecondPerConsumer(config) >= 1,
+    'escalationStarts.ratePerSecond / maxConcurrency must leave each consumer at least one start per second',
+  );
+  check(wholeIn(config.feedLoad.maxConcurrency, 1, 1000), 'feedLoad.maxConcurrency must be from 1 to 1000');
+  check(
+    config.feedEventAgeAlarmMinutes * 60 > config.functions.ingestFeed.timeoutSeconds,
+    'feedEventAgeAlarmMinutes must exceed the intake timeout, or every long load would alarm',
+  );
+
+  const signIn = config.staffSignIn;
+  check(wholeIn(signIn.accessTokenMinutes, 5, 1440), 'staffSignIn.accessTokenMinutes must be from 5 to 1440');
+  check(wholeIn(signIn.idTokenMinutes, 5, 1440), 'staffSignIn.idTokenMinutes must be from 5 to 1440');
+  check(
+    wholeIn(signIn.refreshTokenHours, 1, 87_600) &&
+      signIn.refreshTokenHours * 60 > Math.max(signIn.accessTokenMinutes, signIn.idTokenMinutes),
+    'staffSignIn.refreshTokenHours must be from 1 to 87600 and outlive the access and id tokens',
+  );
+
+  const stored = config.storedFeeds;
+  for (const prefix of DROP_PREFIXES) {
+    check(
+      wholeIn(stored.expireAfterDays[prefix], 1, 36_500),
+      `storedFeeds.expireAfterDays.${prefix} must be a whole number of days`,
+    );
+  }
+  // Intake reads a feed's report to recognise a redelivered event: the report must outlive the feed.
+  for (const answer of ['reports', 'rejects'] as const) {
+    for (const feed of ['incoming', 'payments'] as const) {
+      check(
+        stored.expireAfterDays[answer] >= stored.expireAfterDays[feed],
+        `storedFeeds.expireAfterDays.${answer} must be at least ${feed}'s: a feed's answer outlives the feed`,
+      );
+    }
+  }
+  check(wholeIn(stored.noncurrentVersionDays, 1, 36_500), 'storedFeeds.noncurrentVersionDays must be ≥ 1');
+  check(
+    wholeIn(stored.abortIncompleteUploadDays, 1, 36_500),
+    'storedFeeds.abortIncompleteUploadDays must be ≥ 1',
+  );
+
+  check(config.banks.length > 0, 'banks must name at least one bank');
+  const seen = new Set<string>();
+  for (const bank of config.banks) {
+    check(BANK_ID.test(bank.bankId), `bank id '${bank.bankId}' must be 2–32 of a–z, 0–9 and '-'`);
+    check(!seen.has(bank.bankId), `bank id '${bank.bankId}' is configured twice`);
+    seen.add(bank.bankId);
+    for (const principal of bank.writerPrincipals ?? []) {
+      check(
+        ACCOUNT_OR_ROLE_ARN.test(principal),
+        `banks.${bank.bankId}.writerPrincipals: '${principal}' is not an account root or role ARN`,
+      );
+    }
+    check(
+      bank.writerPrincipals === undefined || bank.writerPrincipals.length > 0,
+      `banks.${bank.bankId}.writerPrincipals must name someone, or be left out for this account`,
+    );
+  }
+  return problems;
+}
+
+/** Throws, listing every problem, when a stage's settings may not deploy. */
+export function assertValidStageConfig(config: StageConfig): StageConfig {
+  const problems = stageConfigProblems(config);
+  if (problems.length > 0) {
+    throw new Error(`Stage '${config.stage}' is misconfigured:\n- ${problems.join('\n- ')}`);
+  }
+  return config;
+}
+
+/**
+ * The visibility timeout of a queue a function consumes: six times its timeout (Lambda's advice, so that a
+ * message is not handed to a second invocation while a throttled or retried first one may still hold it),
+ * plus the batching window, during which messages are already invisible.
+ */
+export function queueVisibilitySeconds(functionTimeoutSeconds: number, batchingWindowSeconds = 0): number {
+  return VISIBILITY_TIMEOUT_FACTOR * functionTimeoutSeconds + batchingWindowSeconds;
+}
+
+/** Each concurrent StartEscalations consumer's share of the stage's start rate, rounded down. */
+export function startsPerSecondPerConsumer(config: StageConfig): number {
+  return Math.floor(config.escalationStarts.ratePerSecond / config.escalationStarts.maxConcurrency);
+}
 
 export function isStage(value: unknown): value is Stage {
   return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
@@ -118,9 +351,9 @@ export function stageFromContext(app: App): Stage {
   return requested;
 }
 
-/** The exact JSON the functions parse from `BANKS_CONFIG`. */
+/** The exact JSON the functions parse from `BANKS_CONFIG` (who may write a bank's feeds is not theirs to know). */
 export function banksConfigJson(config: StageConfig): string {
-  return JSON.stringify(config.banks);
+  return JSON.stringify(config.banks.map(({ writerPrincipals: _, ...bank }) => bank));
 }
 
 /**
@@ -134,4 +367,14 @@ export function dropBucketName(stage: Stage): string {
 /** Table names, derived for the same reason as the bucket's: grants on them (and their indexes) stay readable. */
 export function tableNames(stage: Stage): { readonly cases: string; readonly trail: string } {
   return { cases: `overdue-${stage}-cases`, trail: `overdue-${stage}-trail` };
+}
+
+/** State machine names, fixed so that execution ARNs (and grants on them) can be written down. */
+export function stateMachineNames(stage: Stage): { readonly escalation: string; readonly feedLoad: string } {
+  return { escalation: `overdue-${stage}-escalation`, feedLoad: `overdue-${stage}-feed-load` };
+}
+
+/** The role a bank's feeds are written with; named so that the bucket policy can name it without a token. */
+export function bankWriterRoleName(stage: Stage, bankId: string): string {
+  return `overdue-${stage}-writer-${bankId}`;
 }

@@ -1,12 +1,22 @@
 // cdk-nag AwsSolutions on every synthesis, and each finding we accept, named exactly, with its reason.
 import { type App, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { OverdueStacks } from './app';
-import type { OverdueFunction } from './constructs/overdue-function';
+import { FEED_LOADS_PREFIX } from './constructs/feed-load-state-machine';
 
 const LAMBDA_BASIC = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const XRAY = 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions';
+const PREFIX_PURPOSE: Readonly<Record<string, string>> = {
+  incoming: 'overdue feeds',
+  payments: 'payments feeds',
+  reports: 'feed reports',
+  rejects: 'reject files',
+  'feed-loads': 'Distributed Map manifests, checkpoints and results',
+};
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
@@ -18,17 +28,13 @@ export function applyNagChecks(app: App, stacks: OverdueStacks): void {
 }
 
 /** Exported for the nag gate test, which proves a missing acknowledgement fails the synthesis. */
-export function acknowledgeFindings({ stateless }: OverdueStacks): void {
-  const { functions, escalation, feedLoad, api } = stateless;
-  const xray = 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions';
+export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): void {
+  const { functions, escalation, intake, staffApi } = stateless;
   const scope = functions.ingestFeed.role;
   const partition = partitionOf(scope);
   const region = regionOf(scope);
   const stage = stateless.stage;
   const bucketArn = `arn:${partition}:s3:::overdue-${stage}-drop-<AWS::AccountId>-<AWS::Region>`;
-  const kmsReason =
-    'Writing to a table or bucket encrypted with the customer-managed data key needs kms:GenerateDataKey* ' +
-    'and kms:ReEncrypt* (the CDK grant); the statement is scoped to that one key ARN.';
 
   for (const house of Object.values(functions)) {
     acknowledge(
@@ -41,72 +47,38 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
       house.role,
       'AwsSolutions-IAM5[Resource::*]',
       house === functions.sendReminder
-        ? `${xray}; sns:Publish straight to a phone number (direct SMS) has no resource ARN to scope it to`
-        : xray,
+        ? `${XRAY}; sns:Publish straight to a phone number (direct SMS) has no resource ARN to scope it to`
+        : XRAY,
     );
-    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', kmsReason);
-    acknowledge(house.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
-    acknowledge(
-      house.role,
-      `AwsSolutions-IAM5[Resource::arn:${partition}:dynamodb:${region}:<AWS::AccountId>:table/overdue-${stage}-cases/index/*]`,
-      "The CDK table grant covers the cases table's GSIs (the blind-index lookups); only that table's indexes.",
-    );
-  }
-
-  // Each function touches only its own prefixes of the drop bucket.
-  const bucketPrefixes: Array<[OverdueFunction, Record<string, string>]> = [
-    [
-      functions.ingestFeed,
-      {
-        incoming: 'reads overdue feeds',
-        payments: 'reads payments feeds',
-        reports: 'writes feed reports',
-        rejects: 'writes reject files',
-      },
-    ],
-    [
-      functions.feedLoadFinish,
-      {
-        'feed-loads': 'reads the results of a Distributed Map run',
-        reports: 'writes feed reports',
-        rejects: 'writes reject files',
-      },
-    ],
-  ];
-  for (const [house, prefixes] of bucketPrefixes) {
-    for (const [prefix, what] of Object.entries(prefixes)) {
+    // Each function touches only its own prefixes of the drop bucket (object keys are not known in advance).
+    for (const { prefix, access } of house.bucketPrefixes) {
       acknowledge(
         house.role,
         `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
-        `${house.node.id} ${what}: any object under ${prefix}/ of the drop bucket, and nothing outside that prefix.`,
-      );
-    }
-    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*']) {
-      acknowledge(
-        house.role,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        `CDK bucket read/put grant (${action}) for streamed reads and multipart writes, scoped to the prefixes above.`,
+        `${house.node.id} ${access === 'read' ? 'reads' : 'writes'} ${PREFIX_PURPOSE[prefix] ?? prefix}: ` +
+          `any object under ${prefix}/ of the drop bucket, and nothing outside that prefix.`,
       );
     }
   }
 
-  for (const house of [functions.ingestFeed, functions.feedLoadBatch]) {
+  for (const house of [functions.ingestFeed, functions.feedLoadSegment]) {
     acknowledge(
       house.role,
       `AwsSolutions-IAM5[Resource::arn:${partition}:states:${region}:<AWS::AccountId>:execution:overdue-${stage}-escalation:*]`,
       'Intake stops the escalation of a case that is paid or cured: any execution of the escalation state ' +
-        'machine (one per account and cycle), and only StopExecution.',
+        'machine (one per account and cycle, named at run time), and only StopExecution.',
     );
   }
 
-  for (const [machine, tasks] of [
-    [escalation.stateMachine, [functions.planNextStep.fn, functions.sendReminder.fn]],
-    [feedLoad.stateMachine, [functions.feedLoadBatch.fn, functions.feedLoadFinish.fn]],
-  ] as const) {
+  const machines: Array<[StateMachine, IFunction[]]> = [
+    [escalation.machine.stateMachine, [functions.planNextStep.fn, functions.sendReminder.fn]],
+    [intake.feedLoad.stateMachine, [functions.feedLoadSegment.fn, functions.feedLoadFinish.fn]],
+  ];
+  for (const [machine, tasks] of machines) {
     acknowledge(
       machine.role,
       'AwsSolutions-IAM5[Resource::*]',
-      `${xray}; CloudWatch Logs delivery actions (logs:CreateLogDelivery …) require Resource *.`,
+      `${XRAY}; CloudWatch Logs delivery actions (logs:CreateLogDelivery …) require Resource *.`,
     );
     for (const fn of tasks) {
       const arn = Stack.of(machine).resolve(fn.functionArn) as { 'Fn::GetAtt': [string, string] };
@@ -118,18 +90,16 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     }
   }
 
-  // The Distributed Map run reads the feed and writes its results in the drop bucket, and runs its own
+  // The Distributed Map run reads its manifest and writes its results under feed-loads/, and runs its own
   // child executions.
-  const loader = feedLoad.stateMachine;
-  acknowledge(loader.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', kmsReason);
-  acknowledge(loader.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', kmsReason);
+  const loader = intake.feedLoad.stateMachine;
   acknowledge(
     loader.role,
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::overdue-${stage}-drop-<AWS::AccountId>-<AWS::Region>/*]`,
-    'The CSV item reader reads the feed named in the run input (any key under incoming/, not known at deploy ' +
-      'time) and the result writer writes under feed-loads/: the CDK grants cover the bucket’s objects.',
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${FEED_LOADS_PREFIX}*]`,
+    'The JSON item reader reads the manifest named in the run input and the result writer writes the run’s ' +
+      'results, both under feed-loads/ (keys made at run time), and nothing outside that prefix.',
   );
-  const loaderId = stateless.getLogicalId(loader.node.defaultChild as CfnStateMachine);
+  const loaderId = stateless.resolve((loader.node.defaultChild as CfnStateMachine).logicalId) as string;
   const loaderName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${loaderId}"}]}]}`;
   for (const suffix of [':*', '/*:*']) {
     acknowledge(
@@ -145,16 +115,27 @@ export function acknowledgeFindings({ stateless }: OverdueStacks): void {
     'The CDK-provided handler that installs S3 bucket notifications at deploy time; it only writes its own logs.',
   );
   acknowledge(
-    api.node.findChild('CloudWatchRole'),
+    staffApi.api.node.findChild('CloudWatchRole'),
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     'API Gateway needs this account-level role to write execution and access logs; AWS defines no narrower policy.',
   );
   acknowledge(
-    api.deploymentStage,
+    staffApi.api.deploymentStage,
     'AwsSolutions-APIG3',
     'WAF is chosen per bank (its own IP allow-lists and managed rules) and attached at onboarding; the API ' +
       'already requires Cognito tokens with MFA and is throttled per stage.',
   );
+
+  const dropId = stateful.getLogicalId(stateful.dropBucket.node.defaultChild as CfnBucket);
+  for (const [bankId, role] of Object.entries(stateful.bankWriters.roles)) {
+    for (const prefix of ['incoming', 'payments']) {
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::<${dropId}.Arn>/${prefix}/${bankId}/*]`,
+        `The bank names its own files: any key under ${prefix}/${bankId}/, its own prefix and no other bank’s.`,
+      );
+    }
+  }
 }
 
 /** The partition is a literal when the stack's region is known, a reference otherwise; nag prints either. */

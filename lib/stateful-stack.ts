@@ -1,11 +1,13 @@
 // The stateful stack: keys, tables and the drop bucket — everything that holds data and outlives deployments.
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { dropBucketName, type StageConfig, tableNames } from './config';
+import { DROP_PREFIXES, dropBucketName, type StageConfig, tableNames } from './config';
+import { BankWriters } from './constructs/bank-writers';
+import { LOOKUP_ATTRIBUTES } from './constructs/data-stores';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -21,6 +23,8 @@ export class StatefulStack extends Stack {
   readonly casesTable: Table;
   readonly trailTable: Table;
   readonly dropBucket: Bucket;
+  /** The only principals that may write a bank's feeds, one role per bank. */
+  readonly bankWriters: BankWriters;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -33,11 +37,20 @@ export class StatefulStack extends Stack {
       removalPolicy,
       pendingWindow: Duration.days(30),
     });
-    // CloudWatch alarms publish to a topic encrypted with this key.
-    this.dataKey.grant(
-      new ServicePrincipal('cloudwatch.amazonaws.com'),
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
+    // CloudWatch alarms publish to a topic encrypted with this key: this account's alarms, nothing else.
+    this.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AlarmsOfThisAccountPublishToTheEncryptedTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
     );
     this.indexKey = new Key(this, 'IndexKey', {
       description:
@@ -75,7 +88,7 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'entryId', type: AttributeType.STRING },
     });
     // Staff find cases by phone, national ID or card last four through keyed hashes, never by decrypting.
-    for (const attribute of ['mobileIndex', 'nationalIdIndex', 'cardLast4Index']) {
+    for (const attribute of LOOKUP_ATTRIBUTES) {
       this.casesTable.addGlobalSecondaryIndex({
         indexName: `by-${attribute}`,
         partitionKey: { name: attribute, type: AttributeType.STRING },
@@ -105,6 +118,23 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'drop/',
       removalPolicy,
       autoDeleteObjects: !config.retainData,
+      // Stored feeds do not live forever: each prefix expires on its own clock, replaced and deleted
+      // versions a few days later, abandoned multipart uploads after a day.
+      lifecycleRules: DROP_PREFIXES.map((prefix) => ({
+        id: `expire-${prefix}`,
+        prefix: `${prefix}/`,
+        expiration: Duration.days(config.storedFeeds.expireAfterDays[prefix]),
+        noncurrentVersionExpiration: Duration.days(config.storedFeeds.noncurrentVersionDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(config.storedFeeds.abortIncompleteUploadDays),
+      })),
+    });
+    // Here rather than in the stateless stack: the roles and the bucket policy naming them live with the
+    // bucket, so nothing in this stack refers to the other one.
+    this.bankWriters = new BankWriters(this, 'BankWriters', {
+      stage: config.stage,
+      banks: config.banks,
+      bucket: this.dropBucket,
+      bucketKey: this.dataKey,
     });
   }
 }

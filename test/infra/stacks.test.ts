@@ -1,19 +1,13 @@
 /** What the infrastructure promises: encryption, recovery, retention, tracing, least access, a locked API. */
 
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
-import { buildApp } from '../../lib/app';
-import type { Stage } from '../../lib/config';
+import { DROP_PREFIXES, FUNCTION_NAMES, type StageConfig, stageConfigs } from '../../lib/config';
+import { synthesize } from './synthesize';
+import { iamMatches, logicalIdOf } from './synthesized-iam';
 
-function templates(stage: Stage) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const { stateful, stateless } = buildApp(app, stage);
-  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
-}
-
-const dev = templates('dev');
+const dev = synthesize('dev');
 
 /** The project's own functions (not CDK's helper functions, such as the bucket-notifications installer). */
 function houseFunctions() {
@@ -21,7 +15,7 @@ function houseFunctions() {
     (fn) => fn.Properties.Environment?.Variables?.BANKS_CONFIG !== undefined,
   );
 }
-const prod = templates('prod');
+const prod = synthesize('prod');
 
 describe('stateful stack', () => {
   it('encrypts both tables with the customer-managed data key and keeps point-in-time recovery on', () => {
@@ -112,7 +106,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, ARM64, with active tracing and its own log group', () => {
     const functions = houseFunctions();
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -141,20 +135,6 @@ describe('stateless stack', () => {
     const definition = JSON.stringify(machine.DefinitionString);
     expect(definition).toContain('\\"QueryLanguage\\":\\"JSONPath\\"');
     expect(definition).not.toContain('JSONata');
-  });
-
-  it('starts intake on objects created under incoming/ and payments/ only', () => {
-    const [notifications] = Object.values(dev.stateless.findResources('Custom::S3BucketNotifications'));
-    const configurations = notifications?.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
-    expect(
-      configurations
-        .map(
-          (c: { Filter: { Key: { FilterRules: { Value: string }[] } } }) =>
-            c.Filter.Key.FilterRules[0]?.Value,
-        )
-        .sort(),
-    ).toEqual(['incoming/', 'payments/']);
-    for (const configuration of configurations) expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
   });
 
   it('protects GET /cases/{caseId} with the Cognito authorizer and a request validator', () => {
@@ -187,28 +167,13 @@ describe('stateless stack', () => {
     });
   });
 
-  it('alarms on failed escalations and on errors of every function', () => {
-    const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'ExecutionsFailed',
-      'feedRejectPercent',
-    ]);
-  });
-
   it('gives the PII key only to intake and its batches (to seal) and the reminder sender (to open)', () => {
     const holders = houseFunctions()
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
     expect(holders.sort()).toEqual([
       'Loads a bank feed dropped in S3',
-      'Loads one batch of a large overdue feed',
+      'Loads one segment of a large overdue feed',
       'Sends a reminder the guard allows',
     ]);
   });
@@ -219,7 +184,9 @@ describe('feed reject alarm', () => {
     const alarm = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')).find(
       (candidate) => candidate.Properties.MetricName === 'feedRejectPercent',
     );
-    const intake = houseFunctions().find((fn) => fn.Properties.Environment.Variables.STATE_MACHINE_ARN);
+    const intake = houseFunctions().find(
+      (fn) => fn.Properties.Description === 'Loads a bank feed dropped in S3',
+    );
     expect(alarm?.Properties.Threshold).toBe(5);
     expect(alarm?.Properties.Dimensions).toEqual([
       { Name: 'service', Value: intake?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME },
@@ -227,28 +194,208 @@ describe('feed reject alarm', () => {
   });
 });
 
-describe('large feeds', () => {
-  it('load through a Distributed Map: CSV item reader, batches of 500, results written to the bucket', () => {
-    const machine = Object.values(dev.stateless.findResources('AWS::StepFunctions::StateMachine')).find(
-      (candidate) => candidate.Properties.StateMachineName === 'overdue-dev-feed-load',
+describe('function sizing', () => {
+  it('gives every function the timeout and memory its stage configures', () => {
+    for (const synthesized of [dev, prod]) {
+      const { stateless } = synthesized.stacks;
+      const config = stageConfigs[stateless.stage];
+      const resources = synthesized.stateless.toJSON().Resources;
+      for (const name of FUNCTION_NAMES) {
+        const fn = resources[logicalIdOf(stateless.functions[name].fn)].Properties;
+        expect({ name, timeout: fn.Timeout, memory: fn.MemorySize }).toEqual({
+          name,
+          timeout: config.functions[name].timeoutSeconds,
+          memory: config.functions[name].memoryMb,
+        });
+      }
+    }
+  });
+
+  it('keeps the API functions inside API Gateway’s 29-second integration timeout', () => {
+    for (const config of Object.values(stageConfigs)) {
+      expect(config.functions.getCase.timeoutSeconds).toBeLessThanOrEqual(29);
+      expect(config.functions.findCases.timeoutSeconds).toBeLessThanOrEqual(29);
+    }
+  });
+});
+
+describe('staff sign-in', () => {
+  it('has an SRP app client without a secret, hiding whether a user exists, with the stage’s token lifetimes', () => {
+    for (const synthesized of [dev, prod]) {
+      const { staffSignIn } = stageConfigs[synthesized.stacks.stateless.stage];
+      const clients = Object.values(synthesized.stateless.findResources('AWS::Cognito::UserPoolClient'));
+      expect(clients).toHaveLength(1);
+      expect(clients[0]?.Properties).toMatchObject({
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        GenerateSecret: false,
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+        AllowedOAuthFlowsUserPoolClient: false,
+        AccessTokenValidity: staffSignIn.accessTokenMinutes,
+        IdTokenValidity: staffSignIn.idTokenMinutes,
+        RefreshTokenValidity: staffSignIn.refreshTokenHours * 60,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      });
+    }
+  });
+
+  it('outputs the pool and client ids the console signs in with', () => {
+    const outputs = Object.values(dev.stateless.toJSON().Outputs ?? {}) as Array<{ Value: unknown }>;
+    const { userPool, client } = dev.stacks.stateless.staffApi;
+    expect(outputs.map((output) => output.Value)).toEqual(
+      expect.arrayContaining([{ Ref: logicalIdOf(userPool) }, { Ref: logicalIdOf(client) }]),
     );
-    const definition = JSON.stringify(machine?.Properties.DefinitionString);
-    expect(definition).toContain('\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"');
-    expect(definition).toContain('\\"InputType\\":\\"CSV\\"');
-    expect(definition).toContain('\\"CSVHeaderLocation\\":\\"FIRST_ROW\\"');
-    expect(definition).toContain('\\"MaxItemsPerBatch\\":500');
-    expect(definition).toContain('\\"Prefix\\":\\"feed-loads\\"');
-    expect(machine?.Properties.LoggingConfiguration).toMatchObject({
-      Level: 'ALL',
-      IncludeExecutionData: false,
+  });
+
+  it('keeps the logical ids the pool and groups had, so a deployed pool (and its users) is not replaced', () => {
+    const resources = dev.stateless.toJSON().Resources;
+    expect(resources.Staff35CBA1CE?.Type).toBe('AWS::Cognito::UserPool');
+    for (const group of ['collector', 'supervisor', 'legal', 'auditor', 'admin']) {
+      expect(resources[`Group${group}`]?.Type).toBe('AWS::Cognito::UserPoolGroup');
+    }
+  });
+});
+
+describe('named state machines', () => {
+  it('keep their logical ids, so CloudFormation updates them in place instead of replacing a named machine', () => {
+    const resources = dev.stateless.toJSON().Resources;
+    expect(resources.EscalationED1F6CC4?.Properties.StateMachineName).toBe('overdue-dev-escalation');
+    expect(resources.FeedLoadB82DEF14?.Properties.StateMachineName).toBe('overdue-dev-feed-load');
+  });
+});
+
+describe('stored feeds', () => {
+  function dropBucketRules(synthesized: typeof dev) {
+    const bucket =
+      synthesized.stateful.toJSON().Resources[logicalIdOf(synthesized.stacks.stateful.dropBucket)];
+    return bucket.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+  }
+
+  it('expire under each prefix after the stage’s days, replaced versions and abandoned uploads soon after', () => {
+    for (const synthesized of [dev, prod]) {
+      const { storedFeeds } = stageConfigs[synthesized.stacks.stateless.stage];
+      const rules = dropBucketRules(synthesized);
+      expect(rules.map((rule) => rule.Prefix).sort()).toEqual(
+        DROP_PREFIXES.map((prefix) => `${prefix}/`).sort(),
+      );
+      for (const prefix of DROP_PREFIXES) {
+        expect(rules.find((rule) => rule.Prefix === `${prefix}/`)).toEqual({
+          Id: `expire-${prefix}`,
+          Prefix: `${prefix}/`,
+          Status: 'Enabled',
+          ExpirationInDays: storedFeeds.expireAfterDays[prefix],
+          NoncurrentVersionExpiration: { NoncurrentDays: storedFeeds.noncurrentVersionDays },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: storedFeeds.abortIncompleteUploadDays },
+        });
+      }
+    }
+  });
+
+  it('keeps feeds a quarter in prod and a month in dev, reports and rejects past a year in prod', () => {
+    expect(stageConfigs.prod.storedFeeds.expireAfterDays).toMatchObject({
+      incoming: 90,
+      payments: 90,
+      reports: 400,
+    });
+    expect(stageConfigs.dev.storedFeeds.expireAfterDays).toMatchObject({ incoming: 30, payments: 30 });
+  });
+});
+
+describe('bank writers', () => {
+  const twoBanks: StageConfig = {
+    ...stageConfigs.dev,
+    banks: [
+      {
+        ...(stageConfigs.dev.banks[0] as StageConfig['banks'][number]),
+        writerPrincipals: ['arn:aws:iam::111122223333:root'],
+      },
+      {
+        ...(stageConfigs.dev.banks[0] as StageConfig['banks'][number]),
+        bankId: 'other-bank',
+        writerPrincipals: ['arn:aws:iam::444455556666:role/feed-uploader'],
+      },
+    ],
+  };
+  const two = synthesize('dev', twoBanks);
+  const { stateful } = two.stacks;
+  const bucketArn = two.iam.arnOf(stateful.dropBucket);
+  const roleArn = (bankId: string) =>
+    `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/overdue-dev-writer-${bankId}`;
+
+  /** Whether the bucket policy denies a TLS PutObject of the key to the principal (what no grant can override). */
+  function denied(principalArn: string, key: string): boolean {
+    return two.iam.resourcePolicyOf(stateful.dropBucket).some((statement) => {
+      if (statement.effect !== 'Deny') return false;
+      if (!statement.actions.some((action) => action === 's3:PutObject' || action === 's3:*')) return false;
+      const object = `${bucketArn}/${key}`;
+      if (!statement.resources.some((pattern) => iamMatches(pattern, object))) return false;
+      return Object.entries(statement.conditions).every(([operator, keys]) =>
+        Object.entries(keys).every(([conditionKey, values]) => {
+          if (operator === 'Bool' && conditionKey === 'aws:SecureTransport') return values.includes('true');
+          if (operator === 'ArnNotEquals' && conditionKey === 'aws:PrincipalArn')
+            return !values.includes(principalArn);
+          throw new Error(`no evaluation for ${operator} ${conditionKey}`);
+        }),
+      );
+    });
+  }
+
+  it('gives each bank a role its own principals assume (this account when none are configured)', () => {
+    const trust = (bankId: string) =>
+      two.stateful.toJSON().Resources[logicalIdOf(stateful.bankWriters.roles[bankId] as never)].Properties
+        .AssumeRolePolicyDocument.Statement;
+    expect(trust('demo-bank')).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' } },
+    ]);
+    expect(trust('other-bank')).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::444455556666:role/feed-uploader' },
+      },
+    ]);
+    const [devTrust] =
+      dev.stateful.toJSON().Resources[
+        logicalIdOf(dev.stacks.stateful.bankWriters.roles['demo-bank'] as never)
+      ].Properties.AssumeRolePolicyDocument.Statement;
+    expect(JSON.stringify(devTrust.Principal)).toContain(':root');
+    expect(JSON.stringify(devTrust.Principal)).toContain('AWS::AccountId');
+  });
+
+  it('lets a bank’s role put objects under its own two prefixes only, with the bucket key through S3', () => {
+    const role = stateful.bankWriters.roles['demo-bank'];
+    expect(two.iam.grantsOf(role as never)).toEqual({
+      [`${bucketArn}/incoming/demo-bank/*`]: ['s3:AbortMultipartUpload', 's3:PutObject'],
+      [`${bucketArn}/payments/demo-bank/*`]: ['s3:AbortMultipartUpload', 's3:PutObject'],
+      [two.iam.arnOf(stateful.dataKey)]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    });
+    const [keyUse] = two.iam
+      .statementsOf(role as never)
+      .filter((statement) => statement.resources.includes(two.iam.arnOf(stateful.dataKey)));
+    expect(keyUse?.conditions).toEqual({
+      StringEquals: { 'kms:ViaService': ['s3.<AWS::Region>.amazonaws.com'] },
     });
   });
 
-  it('hands files over the stage threshold to it from intake', () => {
-    const intake = houseFunctions().find(
-      (fn) => fn.Properties.Description === 'Loads a bank feed dropped in S3',
-    );
-    expect(intake?.Properties.Environment.Variables.LARGE_FEED_BYTES).toBe(String(100 * 1024 * 1024));
-    expect(intake?.Properties.Environment.Variables.FEED_LOAD_STATE_MACHINE_ARN).toBeDefined();
+  it('denies writing a bank’s feeds to everyone but that bank’s role, in the bucket policy', () => {
+    expect(denied(roleArn('demo-bank'), 'incoming/demo-bank/feed.csv')).toBe(false);
+    expect(denied(roleArn('demo-bank'), 'payments/demo-bank/p.csv')).toBe(false);
+    expect(denied(roleArn('other-bank'), 'incoming/demo-bank/feed.csv')).toBe(true);
+    expect(denied(roleArn('demo-bank'), 'payments/other-bank/p.csv')).toBe(true);
+    const intakeRole = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/SomeFunctionRole';
+    expect(denied(intakeRole, 'incoming/demo-bank/feed.csv')).toBe(true);
+    // A prefix no bank is configured for is written by no one (intake would quarantine it anyway).
+    expect(denied(intakeRole, 'incoming/unknown-bank/feed.csv')).toBe(true);
+  });
+
+  it('leaves the prefixes the functions write (reports, rejects, feed-loads) to their IAM grants', () => {
+    const intakeRole = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/SomeFunctionRole';
+    for (const key of [
+      'reports/incoming/demo-bank/f.csv.json',
+      'rejects/incoming/demo-bank/f.csv.csv',
+      'feed-loads/x/manifest.json',
+    ]) {
+      expect(denied(intakeRole, key)).toBe(false);
+    }
   });
 });

@@ -1,0 +1,22 @@
+// What the stateless constructs are given of the stateful stack: tables, the drop bucket and the keys.
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+
+/** The blind-index attributes, each served by a GSI `by-<attribute>` (the adapter's lookupIndexName). */
+export const LOOKUP_ATTRIBUTES = ['mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
+export const LOOKUP_INDEX_NAMES = LOOKUP_ATTRIBUTES.map((attribute) => `by-${attribute}`);
+
+export interface DataStores {
+  /** Referenced by derived name, so that grants read `table/overdue-<stage>-cases`; knows its key. */
+  readonly casesTable: ITable;
+  readonly trailTable: ITable;
+  /** Referenced by derived name, so that grants read `…/incoming/*`. */
+  readonly dropBucket: IBucket;
+  /** Encrypts tables and the bucket at rest. */
+  readonly dataKey: IKey;
+  /** Wraps the data keys that seal personal fields. */
+  readonly piiKey: IKey;
+  /** Derives the per-bank blind-index keys. */
+  readonly indexKey: IKey;
+}

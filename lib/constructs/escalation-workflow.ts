@@ -1,0 +1,112 @@
+// Escalations: the plan/act functions, the state machine that loops them, and the queue that starts them.
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  ESCALATION_STARTS_BATCHING_WINDOW_SECONDS,
+  queueVisibilitySeconds,
+  type StageConfig,
+  startsPerSecondPerConsumer,
+  stateMachineNames,
+} from '../config';
+import type { DataStores } from './data-stores';
+import { EscalationStateMachine } from './escalation-state-machine';
+import { OverdueFunction } from './overdue-function';
+import { WorkQueue } from './work-queue';
+
+export interface EscalationWorkflowProps {
+  readonly config: StageConfig;
+  readonly stores: DataStores;
+}
+
+/**
+ * Defaults: one STANDARD execution per account and delinquency cycle (`overdue-<stage>-escalation`).
+ * Executions are started by one consumer, StartEscalations, from the `EscalationStarts` queue that intake
+ * and the feed-load batches send to: `escalationStarts.maxConcurrency` consumers, each starting at most its
+ * share of `escalationStarts.ratePerSecond` (`STARTS_PER_SECOND`), batches of `escalationStarts.batchSize`
+ * gathered for up to a second, failed starts returned one by one (reportBatchItemFailures) and moved to the
+ * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases; SendReminder reads and marks cases,
+ * appends to the trail, opens PII (mobile) and sends SMS; StartEscalations starts executions and updates cases.
+ */
+export class EscalationWorkflow extends Construct {
+  readonly machine: EscalationStateMachine;
+  /** `…:execution:overdue-<stage>-escalation:*`: what may be stopped when a case closes. */
+  readonly executionsArn: string;
+  readonly starts: WorkQueue;
+  readonly planNextStep: OverdueFunction;
+  readonly sendReminder: OverdueFunction;
+  readonly startEscalations: OverdueFunction;
+
+  constructor(scope: Construct, id: string, props: EscalationWorkflowProps) {
+    super(scope, id);
+    const { config, stores } = props;
+    const bankIds = config.banks.map((bank) => bank.bankId);
+    const machineName = stateMachineNames(config.stage).escalation;
+
+    this.planNextStep = new OverdueFunction(this, 'PlanNextStep', {
+      config,
+      sizing: 'planNextStep',
+      entry: 'lambdas/handlers/plan-next-step.ts',
+      description: 'Plans the next escalation step',
+    }).bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'] });
+
+    this.sendReminder = new OverdueFunction(this, 'SendReminder', {
+      config,
+      sizing: 'sendReminder',
+      entry: 'lambdas/handlers/send-reminder.ts',
+      description: 'Sends a reminder the guard allows',
+    })
+      // Reads the case, marks the step done (a conditional update).
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
+      // Appends the claim, the refusal or the sent record: puts only, conditioned in the adapter.
+      .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
+      .bindPiiKey(stores.piiKey, 'open', bankIds)
+      .setEnvironment({ SMS_SENDER_ID: config.smsSenderId })
+      // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
+      .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+
+    this.machine = new EscalationStateMachine(this, 'Escalation', {
+      planNextStep: this.planNextStep.fn,
+      act: this.sendReminder.fn,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      stateMachineName: machineName,
+    });
+    // The logical id it had before this construct existed: under a new one CloudFormation would create a
+    // second machine of the same name (refused) and delete the one whose executions are the escalations.
+    (this.machine.stateMachine.node.defaultChild as CfnStateMachine).overrideLogicalId('EscalationED1F6CC4');
+    this.executionsArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${machineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const sizing = config.functions.startEscalations;
+    this.starts = new WorkQueue(this, 'EscalationStarts', {
+      queueName: `overdue-${config.stage}-escalation-starts`,
+      visibilityTimeout: Duration.seconds(
+        queueVisibilitySeconds(sizing.timeoutSeconds, ESCALATION_STARTS_BATCHING_WINDOW_SECONDS),
+      ),
+      // A start refused for throttling goes back to the queue; five receives ride out a burst.
+      maxReceiveCount: 5,
+    });
+    this.startEscalations = new OverdueFunction(this, 'StartEscalations', {
+      config,
+      sizing: 'startEscalations',
+      entry: 'lambdas/handlers/start-escalations.ts',
+      description: 'Starts queued escalations at the stage rate',
+    })
+      .consume(this.starts.queue, {
+        batchSize: config.escalationStarts.batchSize,
+        maxBatchingWindow: Duration.seconds(ESCALATION_STARTS_BATCHING_WINDOW_SECONDS),
+        maxConcurrency: config.escalationStarts.maxConcurrency,
+        reportBatchItemFailures: true,
+      })
+      .allowStartExecution(this.machine.stateMachine, 'STATE_MACHINE_ARN')
+      // Records on the case that its escalation has started.
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['UpdateItem'] })
+      .setEnvironment({ STARTS_PER_SECOND: String(startsPerSecondPerConsumer(config)) });
+  }
+}
