@@ -3,8 +3,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import { logger } from '../adapters/aws/logger';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
+import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildEscalationStarter } from '../adapters/aws/wiring/step-functions';
+import { systemClock } from '../adapters/system-clock';
 import { type BatchResult, type LoadFeedBatchDeps, loadFeedBatch } from '../use-cases/load-feed-batch';
 
 const batchEvent = z.object({
@@ -22,12 +27,14 @@ export function makeFeedLoadBatchHandler(deps: () => LoadFeedBatchDeps) {
 }
 
 export const handler = middy(
-  makeFeedLoadBatchHandler(() => ({
-    cases: awsAdapters.cases(),
-    vault: awsAdapters.vault(),
-    blindIndex: awsAdapters.blindIndex(),
-    escalations: awsAdapters.escalations(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-  })),
+  makeFeedLoadBatchHandler(
+    once(() => ({
+      cases: buildCaseStore(),
+      vault: buildPiiVault(),
+      blindIndex: buildBlindIndex(),
+      escalations: buildEscalationStarter(),
+      banks: buildBankDirectory(),
+      clock: systemClock,
+    })),
+  ),
 ).use(injectLambdaContext(logger));

@@ -8,8 +8,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import { logger, metrics } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import { logger } from '../adapters/aws/logger';
+import { metrics } from '../adapters/aws/metrics';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore, buildPaymentLedger } from '../adapters/aws/wiring/dynamodb';
+import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildFeedStorage } from '../adapters/aws/wiring/s3';
+import { buildEscalationStarter, buildLargeFeedLoader } from '../adapters/aws/wiring/step-functions';
+import { systemClock } from '../adapters/system-clock';
 import { type FeedReport, type IngestFeedDeps, ingestFeed } from '../use-cases/ingest-feed';
 import { type PaymentsReport, type PostPaymentsDeps, postPayments } from '../use-cases/post-payments';
 
@@ -55,17 +62,22 @@ export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
 }
 
 export const handler = middy(
-  makeIngestFeedHandler(() => ({
-    storage: awsAdapters.storage(),
-    cases: awsAdapters.cases(),
-    vault: awsAdapters.vault(),
-    blindIndex: awsAdapters.blindIndex(),
-    escalations: awsAdapters.escalations(),
-    ...(awsAdapters.largeFeeds() ? { largeFeeds: awsAdapters.largeFeeds() } : {}),
-    ledger: awsAdapters.ledger(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-  })),
+  makeIngestFeedHandler(
+    once(() => {
+      const largeFeeds = buildLargeFeedLoader();
+      return {
+        storage: buildFeedStorage(),
+        cases: buildCaseStore(),
+        vault: buildPiiVault(),
+        blindIndex: buildBlindIndex(),
+        escalations: buildEscalationStarter(),
+        ...(largeFeeds ? { largeFeeds } : {}),
+        ledger: buildPaymentLedger(),
+        banks: buildBankDirectory(),
+        clock: systemClock,
+      };
+    }),
+  ),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));
