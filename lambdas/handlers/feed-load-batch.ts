@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';

@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildFeedStorage } from '../adapters/aws/wiring/s3';
