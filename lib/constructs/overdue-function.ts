@@ -9,8 +9,10 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
+const OUTPUT_FORMAT = { esm: OutputFormat.ESM } as const;
 
 export interface OverdueFunctionProps {
   /** Path of the handler module relative to the project root, e.g. `lambdas/handlers/ingest-feed.ts`. */
@@ -57,20 +59,20 @@ export class OverdueFunction extends Construct {
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: `overdue-${id.toLowerCase()}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Overdue',
         ...props.environment,
       },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        sourceMap: true,
-        minify: true,
-        // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        format: OUTPUT_FORMAT[FUNCTION_BUNDLING.format],
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        minify: FUNCTION_BUNDLING.minify,
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
+        banner: FUNCTION_BUNDLING.banner,
       },
     });
   }
