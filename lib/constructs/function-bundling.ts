@@ -9,6 +9,7 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   minify: true,
   sourceMap: true,
+  sourcesContent: true,
   // The Lambda Node.js runtime ships the AWS SDK v3: NodejsFunction leaves it out by default (with the
   // `sdkV3ExcludeSmithyPackages` flag, @smithy too). Written out so the bench cannot build something else.
   externalModules: ['@aws-sdk/*', '@smithy/*'],

@@ -70,6 +70,7 @@ export class OverdueFunction extends Construct {
         target: FUNCTION_BUNDLING.target,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         sourceMap: FUNCTION_BUNDLING.sourceMap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         minify: FUNCTION_BUNDLING.minify,
         externalModules: [...FUNCTION_BUNDLING.externalModules],
         banner: FUNCTION_BUNDLING.banner,
