@@ -59,7 +59,7 @@ export class OverdueFunction extends Construct {
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        ...(FUNCTION_NODE_OPTIONS ? { NODE_OPTIONS: FUNCTION_NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: `overdue-${id.toLowerCase()}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Overdue',
         ...props.environment,
@@ -69,6 +69,7 @@ export class OverdueFunction extends Construct {
         format: OUTPUT_FORMAT[FUNCTION_BUNDLING.format],
         target: FUNCTION_BUNDLING.target,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
+        // Shipped, not read at run time: the measurements are in function-bundling.ts.
         sourceMap: FUNCTION_BUNDLING.sourceMap,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         minify: FUNCTION_BUNDLING.minify,
