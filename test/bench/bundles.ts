@@ -11,12 +11,14 @@
  * the runtime resolves them from its own. Rounds are interleaved (each round imports every bundle once) so
  * that a shared machine's drift touches all alike; medians of the rounds are reported.
  *
- * Usage: npm run bench:bundles [-- --runs 5] [--json] [--tracer-ablation] [--source-maps]
+ * Usage: npm run bench:bundles [-- --runs 5] [--json] [--tracer-ablation] [--bundle-sdk] [--source-maps]
  *   --json            ends with one line: {"bareNodeMs", "floorImportMs", "functions": [{name, bytes, importMs}]}
  *   --source-maps     instead compares bundles without a map, with one, and with one and --enable-source-maps
  *                     (bytes, import time), and times 1,000 stack traces in the largest bundle with and without
  *   --tracer-ablation also builds every function with Powertools Tracer replaced by a no-op, measured in the
  *                     same rounds, to show what tracing costs at import
+ *   --bundle-sdk      what if: bundles the AWS SDK into every bundle (the floor too) instead of leaving it to
+ *                     the runtime
  */
 
 import { spawnSync } from 'node:child_process';
@@ -42,6 +44,8 @@ const RUNS = option('runs', 5);
 const JSON_OUTPUT = args.includes('--json');
 const SOURCE_MAPS = args.includes('--source-maps');
 const TRACER_ABLATION = args.includes('--tracer-ablation');
+const BUNDLE_SDK = args.includes('--bundle-sdk');
+const EXTERNALS: readonly string[] = BUNDLE_SDK ? [] : FUNCTION_BUNDLING.externalModules;
 const TARGET_RATIO = 1.5;
 const STACK_TRACES = 1_000;
 
@@ -144,6 +148,7 @@ async function bundle(
           stdin: { contents: entry.source, resolveDir: projectRoot, sourcefile: `${name}.ts`, loader: 'ts' },
         }),
     outfile: file,
+    external: [...EXTERNALS],
     plugins,
   });
   const mapBytes = maps.sourceMap ? statSync(`${file}.map`).size : 0;
@@ -226,7 +231,7 @@ async function coldImports(): Promise<void> {
 
   console.log(
     `cold import, median of ${RUNS} interleaved runs, each in a fresh Node ${process.version} process` +
-      ` (NODE_OPTIONS=${FUNCTION_NODE_OPTIONS || '(none)'}; left to the runtime: ${FUNCTION_BUNDLING.externalModules.join(', ')})`,
+      ` (NODE_OPTIONS=${FUNCTION_NODE_OPTIONS || '(none)'}; left to the runtime: ${EXTERNALS.join(', ') || 'nothing'})`,
   );
   const cells = (bytes: string, timing: Timing) =>
     `${bytes.padStart(10)}${ms(timing.wallMs).padStart(9)}${ms(timing.cpuMs).padStart(8)}` +
