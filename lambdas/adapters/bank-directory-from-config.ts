@@ -1,6 +1,6 @@
 /** Reads the banks this deployment serves from the BANKS_CONFIG JSON set by the stage configuration. */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BankSettings, withDefaultLadder } from '../domain/bank';
 import { isKnownTemplate } from '../domain/message-templates';
 import type { BankDirectory } from '../ports/bank-directory';

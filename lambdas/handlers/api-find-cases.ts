@@ -3,8 +3,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import { logger } from '../adapters/aws/logger';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { buildBlindIndex } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { systemClock } from '../adapters/system-clock';
 import { ValidationError } from '../domain/errors';
 import { LOOKUP_KINDS } from '../domain/lookup';
 import { type FindCasesDeps, findCases } from '../use-cases/find-cases';
@@ -24,10 +27,12 @@ export function makeFindCasesHandler(deps: () => FindCasesDeps) {
 }
 
 export const handler = middy(
-  makeFindCasesHandler(() => ({
-    cases: awsAdapters.cases(),
-    trail: awsAdapters.trail(),
-    blindIndex: awsAdapters.blindIndex(),
-    clock: awsAdapters.clock(),
-  })),
+  makeFindCasesHandler(
+    once(() => ({
+      cases: buildCaseStore(),
+      trail: buildTrail(),
+      blindIndex: buildBlindIndex(),
+      clock: systemClock,
+    })),
+  ),
 ).use(injectLambdaContext(logger));

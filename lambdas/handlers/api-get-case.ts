@@ -3,8 +3,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import { logger } from '../adapters/aws/logger';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { once } from '../adapters/aws/wiring/lazy';
+import { systemClock } from '../adapters/system-clock';
 import { ValidationError } from '../domain/errors';
 import { type GetCaseDeps, getCase } from '../use-cases/get-case';
 import { apiOperation, json, staffFromEvent } from './http';
@@ -21,9 +23,5 @@ export function makeGetCaseHandler(deps: () => GetCaseDeps) {
 }
 
 export const handler = middy(
-  makeGetCaseHandler(() => ({
-    cases: awsAdapters.cases(),
-    trail: awsAdapters.trail(),
-    clock: awsAdapters.clock(),
-  })),
+  makeGetCaseHandler(once(() => ({ cases: buildCaseStore(), trail: buildTrail(), clock: systemClock }))),
 ).use(injectLambdaContext(logger));

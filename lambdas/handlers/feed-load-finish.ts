@@ -2,9 +2,11 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildFeedStorage } from '../adapters/aws/wiring/s3';
+import { systemClock } from '../adapters/system-clock';
 import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import { finishFeedLoad } from '../use-cases/finish-feed-load';
@@ -28,5 +30,5 @@ export function makeFeedLoadFinishHandler(deps: () => { storage: FeedStorage; cl
 }
 
 export const handler = middy(
-  makeFeedLoadFinishHandler(() => ({ storage: awsAdapters.storage(), clock: awsAdapters.clock() })),
+  makeFeedLoadFinishHandler(once(() => ({ storage: buildFeedStorage(), clock: systemClock }))),
 ).use(injectLambdaContext(logger));

@@ -2,9 +2,16 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
+import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildFeedStorage } from '../adapters/aws/wiring/s3';
+import { buildEscalationQueue } from '../adapters/aws/wiring/sqs';
+import { buildEscalationStarter } from '../adapters/aws/wiring/step-functions';
+import { systemClock } from '../adapters/system-clock';
 import {
   type LoadFeedSegmentDeps,
   loadFeedSegment,
@@ -33,14 +40,16 @@ export function makeFeedLoadSegmentHandler(deps: () => LoadFeedSegmentDeps) {
 }
 
 export const handler = middy(
-  makeFeedLoadSegmentHandler(() => ({
-    storage: awsAdapters.storage(),
-    cases: awsAdapters.cases(),
-    vault: awsAdapters.vault(),
-    blindIndex: awsAdapters.blindIndex(),
-    escalations: awsAdapters.escalations(),
-    escalationQueue: awsAdapters.escalationQueue(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-  })),
+  makeFeedLoadSegmentHandler(
+    once(() => ({
+      storage: buildFeedStorage(),
+      cases: buildCaseStore(),
+      vault: buildPiiVault(),
+      blindIndex: buildBlindIndex(),
+      escalations: buildEscalationStarter(),
+      escalationQueue: buildEscalationQueue(),
+      banks: buildBankDirectory(),
+      clock: systemClock,
+    })),
+  ),
 ).use(injectLambdaContext(logger));

@@ -1,7 +1,7 @@
 /** The one place API errors become status codes, and API Gateway claims become a staff member. */
 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '../adapters/aws/observability';
+import { logger } from '../adapters/aws/logger';
 import {
   ConflictError,
   type DomainError,

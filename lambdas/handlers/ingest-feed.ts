@@ -10,9 +10,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { logger, metrics } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { metrics } from '../adapters/aws/metrics';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore, buildPaymentLedger } from '../adapters/aws/wiring/dynamodb';
+import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildFeedStorage } from '../adapters/aws/wiring/s3';
+import { buildEscalationQueue, buildFeedContinuation } from '../adapters/aws/wiring/sqs';
+import { buildEscalationStarter, buildLargeFeedLoader } from '../adapters/aws/wiring/step-functions';
+import { systemClock } from '../adapters/system-clock';
+import { systemStopwatch } from '../adapters/system-stopwatch';
 import type { FeedFileInput } from '../feeds/feed-file';
 import type { TimeBudget } from '../ports/stopwatch';
 import { type FeedReport, type IngestFeedDeps, ingestFeed } from '../use-cases/ingest-feed';
@@ -145,20 +154,25 @@ export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
 }
 
 export const handler = middy(
-  makeIngestFeedHandler(() => ({
-    storage: awsAdapters.storage(),
-    cases: awsAdapters.cases(),
-    vault: awsAdapters.vault(),
-    blindIndex: awsAdapters.blindIndex(),
-    escalations: awsAdapters.escalations(),
-    escalationQueue: awsAdapters.escalationQueue(),
-    continuation: awsAdapters.feedContinuation(),
-    ...(awsAdapters.largeFeeds() ? { largeFeeds: awsAdapters.largeFeeds() } : {}),
-    ledger: awsAdapters.ledger(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-    stopwatch: awsAdapters.stopwatch(),
-  })),
+  makeIngestFeedHandler(
+    once(() => {
+      const largeFeeds = buildLargeFeedLoader();
+      return {
+        storage: buildFeedStorage(),
+        cases: buildCaseStore(),
+        vault: buildPiiVault(),
+        blindIndex: buildBlindIndex(),
+        escalations: buildEscalationStarter(),
+        escalationQueue: buildEscalationQueue(),
+        continuation: buildFeedContinuation(),
+        ...(largeFeeds ? { largeFeeds } : {}),
+        ledger: buildPaymentLedger(),
+        banks: buildBankDirectory(),
+        clock: systemClock,
+        stopwatch: systemStopwatch,
+      };
+    }),
+  ),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -2,9 +2,12 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
+import { once } from '../adapters/aws/wiring/lazy';
+import { systemClock } from '../adapters/system-clock';
 import { type PlanNextStepDeps, planNextStep, type StepPlan } from '../use-cases/plan-next-step';
 
 export const planNextStepInput = z.object({ caseId: z.string().min(3), cycle: z.string().min(1) });
@@ -19,9 +22,7 @@ export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
 }
 
 export const handler = middy(
-  makePlanNextStepHandler(() => ({
-    cases: awsAdapters.cases(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-  })),
+  makePlanNextStepHandler(
+    once(() => ({ cases: buildCaseStore(), banks: buildBankDirectory(), clock: systemClock })),
+  ),
 ).use(injectLambdaContext(logger));

@@ -2,9 +2,14 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { logger } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildSmsSender } from '../adapters/aws/wiring/sns';
+import { systemClock } from '../adapters/system-clock';
 import { type ReminderOutcome, type SendReminderDeps, sendReminder } from '../use-cases/send-reminder';
 
 export const sendReminderInput = z.object({
@@ -23,12 +28,14 @@ export function makeSendReminderHandler(deps: () => SendReminderDeps) {
 }
 
 export const handler = middy(
-  makeSendReminderHandler(() => ({
-    cases: awsAdapters.cases(),
-    trail: awsAdapters.trail(),
-    vault: awsAdapters.vault(),
-    sms: awsAdapters.sms(),
-    banks: awsAdapters.banks(),
-    clock: awsAdapters.clock(),
-  })),
+  makeSendReminderHandler(
+    once(() => ({
+      cases: buildCaseStore(),
+      trail: buildTrail(),
+      vault: buildPiiVault(),
+      sms: buildSmsSender(),
+      banks: buildBankDirectory(),
+      clock: systemClock,
+    })),
+  ),
 ).use(injectLambdaContext(logger));

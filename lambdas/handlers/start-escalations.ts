@@ -8,9 +8,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { logger, metrics } from '../adapters/aws/observability';
-import { awsAdapters } from '../adapters/aws/wiring';
+import * as z from 'zod';
+import { logger } from '../adapters/aws/logger';
+import { metrics } from '../adapters/aws/metrics';
+import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring/step-functions';
 import type { EscalationRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
@@ -58,11 +61,13 @@ function safeJson(text: string): unknown {
 }
 
 export const handler = middy(
-  makeStartEscalationsHandler(() => ({
-    escalations: awsAdapters.escalations(),
-    cases: awsAdapters.cases(),
-    pacing: awsAdapters.startPacing(),
-  })),
+  makeStartEscalationsHandler(
+    once(() => ({
+      escalations: buildEscalationStarter(),
+      cases: buildCaseStore(),
+      pacing: buildStartPacing(),
+    })),
+  ),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

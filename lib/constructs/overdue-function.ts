@@ -16,8 +16,10 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { banksConfigJson, type FunctionName, type StageConfig } from '../config';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
+const OUTPUT_FORMAT = { esm: OutputFormat.ESM } as const;
 
 export interface OverdueFunctionProps {
   /** Path of the handler module relative to the project root, e.g. `lambdas/handlers/ingest-feed.ts`. */
@@ -89,20 +91,22 @@ export class OverdueFunction extends Construct {
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(FUNCTION_NODE_OPTIONS ? { NODE_OPTIONS: FUNCTION_NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'Overdue',
         BANKS_CONFIG: banksConfigJson(config),
       },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        sourceMap: true,
-        minify: true,
-        // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        format: OUTPUT_FORMAT[FUNCTION_BUNDLING.format],
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        // Shipped, not read at run time: the measurements are in function-bundling.ts.
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        minify: FUNCTION_BUNDLING.minify,
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
+        banner: FUNCTION_BUNDLING.banner,
       },
     });
   }

@@ -1,0 +1,74 @@
+/** Each function's bundle holds the SDK clients its handler calls and no other: every one is paid at cold start. */
+
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import {
+  deployedBuildOptions,
+  handlerEntries,
+  projectRoot,
+  sdkPackagesIn,
+} from '../support/function-bundles';
+
+const DYNAMODB = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+
+const S3 = ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'];
+const SQS = '@aws-sdk/client-sqs';
+const SFN = '@aws-sdk/client-sfn';
+const KMS = '@aws-sdk/client-kms';
+
+/** What each handler talks to; a handler that starts using a service is added here on purpose. */
+const SDK_PACKAGES_BY_HANDLER: Record<string, string[]> = {
+  'api-find-cases': [...DYNAMODB, KMS],
+  'api-get-case': DYNAMODB,
+  'feed-load-finish': S3,
+  'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS, SFN],
+  'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS, SFN],
+  'plan-next-step': DYNAMODB,
+  'send-reminder': [...DYNAMODB, KMS, '@aws-sdk/client-sns'],
+  'start-escalations': [...DYNAMODB, SFN],
+};
+
+async function sdkPackagesOf(entryPoint: string, extraSource = ''): Promise<string[]> {
+  const result = await build({
+    ...deployedBuildOptions({ sourceMap: false, sourcesContent: false }),
+    // Unminified: the same modules, a third of the time.
+    minify: false,
+    ...(extraSource
+      ? {
+          stdin: {
+            contents: `export * from ${JSON.stringify(entryPoint)};\n${extraSource}`,
+            loader: 'ts' as const,
+            resolveDir: projectRoot,
+          },
+        }
+      : { entryPoints: [entryPoint] }),
+    outfile: 'index.mjs',
+    write: false,
+    metafile: true,
+  });
+  return sdkPackagesIn(result.metafile);
+}
+
+describe('handler bundles', () => {
+  it('names every Lambda entry point under lambdas/handlers, and only those', () => {
+    expect(handlerEntries().map((entry) => entry.name)).toEqual(Object.keys(SDK_PACKAGES_BY_HANDLER).sort());
+  });
+
+  for (const entry of handlerEntries()) {
+    it(`bundles ${entry.name} with exactly the SDK clients it calls`, async () => {
+      expect(await sdkPackagesOf(entry.path)).toEqual(
+        [...(SDK_PACKAGES_BY_HANDLER[entry.name] ?? [])].sort(),
+      );
+    });
+  }
+
+  it('notices a client the handler does not call (positive control)', async () => {
+    const getCase = handlerEntries().find((entry) => entry.name === 'api-get-case');
+    expect(getCase).toBeDefined();
+    const withSms = await sdkPackagesOf(
+      getCase?.path ?? '',
+      "export { buildSmsSender } from './lambdas/adapters/aws/wiring/sns';",
+    );
+    expect(withSms).toContain('@aws-sdk/client-sns');
+  });
+});
