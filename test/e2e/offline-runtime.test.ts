@@ -189,7 +189,7 @@ describe('offline runtime', () => {
       `payment_id,account_id,amount,paid_at\nPAY-E2E-1,${ACCOUNT},999999.00,2026-03-02T10:00:00+08:00\n`,
       'payments',
     );
-    expect(paid.reports).toMatchObject([{ applied: 1, paidInFull: 1 }]);
+    expect(paid.report).toMatchObject({ applied: 1, paidInFull: 1 });
     const closed = (await (
       await fetch(url, { headers: { authorization: `Bearer ${own.token}` } })
     ).json()) as {
