@@ -131,13 +131,16 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
   const masterKey = await readOrCreateSecret(join(dataDir, 'master.key'), 32);
   const tokens = await LocalTokenIssuer.inDataDir(dataDir);
 
-  const stops: Array<() => Promise<void>> = [];
+  // Components stop in the reverse order of their start: the API takes no more requests, intake finishes
+  // the files it has, escalations stop, then the stores they used.
+  const stops: Array<{ component: string; stop: () => Promise<void> }> = [];
+  const onStop = (component: string, stop: () => Promise<void>) => stops.push({ component, stop });
   const stopAll = async () => {
-    for (const stopOne of stops.reverse().splice(0)) {
+    for (const { component, stop } of stops.reverse().splice(0)) {
       try {
-        await stopOne();
+        await stop();
       } catch (error) {
-        log(`[overdue] stopping a component failed: ${(error as Error).name}`);
+        log(`[overdue] stopping ${component} failed: ${(error as Error).name}`);
       }
     }
   };
@@ -148,7 +151,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       port: ports.dynamodb,
       ...(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') }),
     });
-    stops.push(() => dynamo.stop());
+    onStop('DynamoDB Local', () => dynamo.stop());
     await ensureTable(dynamo.client, LOCAL_TABLES.cases, tables.cases);
     await ensureTable(dynamo.client, LOCAL_TABLES.trail, tables.trail);
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
@@ -164,7 +167,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       configureBuckets: [{ name: LOCAL_BUCKET }],
     });
     await s3rver.run();
-    stops.push(async () => {
+    onStop('s3rver', async () => {
       s3rver.removeAllListeners('event');
       await s3rver.close();
     });
@@ -178,11 +181,11 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    stops.push(async () => s3.destroy());
+    onStop('the S3 client', async () => s3.destroy());
 
     // The SESv2 sink (sent mail readable at GET /store).
     const ses = await startSesSink({ host: '127.0.0.1', port: ports.ses });
-    stops.push(() => closeServer(ses));
+    onStop('the SES sink', () => closeServer(ses));
     const sesUrl = `http://127.0.0.1:${ports.ses}`;
 
     // The adapters: real AWS-side code where a local service speaks the same API, local ones elsewhere.
@@ -203,7 +206,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       sendReminder: makeSendReminderHandler(() => ({ cases, trail, vault, sms: outboxSms, banks, clock })),
       onFailure: (record) => log(`[overdue] escalation ${record.name} failed: ${record.error?.name}`),
     });
-    stops.push(async () => {
+    onStop('escalations', async () => {
       await escalations.stop();
       clock.stop();
     });
@@ -223,7 +226,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     }));
     const bridge = new S3EventBridge({ bucket: LOCAL_BUCKET, ingest, log });
     s3rver.on('event', (event: S3Event) => bridge.deliver(event));
-    stops.push(() => bridge.close());
+    onStop('feed intake', () => bridge.close());
 
     // Escalations live in memory: after a restart, open cases of the persisted store resume where they were.
     if (!options.inMemory) {
@@ -296,7 +299,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       api.once('error', rejectListen);
       api.listen(ports.api, '127.0.0.1', () => resolveListen());
     });
-    stops.push(() => closeServer(api));
+    onStop('the staff API', () => closeServer(api));
     log(`[overdue] offline runtime up: API ${runtime.apiUrl}, virtual clock ${clock.now().toISOString()}`);
     if (options.seedSample) {
       // The bank's business date where the demo bank is, on the virtual clock.

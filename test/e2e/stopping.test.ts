@@ -1,7 +1,8 @@
-/** DynamoDB Local's Java never outlives the node process that started it. */
+/** `npm start` stops whole on a signal to npm alone, and DynamoDB Local's Java never outlives its parent. */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, requireFreePort } from '../../bin/offline/prerequisites';
@@ -10,6 +11,8 @@ import { type ProcessRow, processTree, waitUntilGone } from '../support/process-
 const root = join(import.meta.dirname, '..', '..');
 /** What "stops cleanly" allows: the runtime stops its components in order, Java included. */
 const STOP_WITHIN_MS = 10_000;
+/** A whole `npm start` (CDK synthesis, TypeScript, Java) takes 20-60 s on the 2-core machine, more when busy. */
+const START_AND_STOP_MS = 240_000;
 
 let started: { child: ChildProcess; tree: ProcessRow[]; dataDir?: string } | undefined;
 
@@ -58,9 +61,53 @@ async function spawnUntilReady(
   return { child, output: () => output, exited };
 }
 
+async function startNpm() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'overdue-start-'));
+  const ports = {
+    OVERDUE_API_PORT: await freePort(),
+    OVERDUE_S3_PORT: await freePort(),
+    OVERDUE_DYNAMODB_PORT: await freePort(),
+    OVERDUE_SES_PORT: await freePort(),
+  };
+  const env = {
+    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+    OVERDUE_DATA_DIR: dataDir,
+    OVERDUE_NO_SAMPLE: '1',
+  };
+  const npm = await spawnUntilReady('npm', ['start'], env, 'Overdue is running offline.');
+  const tree = processTree(npm.child.pid ?? -1);
+  started = { child: npm.child, dataDir, tree };
+  return { ...npm, tree, ports };
+}
+
 function javaOf(tree: ProcessRow[], port: number): ProcessRow | undefined {
   return tree.find((row) => row.command.includes(`DynamoDBLocal.jar -port ${port} `));
 }
+
+describe('npm start', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops every process it started, Java included, on ${signal} sent to the npm process alone`, {
+      timeout: START_AND_STOP_MS,
+    }, async () => {
+      const { child, tree, ports, exited, output } = await startNpm();
+      expect(javaOf(tree, ports.OVERDUE_DYNAMODB_PORT)).toBeDefined();
+
+      child.kill(signal);
+
+      const left = await waitUntilGone(
+        tree.map((row) => row.pid),
+        STOP_WITHIN_MS,
+      );
+      expect(left.map((row) => `${row.pid} ${row.command.slice(0, 80)}`)).toEqual([]);
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output()).toContain(`[overdue] ${signal}: stopping…`);
+      expect(output()).toContain('[overdue] stopped.');
+      for (const port of Object.values(ports)) {
+        await expect(requireFreePort(port, 'a runtime port', 'the test')).resolves.toBeUndefined();
+      }
+    });
+  }
+});
 
 describe('DynamoDB Local', () => {
   it('ends its Java when the node process that started it is killed with SIGKILL', async () => {
