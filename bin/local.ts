@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       '',
       'Overdue is running offline.',
       `  Staff API     ${runtime.apiUrl}`,
-      `  S3 (s3rver)   ${runtime.s3Endpoint}  bucket ${runtime.bucket}  (drop feeds at incoming/<bank>/<name>.csv)`,
+      `  S3 (s3rver)   ${runtime.s3Endpoint}  bucket ${runtime.bucket}  (feeds at incoming/<bank>/<name>.csv|.csv.gz|.jsonl|.jsonl.gz)`,
       `  SES sink      ${runtime.sesUrl}/store`,
       `  SMS outbox    ${outbox}/`,
       `  Virtual clock ${runtime.clock.now().toISOString()}`,
