@@ -126,13 +126,14 @@ describe('npm run local -- drop', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('1 read, 1 created');
     expect(first.stdout).not.toContain('nothing changed');
-    const loaded = await caseItem('CLI-JSONL-1');
-    expect(loaded).toBeDefined();
+    expect(await caseItem('CLI-JSONL-1')).toBeDefined();
+    const report = await storedBytes('reports/incoming/demo-bank/feed.jsonl.json');
 
     const again = await drop('feed.jsonl', bytes);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('nothing changed: these exact bytes were already loaded under this key');
-    expect(await caseItem('CLI-JSONL-1')).toEqual(loaded);
+    // Loaded a second time, the file would have a new report (1 unchanged, 0 created).
+    expect(await storedBytes('reports/incoming/demo-bank/feed.jsonl.json')).toEqual(report);
   });
 
   it('exits 1 and prints the reason when the file is quarantined', async () => {

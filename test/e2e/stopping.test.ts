@@ -11,8 +11,6 @@ import { type ProcessRow, processTree, waitUntilGone } from '../support/process-
 const root = join(import.meta.dirname, '..', '..');
 /** What "stops cleanly" allows: the runtime stops its components in order, Java included. */
 const STOP_WITHIN_MS = 10_000;
-/** A whole `npm start` (CDK synthesis, TypeScript, Java) takes 20-60 s on the 2-core machine, more when busy. */
-const START_AND_STOP_MS = 240_000;
 
 let started: { child: ChildProcess; tree: ProcessRow[]; dataDir?: string } | undefined;
 
@@ -86,9 +84,7 @@ function javaOf(tree: ProcessRow[], port: number): ProcessRow | undefined {
 
 describe('npm start', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`stops every process it started, Java included, on ${signal} sent to the npm process alone`, {
-      timeout: START_AND_STOP_MS,
-    }, async () => {
+    it(`stops every process it started, Java included, on ${signal} sent to the npm process alone`, async () => {
       const { child, tree, ports, exited, output } = await startNpm();
       expect(javaOf(tree, ports.OVERDUE_DYNAMODB_PORT)).toBeDefined();
 
