@@ -47,22 +47,25 @@ async function main(): Promise<void> {
   // One Ctrl-C in a terminal arrives twice (from the terminal, and forwarded by npm): repeats are ignored.
   let runtime: Awaited<ReturnType<typeof startOfflineRuntime>> | undefined;
   let stopping = false;
-  const shutdown = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n[overdue] ${reason}: stopping…`);
+  const stopAndExit = (running: NonNullable<typeof runtime>) => {
     // A component that hangs must not keep the process: on exit, DynamoDB Local's guard ends Java anyway.
     setTimeout(() => {
       console.error(`[overdue] not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting`);
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    runtime?.stop().then(
+    running.stop().then(
       () => {
         console.log('[overdue] stopped.');
         process.exit(0);
       },
       () => process.exit(1),
     );
+  };
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[overdue] ${reason}: stopping…`);
+    if (runtime) stopAndExit(runtime);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // Under `npm start`, npm is the parent. Killed hard, it forwards nothing: this process is handed to another
@@ -76,9 +79,8 @@ async function main(): Promise<void> {
 
   runtime = await startOfflineRuntime({ dataDir, ports, seedSample });
   if (stopping) {
-    await runtime.stop();
-    console.log('[overdue] stopped.');
-    process.exit(0);
+    stopAndExit(runtime);
+    return;
   }
   if (firstStart) await writeFile(marker, `${runtime.clock.now().toISOString()}\n`);
 
