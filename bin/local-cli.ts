@@ -1,7 +1,11 @@
 /** `npm run local -- <command>`: talks to a running `npm start` through its loopback-only /_local/ endpoints. */
 
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { basename } from 'node:path';
+import { describeDrop, EXIT } from './offline/drop-summary';
+import type { FeedDrop } from './offline/feed-drop';
 
 const USAGE = `usage: npm run local -- <command>
   token --user alice --group collector --bank demo-bank   print a staff API token
@@ -9,39 +13,123 @@ const USAGE = `usage: npm run local -- <command>
   clock                                                   show the virtual clock
   outbox                                                  list the SMS sent so far
   executions                                              list the escalations and where they stand
-  drop <file.csv> [--bank demo-bank] [--payments]         put an overdue (or payments) feed into the drop bucket`;
+  drop <file> [--bank demo-bank] [--payments]             upload a feed's bytes to incoming/<bank>/<file name>
+                                                          (payments/… with --payments) and print its report;
+                                                          .csv, .csv.gz, .jsonl or .jsonl.gz
+exit codes: 0 done · 1 drop: the file was quarantined · 2 usage · 3 the runtime is not running or failed`;
 
-class CliError extends Error {}
+/** A failure with the exit code it ends the command with. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.runtime,
+  ) {
+    super(message);
+  }
+}
+
+const usageError = (message: string) => new CliError(message, EXIT.usage);
+
+const PORT = process.env.OVERDUE_API_PORT || '4000';
+
+function notRunning(): CliError {
+  return new CliError(
+    `the offline runtime is not running on port ${PORT}: start it with \`npm start\` ` +
+      '(or set OVERDUE_API_PORT to the port it uses).',
+  );
+}
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
   if (index === -1) return undefined;
   const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new CliError(`--${name} needs a value`);
+  if (value === undefined || value.startsWith('--')) throw usageError(`--${name} needs a value`);
   return value;
 }
 
+/** The runtime's answer to a refused request: a wrong request is the user's (2), anything else the runtime's (3). */
+function answerError(status: number, payload: { message?: string }): CliError {
+  const message = payload.message ?? `the runtime answered ${status}`;
+  return status >= 400 && status < 500 ? usageError(message) : new CliError(message);
+}
+
 async function call(path: string, body?: unknown): Promise<unknown> {
-  const port = process.env.OVERDUE_API_PORT || '4000';
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${port}/_local/${path}`, {
+    response = await fetch(`http://127.0.0.1:${PORT}/_local/${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new CliError(
-      `the offline runtime is not running on port ${port}: start it with \`npm start\` ` +
-        '(or set OVERDUE_API_PORT to the port it uses).',
-    );
+    throw notRunning();
   }
   const payload = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new CliError(payload.message ?? `the runtime answered ${response.status}`);
+  if (!response.ok) throw answerError(response.status, payload);
   return payload;
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Streams a file's bytes to PUT /_local/feeds/… . With `Expect: 100-continue` the runtime checks the name
+ * before any byte is sent, so a refused file is not uploaded for nothing.
+ */
+function upload(path: string, file: string, size: number): Promise<{ status: number; payload: unknown }> {
+  return new Promise((resolve, reject) => {
+    const put = httpRequest({
+      host: '127.0.0.1',
+      port: Number(PORT),
+      method: 'PUT',
+      path,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': size, expect: '100-continue' },
+    });
+    put.on('continue', () => {
+      const bytes = createReadStream(file);
+      bytes.on('error', (error) => put.destroy(error));
+      bytes.pipe(put);
+    });
+    put.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        let payload: unknown = {};
+        try {
+          payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          // Not JSON: the status says enough.
+        }
+        // A refusal before 100-continue leaves the request unsent: close it rather than send the file.
+        put.destroy();
+        resolve({ status: response.statusCode ?? 0, payload });
+      });
+    });
+    put.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ECONNREFUSED' ? notRunning() : new CliError(`upload failed: ${error.message}`)),
+    );
+  });
+}
+
+async function drop(args: string[]): Promise<number> {
+  const bank = option(args, 'bank') ?? 'demo-bank';
+  const feed = args.includes('--payments') ? 'payments' : 'incoming';
+  const unknown = args.filter((arg) => arg.startsWith('--') && !['--bank', '--payments'].includes(arg));
+  if (unknown.length > 0) throw usageError(`drop does not know ${unknown.join(', ')}\n${USAGE}`);
+  const files = args.filter((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--bank');
+  if (files.length !== 1) throw usageError(`drop needs one feed file\n${USAGE}`);
+  const file = files[0] as string;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw usageError(`cannot read ${file}: no such file`);
+  const path = `/_local/feeds/${feed}/${encodeURIComponent(bank)}/${encodeURIComponent(basename(file))}`;
+  const started = performance.now();
+  const { status, payload } = await upload(path, file, info.size);
+  const wallMs = performance.now() - started;
+  if (status !== 200) throw answerError(status, payload as { message?: string });
+  const { lines, exitCode } = describeDrop(payload as FeedDrop, wallMs);
+  console.log(lines.join('\n'));
+  return exitCode;
+}
+
+async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'token': {
@@ -51,33 +139,33 @@ async function main(argv: string[]): Promise<void> {
         bank: option(args, 'bank') ?? 'demo-bank',
       })) as { token: string };
       console.log(token);
-      return;
+      return EXIT.ok;
     }
     case 'advance': {
       const days = option(args, 'days');
       const hours = option(args, 'hours');
       const minutes = option(args, 'minutes');
       if (days === undefined && hours === undefined && minutes === undefined) {
-        throw new CliError('advance needs --days N or --hours N');
+        throw usageError('advance needs --days N or --hours N');
       }
       const body: Record<string, number> = {};
       for (const [key, value] of Object.entries({ days, hours, minutes })) {
         if (value === undefined) continue;
         const n = Number(value);
-        if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${key} needs a positive number`);
+        if (!Number.isFinite(n) || n <= 0) throw usageError(`--${key} needs a positive number`);
         body[key] = n;
       }
       printClock(await call('clock/advance', body));
-      return;
+      return EXIT.ok;
     }
     case 'clock':
       printClock(await call('clock'));
-      return;
+      return EXIT.ok;
     case 'outbox': {
       const messages = (await call('outbox')) as Array<{ to: string; body: string; sentAt: string }>;
       if (messages.length === 0) console.log('(no SMS sent yet)');
       for (const message of messages) console.log(`${message.sentAt}  ${message.to}\n  ${message.body}`);
-      return;
+      return EXIT.ok;
     }
     case 'executions': {
       const executions = (await call('executions')) as Array<{
@@ -94,26 +182,12 @@ async function main(argv: string[]): Promise<void> {
           : (execution.error?.name ?? '');
         console.log(`${execution.status.padEnd(9)} ${execution.name}  ${detail}`.trimEnd());
       }
-      return;
+      return EXIT.ok;
     }
-    case 'drop': {
-      const file = args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--bank');
-      if (!file) throw new CliError('drop needs a CSV file');
-      const csv = await readFile(file, 'utf8').catch(() => {
-        throw new CliError(`cannot read ${file}`);
-      });
-      const bank = option(args, 'bank') ?? 'demo-bank';
-      const feed = args.includes('--payments') ? 'payments' : 'incoming';
-      const { key, reports } = (await call('feeds', { bank, name: basename(file), csv, feed })) as {
-        key: string;
-        reports: Array<Record<string, unknown>>;
-      };
-      console.log(`dropped s3://overdue-local-drop/${key}`);
-      for (const report of reports) console.log(JSON.stringify(report, null, 2));
-      return;
-    }
+    case 'drop':
+      return drop(args);
     default:
-      throw new CliError(USAGE);
+      throw usageError(USAGE);
   }
 }
 
@@ -124,7 +198,12 @@ function printClock(view: unknown): void {
     if (zone !== 'now') console.log(`  ${zone.padEnd(17)} ${time}`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof CliError ? error.message : `local: ${(error as Error)?.message ?? error}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    console.error(error instanceof CliError ? error.message : `local: ${(error as Error)?.message ?? error}`);
+    process.exitCode = error instanceof CliError ? error.exitCode : EXIT.runtime;
+  },
+);

@@ -1,4 +1,9 @@
-/** `npm start`: runs the whole system offline on this machine (see bin/offline/runtime.ts) until Ctrl-C. */
+/**
+ * `npm start`: runs the whole system offline on this machine (see bin/offline/runtime.ts) until Ctrl-C, SIGTERM
+ * or SIGHUP. package.json starts it with `exec node --import tsx`, so that npm's own process has this one as
+ * its direct child: npm forwards SIGINT and SIGTERM to its child, and a shell left between the two (dash does
+ * not exec the last command) would die of the signal and leave this process running.
+ */
 
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +16,9 @@ process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 
 const { PrerequisiteError } = await import('./offline/prerequisites');
 const { startOfflineRuntime } = await import('./offline/runtime');
+
+/** How long a stop may take before the process exits regardless. */
+const STOP_DEADLINE_MS = 20_000;
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -36,24 +44,43 @@ async function main(): Promise<void> {
     firstStart && !process.argv.includes('--no-sample') && process.env.OVERDUE_NO_SAMPLE !== '1';
 
   // Handlers first: a Ctrl-C during start-up lets the start finish, then stops everything it started.
+  // One Ctrl-C in a terminal arrives twice (from the terminal, and forwarded by npm): repeats are ignored.
   let runtime: Awaited<ReturnType<typeof startOfflineRuntime>> | undefined;
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n[overdue] ${signal}: stopping…`);
-    runtime?.stop().then(
-      () => process.exit(0),
+  const stopAndExit = (running: NonNullable<typeof runtime>) => {
+    // A component that hangs must not keep the process: on exit, DynamoDB Local's guard ends Java anyway.
+    setTimeout(() => {
+      console.error(`[overdue] not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    running.stop().then(
+      () => {
+        console.log('[overdue] stopped.');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[overdue] ${reason}: stopping…`);
+    if (runtime) stopAndExit(runtime);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  // Under `npm start`, npm is the parent. Killed hard, it forwards nothing: this process is handed to another
+  // parent, which is the sign to stop as if npm had forwarded a SIGTERM.
+  if (process.env.npm_lifecycle_event === 'start') {
+    const npm = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== npm) shutdown('npm is gone');
+    }, 1000).unref();
+  }
 
   runtime = await startOfflineRuntime({ dataDir, ports, seedSample });
   if (stopping) {
-    await runtime.stop();
-    process.exit(0);
+    stopAndExit(runtime);
+    return;
   }
   if (firstStart) await writeFile(marker, `${runtime.clock.now().toISOString()}\n`);
 
@@ -63,7 +90,7 @@ async function main(): Promise<void> {
       '',
       'Overdue is running offline.',
       `  Staff API     ${runtime.apiUrl}`,
-      `  S3 (s3rver)   ${runtime.s3Endpoint}  bucket ${runtime.bucket}  (drop feeds at incoming/<bank>/<name>.csv)`,
+      `  S3 (s3rver)   ${runtime.s3Endpoint}  bucket ${runtime.bucket}  (feeds at incoming/<bank>/<name>.csv|.csv.gz|.jsonl|.jsonl.gz)`,
       `  SES sink      ${runtime.sesUrl}/store`,
       `  SMS outbox    ${outbox}/`,
       `  Virtual clock ${runtime.clock.now().toISOString()}`,

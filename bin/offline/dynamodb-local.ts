@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -27,10 +28,38 @@ function jarDirectory(): string {
   return join(packageDir, 'lib', 'dynamodb_local_2026-05-28');
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+/**
+ * Java through `end-with-parent.sh`, which ends it when the pipe on its stdin closes: that happens however
+ * this process ends, SIGKILL included, where no exit handler runs. The script and Java get a process group of
+ * their own (detached), so that a Ctrl-C in the terminal reaches this process alone and it stops the
+ * components in order. Windows has no sh: there Java is started directly and a hard kill leaves it running.
+ */
+function spawnJava(args: string[]): ChildProcess {
+  if (process.platform === 'win32') return spawn('java', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const guard = fileURLToPath(new URL('./end-with-parent.sh', import.meta.url));
+  return spawn('sh', [guard, 'java', ...args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
+}
+
+/** Ends the pipe (the guard then stops Java: TERM, KILL after 5 s) and waits; past `graceMs`, kills the group. */
+function stopJava(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      try {
+        if (process.platform === 'win32' || child.pid === undefined) child.kill('SIGKILL');
+        else process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    if (process.platform === 'win32') child.kill('SIGTERM');
+    else child.stdin?.end();
+  });
+}
 
 export async function startDynamoDbLocal(options: {
   port: number;
@@ -50,8 +79,9 @@ export async function startDynamoDbLocal(options: {
     '-disableTelemetry',
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
-  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.add(child);
+  const child = spawnJava(args);
+  // Nothing is ever written: the pipe exists to close. A guard gone early must not crash this process.
+  child.stdin?.on('error', () => {});
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
@@ -60,21 +90,11 @@ export async function startDynamoDbLocal(options: {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const stop = async () => {
     client.destroy();
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        running.delete(child);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    await stopJava(child, 8000);
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
-      running.delete(child);
       throw new Error(
         `DynamoDB Local exited during start-up: ${stderr.trim() || `exit code ${child.exitCode}`}`,
       );

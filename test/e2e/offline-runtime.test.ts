@@ -1,23 +1,16 @@
 /** The offline runtime end to end: feed into s3rver → cases without plain PII → a lawful-hours SMS → the staff API. */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../bin/offline/dynamodb-local';
-import { freePort, requireFreePort } from '../../bin/offline/prerequisites';
-import {
-  LOCAL_BUCKET,
-  LOCAL_TABLES,
-  type OfflineRuntime,
-  S3RVER_CREDENTIALS,
-  startOfflineRuntime,
-} from '../../bin/offline/runtime';
+import { requireFreePort } from '../../bin/offline/prerequisites';
+import { LOCAL_BUCKET, LOCAL_TABLES } from '../../bin/offline/runtime';
 import { FEED_COLUMNS, toFeedCsv } from '../../bin/offline/sample-feed';
 import type { OutboxSms } from '../../lambdas/adapters/local/outbox-sms-sender';
+import { startTestRuntime, type TestRuntime, until } from '../support/offline-runtime';
 
 /** Synthetic debtor: a made-up name, the well-known example number, a reserved example domain. */
 const DEBTOR = { name: '测试张三', mobile: '13800138000', email: 'e2e.debtor@example.test' };
@@ -27,26 +20,14 @@ const FEED_KEY = 'incoming/demo-bank/e2e-feed.csv';
 /** 23:00 in Asia/Shanghai (UTC+8) on 2026-03-10: quiet hours there. */
 const CLOCK_START = new Date('2026-03-10T15:00:00Z');
 
-let runtime: OfflineRuntime;
-let dataDir: string;
-let dynamoPort: number;
-let dynamo: DynamoDBClient;
-let s3: S3Client;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+let local: TestRuntime;
 
 async function outbox(): Promise<OutboxSms[]> {
-  const names = await readdir(runtime.outboxDir).catch(() => [] as string[]);
+  const names = await readdir(local.runtime.outboxDir).catch(() => [] as string[]);
   return Promise.all(
-    names.map(async (name) => JSON.parse(await readFile(join(runtime.outboxDir, name), 'utf8')) as OutboxSms),
+    names.map(
+      async (name) => JSON.parse(await readFile(join(local.runtime.outboxDir, name), 'utf8')) as OutboxSms,
+    ),
   );
 }
 
@@ -58,46 +39,26 @@ function localHour(instant: string, timeZone: string): number {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'overdue-e2e-'));
-  dynamoPort = await freePort();
-  runtime = await startOfflineRuntime({
-    dataDir,
-    ports: { api: await freePort(), s3: await freePort(), dynamodb: dynamoPort, ses: await freePort() },
-    seedSample: false,
-    clockStart: CLOCK_START,
-    inMemory: true,
-    log: () => {},
-  });
-  dynamo = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${dynamoPort}`,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  s3 = new S3Client({
-    endpoint: runtime.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  local = await startTestRuntime(CLOCK_START);
 });
 
 afterAll(async () => {
-  dynamo?.destroy();
-  s3?.destroy();
-  await runtime?.stop();
+  if (!local) return;
+  await local.stop();
   // DynamoDB Local is gone: no java process for its port, and the port can be bound again.
-  const left = spawnSync('pgrep', ['-f', `DynamoDBLocal.jar -port ${dynamoPort} `], { encoding: 'utf8' });
+  const left = spawnSync('pgrep', ['-f', `DynamoDBLocal.jar -port ${local.dynamoPort} `], {
+    encoding: 'utf8',
+  });
   expect(left.stdout.trim()).toBe('');
   await expect(
-    requireFreePort(dynamoPort, 'DynamoDB Local', 'OVERDUE_DYNAMODB_PORT'),
+    requireFreePort(local.dynamoPort, 'DynamoDB Local', 'OVERDUE_DYNAMODB_PORT'),
   ).resolves.toBeUndefined();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await local.removeDataDir();
 });
 
 describe('offline runtime', () => {
   it('loads a dropped feed, keeps PII out of the tables, texts only in lawful hours, serves the case', async () => {
+    const { runtime, dynamo, s3 } = local;
     const csv = toFeedCsv([
       {
         account_id: ACCOUNT,
@@ -189,7 +150,7 @@ describe('offline runtime', () => {
       `payment_id,account_id,amount,paid_at\nPAY-E2E-1,${ACCOUNT},999999.00,2026-03-02T10:00:00+08:00\n`,
       'payments',
     );
-    expect(paid.reports).toMatchObject([{ applied: 1, paidInFull: 1 }]);
+    expect(paid.report).toMatchObject({ applied: 1, paidInFull: 1 });
     const closed = (await (
       await fetch(url, { headers: { authorization: `Bearer ${own.token}` } })
     ).json()) as {
