@@ -15,8 +15,9 @@ export class BoundedCache<K, V> {
   /** The value, now the most recently used; undefined when absent. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    // A Map iterates in insertion order: re-inserting moves the entry to the young end.
-    if (value !== undefined) {
+    // A Map iterates in insertion order: re-inserting moves the entry to the young end. Only worth its cost
+    // once the cache is filling up: a cache of a few zones or shapes, read for every row, never evicts.
+    if (value !== undefined && this.entries.size > this.capacity / 2) {
       this.entries.delete(key);
       this.entries.set(key, value);
     }

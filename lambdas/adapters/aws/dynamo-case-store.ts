@@ -9,22 +9,49 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BoundedCache } from '../../domain/bounded-cache';
 import type { CollectionCase } from '../../domain/collection-case';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../domain/lookup';
 import type { CaseStore, StoredCaseState, UpsertResult } from '../../ports/case-store';
 import { backoffWithJitter } from '../backoff';
 
-/** Attributes a feed row never writes: progress and history belong to the case, not to the feed. */
-const NOT_FROM_FEED: ReadonlySet<string> = new Set([
-  'caseId',
-  'completedSteps',
-  'lastStepAt',
-  'createdAt',
-  'escalationCycle',
-  'closedReason',
-]);
+/** The attributes a feed row writes, in one fixed order; the optional ones only when the row has them. */
+const FEED_ATTRIBUTES = [
+  'bankId',
+  'accountId',
+  'status',
+  'asOf',
+  'cycle',
+  'dueDate',
+  'daysPastDue',
+  'bucket',
+  'overdue',
+  'cardLast4',
+  'timeZone',
+  'language',
+  'flags',
+  'policyPack',
+  'pii',
+  'masked',
+  'mobileIndex',
+  'nationalIdIndex',
+  'cardLast4Index',
+  'updatedAt',
+] as const satisfies readonly (keyof CollectionCase)[];
 /** Optional feed attributes: a newer row that leaves one out removes the old value rather than keeping it. */
 const OPTIONAL_FROM_FEED = ['cardLast4', 'mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
+/** Progress and history: the case's, never written by a feed row (createdAt only when the case is new). */
+type NotFromFeed =
+  | 'caseId'
+  | 'completedSteps'
+  | 'lastStepAt'
+  | 'createdAt'
+  | 'escalationCycle'
+  | 'closedReason';
+// Every attribute of a case is either written by a feed row or kept from it: a new attribute must be sorted.
+type Unsorted = Exclude<keyof CollectionCase, (typeof FEED_ATTRIBUTES)[number] | NotFromFeed>;
+const everyAttributeSorted: Unsorted extends never ? true : Unsorted = true;
+void everyAttributeSorted;
 /** Attempts at a new-cycle write when other rows of the same account keep landing in between. */
 const NEW_CYCLE_ATTEMPTS = 5;
 
@@ -155,39 +182,72 @@ export function feedWrite(
   collectionCase: CollectionCase,
   newCycleOf?: StoredCaseState,
 ): UpdateCommandInput {
-  const names: Record<string, string> = { '#asOf': 'asOf', '#cycle': 'cycle' };
+  const shape = writeShape(collectionCase, newCycleOf !== undefined);
   const values: Record<string, unknown> = { ':createdAt': collectionCase.createdAt, ':noSteps': [] };
-  const sets = ['createdAt = if_not_exists(createdAt, :createdAt)'];
-  const removes: string[] = [];
-  for (const [attribute, value] of Object.entries(collectionCase)) {
-    if (value === undefined || NOT_FROM_FEED.has(attribute)) continue;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    sets.push(`#${attribute} = :${attribute}`);
+  for (let i = 0; i < shape.attributes.length; i++) {
+    values[shape.valueNames[i] as string] = collectionCase[shape.attributes[i] as keyof CollectionCase];
   }
-  for (const attribute of OPTIONAL_FROM_FEED) {
-    if (collectionCase[attribute] === undefined) removes.push(attribute);
-  }
-  if (collectionCase.status === 'open') removes.push('closedReason');
-  let condition: string;
   if (newCycleOf) {
-    sets.push('completedSteps = :noSteps');
-    removes.push('lastStepAt');
-    condition = '#asOf = :storedAsOf AND #cycle = :storedCycle';
     values[':storedAsOf'] = newCycleOf.asOf;
     values[':storedCycle'] = newCycleOf.cycle;
-  } else {
-    sets.push('completedSteps = if_not_exists(completedSteps, :noSteps)');
-    condition = 'attribute_not_exists(caseId) OR (#asOf < :asOf AND #cycle = :cycle)';
   }
   return {
     TableName: tableName,
     Key: { caseId: collectionCase.caseId },
-    UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    ConditionExpression: condition,
-    ExpressionAttributeNames: names,
+    UpdateExpression: shape.update,
+    ConditionExpression: shape.condition,
+    ExpressionAttributeNames: shape.names,
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
+}
+
+/** The parts of a write that depend only on which optional attributes a row has, whether it is open, and the cycle. */
+interface WriteShape {
+  readonly attributes: readonly string[];
+  readonly valueNames: readonly string[];
+  readonly update: string;
+  readonly condition: string;
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/**
+ * A feed has a handful of shapes (which optional columns a row fills, open or closed, a new cycle or not):
+ * each is built once per container rather than again for every row. There are at most 2^4 · 2 · 2 of them.
+ */
+const shapes = new BoundedCache<number, WriteShape>(64);
+
+function writeShape(collectionCase: CollectionCase, newCycle: boolean): WriteShape {
+  let key = (collectionCase.status === 'open' ? 1 : 0) | (newCycle ? 2 : 0);
+  OPTIONAL_FROM_FEED.forEach((attribute, i) => {
+    if (collectionCase[attribute] !== undefined) key |= 4 << i;
+  });
+  const known = shapes.get(key);
+  if (known) return known;
+  const attributes = FEED_ATTRIBUTES.filter((attribute) => collectionCase[attribute] !== undefined);
+  const names: Record<string, string> = { '#asOf': 'asOf', '#cycle': 'cycle' };
+  const sets = ['createdAt = if_not_exists(createdAt, :createdAt)'];
+  for (const attribute of attributes) {
+    names[`#${attribute}`] = attribute;
+    sets.push(`#${attribute} = :${attribute}`);
+  }
+  const removes: string[] = OPTIONAL_FROM_FEED.filter((attribute) => collectionCase[attribute] === undefined);
+  if (collectionCase.status === 'open') removes.push('closedReason');
+  if (newCycle) {
+    sets.push('completedSteps = :noSteps');
+    removes.push('lastStepAt');
+  } else sets.push('completedSteps = if_not_exists(completedSteps, :noSteps)');
+  const shape: WriteShape = {
+    attributes,
+    valueNames: attributes.map((attribute) => `:${attribute}`),
+    update: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    condition: newCycle
+      ? '#asOf = :storedAsOf AND #cycle = :storedCycle'
+      : 'attribute_not_exists(caseId) OR (#asOf < :asOf AND #cycle = :cycle)',
+    // Shared by every write of the shape: frozen, so that nothing can change one write through another.
+    names: Object.freeze(names),
+  };
+  shapes.set(key, shape);
+  return shape;
 }
