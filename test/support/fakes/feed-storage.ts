@@ -15,6 +15,8 @@ export class InMemoryFeedStorage implements FeedStorage {
   readonly contentTypes = new Map<string, string>();
   /** Keys written by `put` and `putStream`, in order. */
   readonly writes: string[] = [];
+  /** Keys written by `putStream`, in order. */
+  readonly streamed: string[] = [];
   /** Every `open`: key and range, so a test can see what was read. */
   readonly opens: Array<{ key: string; range?: { start: number; end: number } }> = [];
 
@@ -53,6 +55,7 @@ export class InMemoryFeedStorage implements FeedStorage {
   async putStream(key: string, body: Readable, contentType = 'text/plain'): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of body) chunks.push(Buffer.from(chunk as Buffer | string));
+    this.streamed.push(key);
     await this.put(key, Buffer.concat(chunks).toString('utf8'), contentType);
   }
 }

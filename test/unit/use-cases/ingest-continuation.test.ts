@@ -74,6 +74,10 @@ describe('a feed too long for one invocation', () => {
     expect(world.storage.files.get(`rejects/${KEY}.csv`)).toBe(
       single.world.storage.files.get(`rejects/${KEY}.csv`),
     );
+    // Rejects left memory at every checkpoint, as parts, and were joined into the file as a stream.
+    const parts = [...world.storage.files.keys()].filter((key) => /\/rejects\/\d{6}\.csv$/.test(key));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(world.storage.streamed).toContain(`rejects/${KEY}.csv`);
     const written = JSON.parse(world.storage.files.get(`reports/${KEY}.json`) ?? '{}');
     expect(written).toMatchObject({ read: ROWS });
     expect(written).not.toHaveProperty('continues');
