@@ -98,7 +98,7 @@ describe('feed events through SQS', () => {
     expect(env.ESCALATION_STARTS_QUEUE_URL).toEqual(ref(stateless.escalation.starts.queue));
     expect(env.STATE_MACHINE_ARN).toEqual(ref(stateless.escalation.machine.stateMachine));
     expect(env.FEED_LOAD_STATE_MACHINE_ARN).toEqual(ref(intake.feedLoad.stateMachine));
-    expect(env.LARGE_FEED_BYTES).toBe(String(100 * 1024 * 1024));
+    expect(env.LARGE_FEED_BYTES).toBe(String(stageConfigs.dev.largeFeedBytes));
     expect(environment(dev, 'feedLoadSegment').ESCALATION_STARTS_QUEUE_URL).toEqual(
       ref(stateless.escalation.starts.queue),
     );

@@ -20,7 +20,7 @@ export function buildLargeFeedLoader(): { thresholdBytes: number; loader: FeedLo
   const arn = process.env.FEED_LOAD_STATE_MACHINE_ARN;
   if (!arn) return undefined;
   return {
-    thresholdBytes: Number(process.env.LARGE_FEED_BYTES ?? 100 * 1024 * 1024),
+    thresholdBytes: Number(requiredEnv('LARGE_FEED_BYTES')),
     loader: new SfnFeedLoadStarter(sfnClient(), arn),
   };
 }
