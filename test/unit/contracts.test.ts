@@ -1,8 +1,21 @@
 /**
  * Every port's contract, held against the in-memory fakes the unit tests use, and against the AWS adapters
- * over an aws-sdk-client-mock model of the service where no local part speaks the API (Step Functions, SQS).
+ * over an aws-sdk-client-mock model of the service where no local part speaks the API (Step Functions, SQS,
+ * SNS, KMS), and against the offline parts that need no server (the SMS outbox, the local keys).
  * The same contracts run against the real local parts in test/integration/contracts.test.ts.
  */
+
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 import {
   ExecutionAlreadyExists,
@@ -11,17 +24,22 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { InternalErrorException, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll } from 'vitest';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
+import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
 import { SqsEscalationQueue } from '../../lambdas/adapters/aws/sqs-queues';
 import { executionName } from '../../lambdas/adapters/execution-name';
+import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import type { EscalationRequest } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
+import { smsSenderContract } from '../contracts/sms-sender.contract';
 import { trailContract } from '../contracts/trail.contract';
 import {
   FakeClock,
@@ -31,7 +49,9 @@ import {
   InMemoryPaymentLedger,
   InMemoryStepFunctions,
   InMemoryTrail,
+  RecordingSmsSender,
 } from '../support/fakes';
+import { SnsSmsModel } from '../support/models/sns';
 
 const DAY_MS = 86_400_000;
 
@@ -150,5 +170,59 @@ escalationQueueContract('SqsEscalationQueue over a model of the SQS API', () => 
     failSomeEntriesOnce: () => {
       failOnce = true;
     },
+  };
+});
+
+smsSenderContract('in-memory fake', () => {
+  const sender = new RecordingSmsSender();
+  return {
+    sender,
+    delivered: async () => sender.sent.map(({ to, body }) => ({ to, body })),
+    failSends: () => void sender.failWith(new Error('SMS provider unavailable')),
+    recover: () => void sender.failWith(undefined),
+  };
+});
+
+smsSenderContract('SnsSmsSender over a model of SNS direct publish', () => {
+  const client = new SNSClient({ region: 'ap-east-1' });
+  const sns = new SnsSmsModel(client);
+  return {
+    sender: new SnsSmsSender(client, 'OVERDUE'),
+    delivered: async () => sns.delivered.map(({ to, body }) => ({ to, body })),
+    failSends: () => sns.failWith(new InternalErrorException({ message: 'Internal Error', $metadata: {} })),
+    recover: () => sns.failWith(undefined),
+  };
+});
+
+const outboxDirs: string[] = [];
+afterAll(() => {
+  for (const dir of outboxDirs) rmSync(dir, { recursive: true, force: true });
+});
+smsSenderContract('OutboxSmsSender (the offline outbox, a temporary folder)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'overdue-outbox-'));
+  outboxDirs.push(dataDir);
+  const sender = new OutboxSmsSender(dataDir, new FakeClock());
+  return {
+    sender,
+    delivered: async () => {
+      let names: string[];
+      try {
+        names = readdirSync(sender.directory);
+      } catch {
+        return [];
+      }
+      // Every file counts: a half-written or stray one would show here as a delivery that cannot be read.
+      return names.map((name) => {
+        const { to, body } = JSON.parse(readFileSync(join(sender.directory, name), 'utf8')) as OutboxSms;
+        return { to, body };
+      });
+    },
+    // The outbox cannot be written: a file stands where its folder belongs. (A read-only folder would not
+    // do: tests may run as root, whom permissions do not stop.)
+    failSends: () => {
+      mkdirSync(dirname(sender.directory), { recursive: true });
+      writeFileSync(sender.directory, '');
+    },
+    recover: () => unlinkSync(sender.directory),
   };
 });
