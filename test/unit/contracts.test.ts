@@ -5,6 +5,7 @@
  * The same contracts run against the real local parts in test/integration/contracts.test.ts.
  */
 
+import { randomBytes } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -28,17 +29,25 @@ import { InternalErrorException, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll } from 'vitest';
+import { KmsDataKeyProvider } from '../../lambdas/adapters/aws/kms-data-key-provider';
+import { KmsIndexKeySource } from '../../lambdas/adapters/aws/kms-index-key-source';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
 import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
 import { SqsEscalationQueue } from '../../lambdas/adapters/aws/sqs-queues';
+import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { executionName } from '../../lambdas/adapters/execution-name';
+import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import type { EscalationRequest } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
+import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
+import { indexKeySourceContract } from '../contracts/index-key-source.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
+import { piiVaultContract } from '../contracts/pii-vault.contract';
 import { smsSenderContract } from '../contracts/sms-sender.contract';
 import { trailContract } from '../contracts/trail.contract';
 import {
@@ -51,6 +60,7 @@ import {
   InMemoryTrail,
   RecordingSmsSender,
 } from '../support/fakes';
+import { KmsModel } from '../support/models/kms';
 import { SnsSmsModel } from '../support/models/sns';
 
 const DAY_MS = 86_400_000;
@@ -224,5 +234,49 @@ smsSenderContract('OutboxSmsSender (the offline outbox, a temporary folder)', ()
       writeFileSync(sender.directory, '');
     },
     recover: () => unlinkSync(sender.directory),
+  };
+});
+
+dataKeyProviderContract('LocalDataKeyProvider (the offline master key)', () => ({
+  provider: new LocalDataKeyProvider(randomBytes(32)),
+  otherMasterKey: new LocalDataKeyProvider(randomBytes(32)),
+}));
+
+dataKeyProviderContract('KmsDataKeyProvider over a model of KMS', () => {
+  const kms = new KmsModel();
+  const client = kms.client();
+  return {
+    provider: new KmsDataKeyProvider(client, kms.createKey('ENCRYPT_DECRYPT')),
+    otherMasterKey: new KmsDataKeyProvider(client, kms.createKey('ENCRYPT_DECRYPT')),
+  };
+});
+
+piiVaultContract('EnvelopePiiVault over LocalDataKeyProvider', () => {
+  const masterKey = randomBytes(32);
+  return { container: () => new EnvelopePiiVault(new LocalDataKeyProvider(masterKey)) };
+});
+
+piiVaultContract('EnvelopePiiVault over KmsDataKeyProvider and a model of KMS', () => {
+  const kms = new KmsModel();
+  const piiKey = kms.createKey('ENCRYPT_DECRYPT');
+  return { container: () => new EnvelopePiiVault(new KmsDataKeyProvider(kms.client(), piiKey)) };
+});
+
+indexKeySourceContract('LocalIndexKeySource (the offline secret)', () => {
+  const secret = randomBytes(32);
+  return {
+    source: new LocalIndexKeySource(secret),
+    sameKeyElsewhere: new LocalIndexKeySource(Buffer.from(secret)),
+    otherMasterKey: new LocalIndexKeySource(randomBytes(32)),
+  };
+});
+
+indexKeySourceContract('KmsIndexKeySource over a model of KMS GenerateMac', () => {
+  const kms = new KmsModel();
+  const indexKey = kms.createKey('GENERATE_VERIFY_MAC');
+  return {
+    source: new KmsIndexKeySource(kms.client(), indexKey),
+    sameKeyElsewhere: new KmsIndexKeySource(kms.client(), indexKey),
+    otherMasterKey: new KmsIndexKeySource(kms.client(), kms.createKey('GENERATE_VERIFY_MAC')),
   };
 });
