@@ -33,17 +33,19 @@ import { KmsDataKeyProvider } from '../../lambdas/adapters/aws/kms-data-key-prov
 import { KmsIndexKeySource } from '../../lambdas/adapters/aws/kms-index-key-source';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
 import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
-import { SqsEscalationQueue } from '../../lambdas/adapters/aws/sqs-queues';
+import { SqsEscalationQueue, SqsFeedContinuation } from '../../lambdas/adapters/aws/sqs-queues';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { executionName } from '../../lambdas/adapters/execution-name';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
+import { filesOfMessage } from '../../lambdas/handlers/ingest-feed';
 import type { EscalationRequest } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
 import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
+import { feedContinuationContract } from '../contracts/feed-continuation.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
 import { indexKeySourceContract } from '../contracts/index-key-source.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
@@ -62,6 +64,7 @@ import {
 } from '../support/fakes';
 import { KmsModel } from '../support/models/kms';
 import { SnsSmsModel } from '../support/models/sns';
+import { SqsQueueModel } from '../support/models/sqs';
 
 const DAY_MS = 86_400_000;
 
@@ -278,5 +281,13 @@ indexKeySourceContract('KmsIndexKeySource over a model of KMS GenerateMac', () =
     source: new KmsIndexKeySource(kms.client(), indexKey),
     sameKeyElsewhere: new KmsIndexKeySource(kms.client(), indexKey),
     otherMasterKey: new KmsIndexKeySource(kms.client(), kms.createKey('GENERATE_VERIFY_MAC')),
+  };
+});
+
+feedContinuationContract('SqsFeedContinuation over a model of SQS, read back by the intake handler', () => {
+  const queue = new SqsQueueModel('https://sqs.ap-east-1.amazonaws.com/111122223333/feed-events');
+  return {
+    continuation: new SqsFeedContinuation(queue.client(), queue.queueUrl),
+    nextRuns: () => queue.bodies.flatMap((body) => filesOfMessage(body)),
   };
 });
