@@ -32,6 +32,7 @@ import { afterAll } from 'vitest';
 import { KmsDataKeyProvider } from '../../lambdas/adapters/aws/kms-data-key-provider';
 import { KmsIndexKeySource } from '../../lambdas/adapters/aws/kms-index-key-source';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
+import { SfnFeedLoadStarter } from '../../lambdas/adapters/aws/sfn-feed-load-starter';
 import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
 import { SqsEscalationQueue, SqsFeedContinuation } from '../../lambdas/adapters/aws/sqs-queues';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
@@ -40,12 +41,13 @@ import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-ke
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { filesOfMessage } from '../../lambdas/handlers/ingest-feed';
-import type { EscalationRequest } from '../../lambdas/ports/workflow';
+import type { EscalationRequest, FeedLoadInput } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
 import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
 import { feedContinuationContract } from '../contracts/feed-continuation.contract';
+import { feedLoadStarterContract } from '../contracts/feed-load-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
 import { indexKeySourceContract } from '../contracts/index-key-source.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
@@ -65,6 +67,7 @@ import {
 import { KmsModel } from '../support/models/kms';
 import { SnsSmsModel } from '../support/models/sns';
 import { SqsQueueModel } from '../support/models/sqs';
+import { StepFunctionsModel } from '../support/models/step-functions';
 
 const DAY_MS = 86_400_000;
 
@@ -289,5 +292,21 @@ feedContinuationContract('SqsFeedContinuation over a model of SQS, read back by 
   return {
     continuation: new SqsFeedContinuation(queue.client(), queue.queueUrl),
     nextRuns: () => queue.bodies.flatMap((body) => filesOfMessage(body)),
+  };
+});
+
+feedLoadStarterContract('SfnFeedLoadStarter over a model of the Step Functions API', () => {
+  const sfn = new StepFunctionsModel(
+    'arn:aws:states:ap-east-1:111122223333:stateMachine:overdue-dev-feed-load',
+  );
+  return {
+    starter: new SfnFeedLoadStarter(sfn.client(), sfn.stateMachineArn),
+    executions: () =>
+      [...sfn.executions.values()].map(({ name, input }) => ({
+        name,
+        input: JSON.parse(input) as FeedLoadInput,
+      })),
+    finishRuns: () => sfn.finishAll(),
+    throttleNextStart: () => sfn.throttleNext(),
   };
 });
