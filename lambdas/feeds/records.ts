@@ -55,12 +55,28 @@ export interface ReadOptions {
 /**
  * The records of a feed in file order, in batches (one per chunk read: a yield per row would cost more
  * than reading the row). A gzip inflating past `maxGunzippedBytes` is a file-level fault.
+ * However reading ends, `raw` is released: read to its end, or destroyed when a fault quarantines the file
+ * part-way or the consumer stops early. In AWS it is the S3 response body, whose socket would otherwise stay
+ * open: the decoding stages stop at the fault, and nothing downstream of `raw` destroys it.
  */
 export async function* feedRecords(
   raw: Readable,
   format: FeedFormat,
   requiredColumns: readonly string[],
   options: ReadOptions = {},
+): AsyncGenerator<FeedRecord[]> {
+  try {
+    yield* readRecords(raw, format, requiredColumns, options);
+  } finally {
+    if (!raw.readableEnded) raw.destroy();
+  }
+}
+
+async function* readRecords(
+  raw: Readable,
+  format: FeedFormat,
+  requiredColumns: readonly string[],
+  options: ReadOptions,
 ): AsyncGenerator<FeedRecord[]> {
   const { packaging = { gzipped: false }, check = false, lineOffset = 0, onBytes } = options;
   let bytes = await gunzipIfNeeded(raw, packaging, options.maxGunzippedBytes ?? MAX_GUNZIPPED_BYTES);

@@ -4,7 +4,11 @@ export interface SmsMessage {
   /** E.164 number. */
   readonly to: string;
   readonly body: string;
-  /** Deterministic key of this contact attempt, so that a redelivered send is dropped downstream. */
+  /**
+   * Deterministic key of this contact attempt (the offline outbox records it; SNS has no field for it).
+   * No provider drops a repeat on it: SNS delivers a second publish of one message a second time. A contact
+   * is sent once because the caller claimed it in the trail before sending.
+   */
   readonly contactId: string;
 }
 

@@ -22,8 +22,11 @@ const CLOCK_START = new Date('2026-03-10T15:00:00Z');
 
 let local: TestRuntime;
 
+/** Every SMS the outbox delivered: one file per send (a send being written is not one yet). */
 async function outbox(): Promise<OutboxSms[]> {
-  const names = await readdir(local.runtime.outboxDir).catch(() => [] as string[]);
+  const names = (await readdir(local.runtime.outboxDir).catch(() => [] as string[])).filter((name) =>
+    name.endsWith('.json'),
+  );
   return Promise.all(
     names.map(
       async (name) => JSON.parse(await readFile(join(local.runtime.outboxDir, name), 'utf8')) as OutboxSms,
@@ -158,5 +161,13 @@ describe('offline runtime', () => {
     };
     expect(closed.status).toBe('closed');
     expect(runtime.executions().find((record) => record.input.caseId === CASE_ID)?.status).toBe('ABORTED');
+
+    // One SMS, sent once: the outbox delivers every send as SNS does, so one file means one send, kept to
+    // one by the claim in the trail (one contact.attempted for the step), not by the outbox.
+    expect(await outbox()).toHaveLength(1);
+    const claims = (await dynamo.send(new ScanCommand({ TableName: LOCAL_TABLES.trail }))).Items?.filter(
+      (item) => item.kind?.S === 'contact.attempted' && item.caseId?.S === CASE_ID,
+    );
+    expect(claims).toHaveLength(1);
   });
 });

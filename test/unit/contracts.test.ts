@@ -1,8 +1,22 @@
 /**
  * Every port's contract, held against the in-memory fakes the unit tests use, and against the AWS adapters
- * over an aws-sdk-client-mock model of the service where no local part speaks the API (Step Functions, SQS).
+ * over an aws-sdk-client-mock model of the service where no local part speaks the API (Step Functions, SQS,
+ * SNS, KMS), and against the offline parts that need no server (the SMS outbox, the local keys).
  * The same contracts run against the real local parts in test/integration/contracts.test.ts.
  */
+
+import { randomBytes } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 import {
   ExecutionAlreadyExists,
@@ -11,17 +25,34 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { InternalErrorException, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll } from 'vitest';
+import { KmsDataKeyProvider } from '../../lambdas/adapters/aws/kms-data-key-provider';
+import { KmsIndexKeySource } from '../../lambdas/adapters/aws/kms-index-key-source';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
-import { SqsEscalationQueue } from '../../lambdas/adapters/aws/sqs-queues';
+import { SfnFeedLoadStarter } from '../../lambdas/adapters/aws/sfn-feed-load-starter';
+import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
+import { SqsEscalationQueue, SqsFeedContinuation } from '../../lambdas/adapters/aws/sqs-queues';
+import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { executionName } from '../../lambdas/adapters/execution-name';
-import type { EscalationRequest } from '../../lambdas/ports/workflow';
+import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
+import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
+import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
+import { filesOfMessage } from '../../lambdas/handlers/ingest-feed';
+import type { EscalationRequest, FeedLoadInput } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
+import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
+import { feedContinuationContract } from '../contracts/feed-continuation.contract';
+import { feedLoadStarterContract } from '../contracts/feed-load-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
+import { indexKeySourceContract } from '../contracts/index-key-source.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
+import { piiVaultContract } from '../contracts/pii-vault.contract';
+import { smsSenderContract } from '../contracts/sms-sender.contract';
 import { trailContract } from '../contracts/trail.contract';
 import {
   FakeClock,
@@ -31,7 +62,12 @@ import {
   InMemoryPaymentLedger,
   InMemoryStepFunctions,
   InMemoryTrail,
+  RecordingSmsSender,
 } from '../support/fakes';
+import { KmsModel } from '../support/models/kms';
+import { SnsSmsModel } from '../support/models/sns';
+import { SqsQueueModel } from '../support/models/sqs';
+import { StepFunctionsModel } from '../support/models/step-functions';
 
 const DAY_MS = 86_400_000;
 
@@ -150,5 +186,127 @@ escalationQueueContract('SqsEscalationQueue over a model of the SQS API', () => 
     failSomeEntriesOnce: () => {
       failOnce = true;
     },
+  };
+});
+
+smsSenderContract('in-memory fake', () => {
+  const sender = new RecordingSmsSender();
+  return {
+    sender,
+    delivered: async () => sender.sent.map(({ to, body }) => ({ to, body })),
+    failSends: () => void sender.failWith(new Error('SMS provider unavailable')),
+    recover: () => void sender.failWith(undefined),
+  };
+});
+
+smsSenderContract('SnsSmsSender over a model of SNS direct publish', () => {
+  const client = new SNSClient({ region: 'ap-east-1' });
+  const sns = new SnsSmsModel(client);
+  return {
+    sender: new SnsSmsSender(client, 'OVERDUE'),
+    delivered: async () => sns.delivered.map(({ to, body }) => ({ to, body })),
+    failSends: () => sns.failWith(new InternalErrorException({ message: 'Internal Error', $metadata: {} })),
+    recover: () => sns.failWith(undefined),
+  };
+});
+
+const outboxDirs: string[] = [];
+afterAll(() => {
+  for (const dir of outboxDirs) rmSync(dir, { recursive: true, force: true });
+});
+smsSenderContract('OutboxSmsSender (the offline outbox, a temporary folder)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'overdue-outbox-'));
+  outboxDirs.push(dataDir);
+  const sender = new OutboxSmsSender(dataDir, new FakeClock());
+  return {
+    sender,
+    delivered: async () => {
+      let names: string[];
+      try {
+        names = readdirSync(sender.directory);
+      } catch {
+        return [];
+      }
+      // Every file counts: a half-written or stray one would show here as a delivery that cannot be read.
+      return names.map((name) => {
+        const { to, body } = JSON.parse(readFileSync(join(sender.directory, name), 'utf8')) as OutboxSms;
+        return { to, body };
+      });
+    },
+    // The outbox cannot be written: a file stands where its folder belongs. (A read-only folder would not
+    // do: tests may run as root, whom permissions do not stop.)
+    failSends: () => {
+      mkdirSync(dirname(sender.directory), { recursive: true });
+      writeFileSync(sender.directory, '');
+    },
+    recover: () => unlinkSync(sender.directory),
+  };
+});
+
+dataKeyProviderContract('LocalDataKeyProvider (the offline master key)', () => ({
+  provider: new LocalDataKeyProvider(randomBytes(32)),
+  otherMasterKey: new LocalDataKeyProvider(randomBytes(32)),
+}));
+
+dataKeyProviderContract('KmsDataKeyProvider over a model of KMS', () => {
+  const kms = new KmsModel();
+  const client = kms.client();
+  return {
+    provider: new KmsDataKeyProvider(client, kms.createKey('ENCRYPT_DECRYPT')),
+    otherMasterKey: new KmsDataKeyProvider(client, kms.createKey('ENCRYPT_DECRYPT')),
+  };
+});
+
+piiVaultContract('EnvelopePiiVault over LocalDataKeyProvider', () => {
+  const masterKey = randomBytes(32);
+  return { container: () => new EnvelopePiiVault(new LocalDataKeyProvider(masterKey)) };
+});
+
+piiVaultContract('EnvelopePiiVault over KmsDataKeyProvider and a model of KMS', () => {
+  const kms = new KmsModel();
+  const piiKey = kms.createKey('ENCRYPT_DECRYPT');
+  return { container: () => new EnvelopePiiVault(new KmsDataKeyProvider(kms.client(), piiKey)) };
+});
+
+indexKeySourceContract('LocalIndexKeySource (the offline secret)', () => {
+  const secret = randomBytes(32);
+  return {
+    source: new LocalIndexKeySource(secret),
+    sameKeyElsewhere: new LocalIndexKeySource(Buffer.from(secret)),
+    otherMasterKey: new LocalIndexKeySource(randomBytes(32)),
+  };
+});
+
+indexKeySourceContract('KmsIndexKeySource over a model of KMS GenerateMac', () => {
+  const kms = new KmsModel();
+  const indexKey = kms.createKey('GENERATE_VERIFY_MAC');
+  return {
+    source: new KmsIndexKeySource(kms.client(), indexKey),
+    sameKeyElsewhere: new KmsIndexKeySource(kms.client(), indexKey),
+    otherMasterKey: new KmsIndexKeySource(kms.client(), kms.createKey('GENERATE_VERIFY_MAC')),
+  };
+});
+
+feedContinuationContract('SqsFeedContinuation over a model of SQS, read back by the intake handler', () => {
+  const queue = new SqsQueueModel('https://sqs.ap-east-1.amazonaws.com/111122223333/feed-events');
+  return {
+    continuation: new SqsFeedContinuation(queue.client(), queue.queueUrl),
+    nextRuns: () => queue.bodies.flatMap((body) => filesOfMessage(body)),
+  };
+});
+
+feedLoadStarterContract('SfnFeedLoadStarter over a model of the Step Functions API', () => {
+  const sfn = new StepFunctionsModel(
+    'arn:aws:states:ap-east-1:111122223333:stateMachine:overdue-dev-feed-load',
+  );
+  return {
+    starter: new SfnFeedLoadStarter(sfn.client(), sfn.stateMachineArn),
+    executions: () =>
+      [...sfn.executions.values()].map(({ name, input }) => ({
+        name,
+        input: JSON.parse(input) as FeedLoadInput,
+      })),
+    finishRuns: () => sfn.finishAll(),
+    throttleNextStart: () => sfn.throttleNext(),
   };
 });

@@ -52,8 +52,17 @@ export class SqsFeedContinuation implements FeedContinuation {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify({ continueFeed: file }),
+        MessageBody: sqsSafeJson({ continueFeed: file }),
       }),
     );
   }
+}
+
+/**
+ * JSON that SQS accepts whatever the strings in it hold. SQS refuses a body with a character outside
+ * #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF, and an S3 key may hold any valid UTF-8:
+ * JSON.stringify already escapes the control characters and lone surrogates, which leaves U+FFFE and U+FFFF.
+ */
+function sqsSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }

@@ -24,10 +24,24 @@ export class LocalDataKeyProvider implements DataKeyProvider {
   async decryptDataKey(wrapped: Uint8Array, context: Readonly<Record<string, string>>) {
     this.calls++;
     const bytes = Buffer.from(wrapped);
-    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, bytes.subarray(0, 12));
-    decipher.setAAD(contextBytes(context));
-    decipher.setAuthTag(bytes.subarray(12, 28));
-    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.masterKey, bytes.subarray(0, 12));
+      decipher.setAAD(contextBytes(context));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
+    } catch {
+      // Named as KMS names it, so that offline logs (which carry an error's name only) read as AWS's would.
+      throw new InvalidCiphertextError();
+    }
+  }
+}
+
+/** A wrapped key that does not open under this master key and context: KMS's InvalidCiphertextException. */
+export class InvalidCiphertextError extends Error {
+  override readonly name = 'InvalidCiphertextException';
+
+  constructor() {
+    super('the data key does not unwrap under this master key and encryption context');
   }
 }
 

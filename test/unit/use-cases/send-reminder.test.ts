@@ -1,4 +1,8 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
 import { type SendReminderInput, sendReminder } from '../../../lambdas/use-cases/send-reminder';
 import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
 
@@ -126,6 +130,28 @@ describe('send reminder: at most once', () => {
     expect(again).toEqual({ outcome: 'skipped', reason: 'already sent' });
     expect(world.sms.sent).toHaveLength(1);
     expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['sms-courtesy']);
+  });
+
+  it('leaves one SMS in the offline outbox after a redelivery: the claim stops the second send, not the outbox', async () => {
+    const world = await worldWith(TEN_AM);
+    const dataDir = await mkdtemp(join(tmpdir(), 'overdue-reminder-'));
+    try {
+      // The outbox delivers every send, as SNS does (held to it by test/contracts/sms-sender.contract.ts).
+      const outbox = new OutboxSmsSender(dataDir, world.clock);
+      const deps = { ...world, sms: outbox };
+      await sendReminder(deps, input);
+      // Lose the step mark, as a crash right after the send would: only the claim is left to stop a resend.
+      const stored = world.cases.cases.get(CASE_ID);
+      if (!stored) throw new Error('case not stored');
+      world.cases.seed({ ...stored, completedSteps: [] });
+
+      expect(await sendReminder(deps, input)).toEqual({ outcome: 'skipped', reason: 'already sent' });
+
+      expect(await readdir(outbox.directory)).toHaveLength(1);
+      expect(world.trail.ofKind('contact.attempted')).toHaveLength(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('records a provider failure and throws an error that names neither phone nor debtor', async () => {
