@@ -1,6 +1,6 @@
 /** The payments feed row (feed contract v1): one payment a bank received on an account. */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsCardNumber } from './card-number';
 import { calendarDayNumber } from './delinquency';
 import { shownColumnName } from './feed-row';

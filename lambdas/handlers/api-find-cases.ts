@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../adapters/aws/logger';
+import { traced } from '../adapters/aws/tracer';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { buildBlindIndex } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
@@ -29,9 +30,9 @@ export function makeFindCasesHandler(deps: () => FindCasesDeps) {
 export const handler = middy(
   makeFindCasesHandler(
     once(() => ({
-      cases: buildCaseStore(),
-      trail: buildTrail(),
-      blindIndex: buildBlindIndex(),
+      cases: buildCaseStore(traced),
+      trail: buildTrail(traced),
+      blindIndex: buildBlindIndex(traced),
       clock: systemClock,
     })),
   ),

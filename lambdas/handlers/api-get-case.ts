@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../adapters/aws/logger';
+import { traced } from '../adapters/aws/tracer';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
@@ -23,5 +24,7 @@ export function makeGetCaseHandler(deps: () => GetCaseDeps) {
 }
 
 export const handler = middy(
-  makeGetCaseHandler(once(() => ({ cases: buildCaseStore(), trail: buildTrail(), clock: systemClock }))),
+  makeGetCaseHandler(
+    once(() => ({ cases: buildCaseStore(traced), trail: buildTrail(traced), clock: systemClock })),
+  ),
 ).use(injectLambdaContext(logger));

@@ -153,6 +153,8 @@ export function makeIngestFeedHandler(deps: () => FeedHandlerDeps) {
   };
 }
 
+// SDK clients are not traced here: every row would be an X-Ray subsegment, and the X-Ray SDK a third of
+// the cold start (npm run bench:bundles -- --tracer-ablation). The invocation itself is still traced.
 export const handler = middy(
   makeIngestFeedHandler(
     once(() => {

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
+import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
@@ -23,6 +24,6 @@ export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
 
 export const handler = middy(
   makePlanNextStepHandler(
-    once(() => ({ cases: buildCaseStore(), banks: buildBankDirectory(), clock: systemClock })),
+    once(() => ({ cases: buildCaseStore(traced), banks: buildBankDirectory(), clock: systemClock })),
   ),
 ).use(injectLambdaContext(logger));

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
+import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { buildPiiVault } from '../adapters/aws/wiring/kms';
@@ -30,10 +31,10 @@ export function makeSendReminderHandler(deps: () => SendReminderDeps) {
 export const handler = middy(
   makeSendReminderHandler(
     once(() => ({
-      cases: buildCaseStore(),
-      trail: buildTrail(),
-      vault: buildPiiVault(),
-      sms: buildSmsSender(),
+      cases: buildCaseStore(traced),
+      trail: buildTrail(traced),
+      vault: buildPiiVault(traced),
+      sms: buildSmsSender(traced),
       banks: buildBankDirectory(),
       clock: systemClock,
     })),

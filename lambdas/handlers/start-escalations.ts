@@ -11,6 +11,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
+import { traced } from '../adapters/aws/tracer';
 import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring/step-functions';
@@ -63,8 +64,8 @@ function safeJson(text: string): unknown {
 export const handler = middy(
   makeStartEscalationsHandler(
     once(() => ({
-      escalations: buildEscalationStarter(),
-      cases: buildCaseStore(),
+      escalations: buildEscalationStarter(traced),
+      cases: buildCaseStore(traced),
       pacing: buildStartPacing(),
     })),
   ),

@@ -8,27 +8,26 @@ import type { Trail } from '../../../ports/trail';
 import { DynamoCaseStore } from '../dynamo-case-store';
 import { DynamoPaymentLedger } from '../dynamo-payment-ledger';
 import { DynamoTrail } from '../dynamo-trail';
-import { traced } from '../tracer';
-import { once, requiredEnv } from './lazy';
+import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const documentClient = once(() =>
+const documentClient = onceWith((instrument: Instrument) =>
   // More attempts than the SDK's default 3: a large feed meets throttling, which the SDK backs off from.
-  DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 8 })), {
+  DynamoDBDocumentClient.from(instrument(new DynamoDBClient({ maxAttempts: 8 })), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
 
-export function buildCaseStore(): CaseStore {
-  return new DynamoCaseStore(documentClient(), requiredEnv('CASES_TABLE_NAME'));
+export function buildCaseStore(instrument: Instrument = asBuilt): CaseStore {
+  return new DynamoCaseStore(documentClient(instrument), requiredEnv('CASES_TABLE_NAME'));
 }
 
-export function buildTrail(): Trail {
-  return new DynamoTrail(documentClient(), requiredEnv('TRAIL_TABLE_NAME'));
+export function buildTrail(instrument: Instrument = asBuilt): Trail {
+  return new DynamoTrail(documentClient(instrument), requiredEnv('TRAIL_TABLE_NAME'));
 }
 
-export function buildPaymentLedger(): PaymentLedger {
+export function buildPaymentLedger(instrument: Instrument = asBuilt): PaymentLedger {
   return new DynamoPaymentLedger(
-    documentClient(),
+    documentClient(instrument),
     requiredEnv('CASES_TABLE_NAME'),
     requiredEnv('TRAIL_TABLE_NAME'),
   );

@@ -7,15 +7,14 @@ import { EnvelopePiiVault } from '../../envelope-pii-vault';
 import { HmacBlindIndex } from '../../hmac-blind-index';
 import { KmsDataKeyProvider } from '../kms-data-key-provider';
 import { KmsIndexKeySource } from '../kms-index-key-source';
-import { traced } from '../tracer';
-import { once, requiredEnv } from './lazy';
+import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const kmsClient = once(() => traced(new KMSClient({})));
+const kmsClient = onceWith((instrument: Instrument) => instrument(new KMSClient({})));
 
-export function buildPiiVault(): PiiVault {
-  return new EnvelopePiiVault(new KmsDataKeyProvider(kmsClient(), requiredEnv('PII_KEY_ID')));
+export function buildPiiVault(instrument: Instrument = asBuilt): PiiVault {
+  return new EnvelopePiiVault(new KmsDataKeyProvider(kmsClient(instrument), requiredEnv('PII_KEY_ID')));
 }
 
-export function buildBlindIndex(): BlindIndex {
-  return new HmacBlindIndex(new KmsIndexKeySource(kmsClient(), requiredEnv('INDEX_KEY_ID')));
+export function buildBlindIndex(instrument: Instrument = asBuilt): BlindIndex {
+  return new HmacBlindIndex(new KmsIndexKeySource(kmsClient(instrument), requiredEnv('INDEX_KEY_ID')));
 }

@@ -1,9 +1,13 @@
 /**
  * How a handler gets its AWS adapters. Every function pays at cold start for each module its handler
  * imports, so there is no module that imports every client:
- * - one module per AWS service (dynamodb.ts, kms.ts, s3.ts, step-functions.ts, sns.ts) owns that
- *   service's single SDK client per container (built on first use, traced) and exports one `build…()` per
+ * - one module per AWS service (dynamodb.ts, kms.ts, s3.ts, sqs.ts, step-functions.ts, sns.ts) owns that
+ *   service's single SDK client per container (built on first use) and exports one `build…()` per
  *   adapter, reading its table, key or bucket from the environment;
+ * - a handler passes `traced` (../tracer.ts) to its builders to see each SDK call as an X-Ray subsegment:
+ *   the API and escalation functions do; the feed batch functions (intake, a map segment, its last step)
+ *   do not, as every row would be a subsegment (a million a day) and the X-Ray SDK a third of their
+ *   cold start;
  * - a handler imports the service modules it calls and no others, and wraps its deps in `once(() => ({ … }))`:
  *   nothing is built at import, everything once per container, on the first invocation;
  * - a new adapter joins its service's module (a checkpoint store: dynamodb.ts); a new service gets a new
@@ -28,4 +32,23 @@ export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
+}
+
+/** What a handler does to each SDK client it builds: trace it, or leave it as built. */
+export type Instrument = <Client>(client: Client) => Client;
+
+/** No instrumentation: the client as built. */
+export const asBuilt: Instrument = (client) => client;
+
+/** Like `once`, for a value built from an argument: the first call's argument is the one used. */
+export function onceWith<A, T>(build: (argument: A) => T): (argument: A) => T {
+  let value: T | undefined;
+  let built = false;
+  return (argument) => {
+    if (!built) {
+      value = build(argument);
+      built = true;
+    }
+    return value as T;
+  };
 }

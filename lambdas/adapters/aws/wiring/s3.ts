@@ -3,11 +3,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { FeedStorage } from '../../../ports/feed-storage';
 import { S3FeedStorage } from '../s3-feed-storage';
-import { traced } from '../tracer';
-import { once, requiredEnv } from './lazy';
+import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const s3Client = once(() => traced(new S3Client({})));
+const s3Client = onceWith((instrument: Instrument) => instrument(new S3Client({})));
 
-export function buildFeedStorage(): FeedStorage {
-  return new S3FeedStorage(s3Client(), requiredEnv('DROP_BUCKET_NAME'));
+export function buildFeedStorage(instrument: Instrument = asBuilt): FeedStorage {
+  return new S3FeedStorage(s3Client(instrument), requiredEnv('DROP_BUCKET_NAME'));
 }

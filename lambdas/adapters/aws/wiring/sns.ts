@@ -3,11 +3,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SmsSender } from '../../../ports/notifier';
 import { SnsSmsSender } from '../sns-sms-sender';
-import { traced } from '../tracer';
-import { once } from './lazy';
+import { asBuilt, type Instrument, onceWith } from './lazy';
 
-const snsClient = once(() => traced(new SNSClient({})));
+const snsClient = onceWith((instrument: Instrument) => instrument(new SNSClient({})));
 
-export function buildSmsSender(): SmsSender {
-  return new SnsSmsSender(snsClient(), process.env.SMS_SENDER_ID);
+export function buildSmsSender(instrument: Instrument = asBuilt): SmsSender {
+  return new SnsSmsSender(snsClient(instrument), process.env.SMS_SENDER_ID);
 }

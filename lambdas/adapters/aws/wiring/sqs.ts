@@ -3,17 +3,16 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EscalationQueue, FeedContinuation } from '../../../ports/workflow';
 import { SqsEscalationQueue, SqsFeedContinuation } from '../sqs-queues';
-import { traced } from '../tracer';
-import { once, requiredEnv } from './lazy';
+import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const sqsClient = once(() => traced(new SQSClient({})));
+const sqsClient = onceWith((instrument: Instrument) => instrument(new SQSClient({})));
 
 /** Escalation start requests, for the start-escalations consumer. */
-export function buildEscalationQueue(): EscalationQueue {
-  return new SqsEscalationQueue(sqsClient(), requiredEnv('ESCALATION_STARTS_QUEUE_URL'));
+export function buildEscalationQueue(instrument: Instrument = asBuilt): EscalationQueue {
+  return new SqsEscalationQueue(sqsClient(instrument), requiredEnv('ESCALATION_STARTS_QUEUE_URL'));
 }
 
 /** The intake function's own event queue: where it hands a file it could not finish in time. */
-export function buildFeedContinuation(): FeedContinuation {
-  return new SqsFeedContinuation(sqsClient(), requiredEnv('FEED_EVENTS_QUEUE_URL'));
+export function buildFeedContinuation(instrument: Instrument = asBuilt): FeedContinuation {
+  return new SqsFeedContinuation(sqsClient(instrument), requiredEnv('FEED_EVENTS_QUEUE_URL'));
 }

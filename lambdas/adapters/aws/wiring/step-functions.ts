@@ -6,22 +6,25 @@ import type { EscalationStarter, EscalationStopper, FeedLoadStarter } from '../.
 import { TokenBucketPacing } from '../../token-bucket-pacing';
 import { SfnEscalationStarter } from '../sfn-escalation-starter';
 import { SfnFeedLoadStarter } from '../sfn-feed-load-starter';
-import { traced } from '../tracer';
-import { once, requiredEnv } from './lazy';
+import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const sfnClient = once(() => traced(new SFNClient({})));
+const sfnClient = onceWith((instrument: Instrument) => instrument(new SFNClient({})));
 
-export function buildEscalationStarter(): EscalationStarter & EscalationStopper {
-  return new SfnEscalationStarter(sfnClient(), requiredEnv('STATE_MACHINE_ARN'));
+export function buildEscalationStarter(
+  instrument: Instrument = asBuilt,
+): EscalationStarter & EscalationStopper {
+  return new SfnEscalationStarter(sfnClient(instrument), requiredEnv('STATE_MACHINE_ARN'));
 }
 
 /** The Distributed Map hand-over of large feeds; undefined where the function is not given the map. */
-export function buildLargeFeedLoader(): { thresholdBytes: number; loader: FeedLoadStarter } | undefined {
+export function buildLargeFeedLoader(
+  instrument: Instrument = asBuilt,
+): { thresholdBytes: number; loader: FeedLoadStarter } | undefined {
   const arn = process.env.FEED_LOAD_STATE_MACHINE_ARN;
   if (!arn) return undefined;
   return {
     thresholdBytes: Number(requiredEnv('LARGE_FEED_BYTES')),
-    loader: new SfnFeedLoadStarter(sfnClient(), arn),
+    loader: new SfnFeedLoadStarter(sfnClient(instrument), arn),
   };
 }
 
