@@ -61,14 +61,12 @@ export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): voi
     }
   }
 
-  for (const house of [functions.ingestFeed, functions.feedLoadSegment]) {
-    acknowledge(
-      house.role,
-      `AwsSolutions-IAM5[Resource::arn:${partition}:states:${region}:<AWS::AccountId>:execution:overdue-${stage}-escalation:*]`,
-      'Intake stops the escalation of a case that is paid or cured: any execution of the escalation state ' +
-        'machine (one per account and cycle, named at run time), and only StopExecution.',
-    );
-  }
+  acknowledge(
+    functions.startEscalations.role,
+    `AwsSolutions-IAM5[Resource::arn:${partition}:states:${region}:<AWS::AccountId>:execution:overdue-${stage}-escalation:*]`,
+    'The start consumer stops the escalation of a case that is paid or cured: any execution of the escalation ' +
+      'state machine (one per account and cycle, named at run time), and only StopExecution.',
+  );
 
   const machines: Array<[StateMachine, IFunction[]]> = [
     [escalation.machine.stateMachine, [functions.planNextStep.fn, functions.sendReminder.fn]],

@@ -59,8 +59,6 @@ export class StatelessStack extends Stack {
     this.intake = new FeedIntake(this, 'FeedIntake', {
       config,
       stores,
-      escalationMachine: this.escalation.machine.stateMachine,
-      escalationExecutionsArn: this.escalation.executionsArn,
       escalationStarts: this.escalation.starts.queue,
     });
     this.staffApi = new StaffApi(this, 'StaffApi', { config, stores });

@@ -233,7 +233,6 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       cases,
       vault,
       blindIndex,
-      escalations,
       escalationQueue: {
         enqueue: async (requests: readonly EscalationRequest[]) => startQueue.send(requests),
       },

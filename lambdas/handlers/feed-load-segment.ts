@@ -10,7 +10,6 @@ import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildFeedStorage } from '../adapters/aws/wiring/s3';
 import { buildEscalationQueue } from '../adapters/aws/wiring/sqs';
-import { buildEscalationStarter } from '../adapters/aws/wiring/step-functions';
 import { systemClock } from '../adapters/system-clock';
 import {
   type LoadFeedSegmentDeps,
@@ -48,7 +47,6 @@ export const handler = middy(
       cases: buildCaseStore(),
       vault: buildPiiVault(),
       blindIndex: buildBlindIndex(),
-      escalations: buildEscalationStarter(),
       escalationQueue: buildEscalationQueue(),
       banks: buildBankDirectory(),
       clock: systemClock,

@@ -15,11 +15,11 @@ import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore, buildPaymentLedger } from '../adapters/aws/wiring/dynamodb';
+import { buildLargeFeedLoader } from '../adapters/aws/wiring/feed-load';
 import { buildBlindIndex, buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildFeedStorage } from '../adapters/aws/wiring/s3';
 import { buildEscalationQueue, buildFeedContinuation } from '../adapters/aws/wiring/sqs';
-import { buildEscalationStarter, buildLargeFeedLoader } from '../adapters/aws/wiring/step-functions';
 import { systemClock } from '../adapters/system-clock';
 import { systemStopwatch } from '../adapters/system-stopwatch';
 import type { FeedFileInput } from '../feeds/feed-file';
@@ -164,7 +164,6 @@ export const handler = middy(
         cases: buildCaseStore(),
         vault: buildPiiVault(),
         blindIndex: buildBlindIndex(),
-        escalations: buildEscalationStarter(),
         escalationQueue: buildEscalationQueue(),
         continuation: buildFeedContinuation(),
         ...(largeFeeds ? { largeFeeds } : {}),

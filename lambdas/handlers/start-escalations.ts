@@ -1,6 +1,7 @@
 /**
- * SQS (escalation start requests) → StartExecution at the configured pace. Requests still throttled after
- * a few waits, or failing, are reported back to SQS and come again later; never dropped, never doubled.
+ * SQS (escalation requests) → StartExecution or StopExecution at the configured pace. Requests still
+ * throttled after a few waits, or failing, are reported back to SQS and come again later; never dropped,
+ * never doubled.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -18,7 +19,12 @@ import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring
 import type { EscalationRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
-const startRequest = z.object({ caseId: z.string().min(3).max(200), cycle: z.string().min(1).max(40) });
+const startRequest = z.object({
+  // Requests written before stops went through the buffer carry no action: they are starts.
+  action: z.enum(['start', 'stop']).default('start'),
+  caseId: z.string().min(3).max(200),
+  cycle: z.string().min(1).max(40),
+});
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -38,11 +44,12 @@ export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
     }
     const report = await startEscalations(deps(), requests);
     for (const request of report.retryLater) failures.push(messageOf.get(request) as string);
-    const { started, alreadyRunning, nameTaken, throttles, errors } = report;
+    const { started, alreadyRunning, nameTaken, stopped, throttles, errors } = report;
     logger.info('escalation starts', {
       started,
       alreadyRunning,
       nameTaken,
+      stopped,
       throttles,
       retryLater: report.retryLater.length,
       errors,

@@ -14,14 +14,17 @@ export interface EscalationInput {
  */
 export type StartOutcome = 'running' | 'name-taken';
 
-/** StartExecution refused for the account's rate (a token bucket: burst 1,300, refill 300/s in large regions). */
-export class StartThrottledError extends Error {
-  override readonly name = 'StartThrottledError';
+/**
+ * StartExecution or StopExecution refused for the account's rate (token buckets: StartExecution burst 1,300,
+ * refill 300/s in large regions; StopExecution smaller).
+ */
+export class WorkflowThrottledError extends Error {
+  override readonly name = 'WorkflowThrottledError';
 }
 
 /** The execution's name follows from the case and cycle (the adapter applies Step Functions' naming rules). */
 export interface EscalationStarter {
-  /** Starts the case's escalation for the cycle; throws StartThrottledError when throttled. */
+  /** Starts the case's escalation for the cycle; throws WorkflowThrottledError when throttled. */
   start(escalation: EscalationInput): Promise<StartOutcome>;
 }
 
@@ -31,13 +34,16 @@ export interface EscalationStopper {
   stopEscalation(escalation: EscalationInput): Promise<void>;
 }
 
-/** One escalation to start: ids only. */
-export type EscalationRequest = EscalationInput;
+/** One escalation to start, or to stop (its case closed): ids only. */
+export interface EscalationRequest extends EscalationInput {
+  readonly action: 'start' | 'stop';
+}
 
 /**
- * The buffer between intake and StartExecution (an SQS queue in AWS): intake hands requests over at its
- * own pace, a consumer starts them at the rate Step Functions allows. At least once: a request may arrive
- * twice, which the start's own idempotency absorbs.
+ * The buffer between intake and Step Functions (an SQS queue in AWS): intake hands requests over at its own
+ * pace, a consumer starts and stops executions at the rate Step Functions allows (StartExecution and
+ * StopExecution are both token buckets). At least once: a request may arrive twice, which the start's own
+ * idempotency, and a stop of a stopped execution, absorb.
  */
 export interface EscalationQueue {
   enqueue(requests: readonly EscalationRequest[]): Promise<void>;

@@ -33,12 +33,7 @@ import type { BlindIndex, IndexFunction } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { PiiVault } from '../ports/pii-vault';
-import type {
-  EscalationQueue,
-  EscalationRequest,
-  EscalationStopper,
-  FeedLoadStarter,
-} from '../ports/workflow';
+import type { EscalationQueue, EscalationRequest, FeedLoadStarter } from '../ports/workflow';
 import { WorkQueue } from './work-queue';
 
 /** What applying rows needs: the case store, sealing, indexing and the escalation buffer. */
@@ -46,9 +41,7 @@ export interface RowDeps {
   readonly cases: CaseStore;
   readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
-  /** Stops the escalation of a case a row cures. */
-  readonly escalations: EscalationStopper;
-  /** Where start requests go: StartExecution is paced by the buffer's consumer, not by intake. */
+  /** Where start and stop requests go: Step Functions is called at its pace by the buffer's consumer. */
   readonly escalationQueue: EscalationQueue;
   readonly clock: Clock;
 }
@@ -301,11 +294,11 @@ async function writeCase(
     // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile. The
     // running escalation is the stored cycle's: a cure row names its own date as the cycle.
     if (outcome === 'updated' && previous?.status === 'open') {
-      await deps.escalations.stopEscalation({ caseId, cycle: previous.cycle });
+      await requests.add({ action: 'stop', caseId, cycle: previous.cycle });
     }
     return;
   }
-  const request = { caseId, cycle };
+  const request = { action: 'start', caseId, cycle } as const;
   if (
     outcome === 'created' ||
     (outcome === 'updated' && (previous?.cycle !== cycle || previous.status === 'closed'))

@@ -23,12 +23,13 @@ import {
 import type { FeedRecord } from '../feeds/records';
 import { safeAccountId } from '../feeds/rejects';
 import type { PaymentLedger } from '../ports/payment-ledger';
-import type { EscalationStopper } from '../ports/workflow';
+import type { EscalationQueue } from '../ports/workflow';
 import { WorkQueue } from './work-queue';
 
 export interface PostPaymentsDeps extends FeedFileDeps {
   readonly ledger: PaymentLedger;
-  readonly escalations: EscalationStopper;
+  /** Where the stop of a paid case's escalation goes, to be paced with the other Step Functions calls. */
+  readonly escalationQueue: EscalationQueue;
 }
 
 export interface PaymentCounts {
@@ -108,10 +109,10 @@ async function postOne(
     report.applied++;
     if (posting.paidInFull) {
       report.paidInFull++;
-      await deps.escalations.stopEscalation({
-        caseId: caseIdOf(bankId, payment.accountId),
-        cycle: posting.cycle,
-      });
+      // A stop lost in a crash here is healed all the same: the escalation ends at its next step, the case closed.
+      await deps.escalationQueue.enqueue([
+        { action: 'stop', caseId: caseIdOf(bankId, payment.accountId), cycle: posting.cycle },
+      ]);
     }
   }
 }

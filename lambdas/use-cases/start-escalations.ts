@@ -1,19 +1,26 @@
 /**
- * Starts the escalations intake asked for, at the pace Step Functions allows, each exactly once.
- * Input: start requests from the buffer (at least once, in any order). Output: what happened to each.
- * 1. Wait for the pace (a share of the configured starts per second) before each StartExecution.
- * 2. Start the execution under its deterministic name; a throttled start waits (backoff with jitter) and
- *    tries again a few times, then is handed back to the buffer to come again later — never dropped.
+ * Starts the escalations intake asked for, and stops those of closed cases, at the pace Step Functions
+ * allows, each start exactly once.
+ * Input: requests from the buffer (at least once, in any order). Output: what happened to each.
+ * 1. Wait for the pace (a share of the configured calls per second) before each StartExecution or
+ *    StopExecution.
+ * 2. Start the execution under its deterministic name, or stop it; a throttled call waits (backoff with
+ *    jitter) and tries again a few times, then is handed back to the buffer to come again later.
  * 3. Record on the case that its cycle's escalation is running: the first record is the one real start,
  *    so `started` counts escalations, not deliveries.
  */
 
 import type { CaseStore } from '../ports/case-store';
 import type { Pacing } from '../ports/pacing';
-import { type EscalationRequest, type EscalationStarter, StartThrottledError } from '../ports/workflow';
+import {
+  type EscalationRequest,
+  type EscalationStarter,
+  type EscalationStopper,
+  WorkflowThrottledError,
+} from '../ports/workflow';
 
 export interface StartEscalationsDeps {
-  readonly escalations: EscalationStarter;
+  readonly escalations: EscalationStarter & EscalationStopper;
   readonly cases: Pick<CaseStore, 'markEscalationStarted'>;
   readonly pacing: Pacing;
 }
@@ -25,6 +32,8 @@ export interface StartReport {
   alreadyRunning: number;
   /** Requests whose execution name is taken by a closed execution: nothing to start until the name frees. */
   nameTaken: number;
+  /** Escalations stopped (their cases closed); a stop of an unknown or finished execution counts too. */
+  stopped: number;
   /** Throttled StartExecution calls absorbed by waiting. */
   throttles: number;
   /** Requests to deliver again later: still throttled after the retries here, or failed (see `errors`). */
@@ -49,6 +58,7 @@ export async function startEscalations(
     started: 0,
     alreadyRunning: 0,
     nameTaken: 0,
+    stopped: 0,
     throttles: 0,
     retryLater: [],
     errors: [],
@@ -58,7 +68,12 @@ export async function startEscalations(
     while (next < requests.length) {
       const request = requests[next++] as EscalationRequest;
       try {
-        const outcome = await startOne(deps, request, report);
+        if (request.action === 'stop') {
+          if (await paced(deps, report, () => deps.escalations.stopEscalation(request))) report.stopped++;
+          else report.retryLater.push(request);
+          continue;
+        }
+        const outcome = (await paced(deps, report, () => deps.escalations.start(request)))?.value;
         if (outcome === undefined) report.retryLater.push(request);
         else if (outcome === 'name-taken') report.nameTaken++;
         else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle)) report.started++;
@@ -74,13 +89,14 @@ export async function startEscalations(
   return report;
 }
 
-async function startOne(deps: StartEscalationsDeps, request: EscalationRequest, report: StartReport) {
+/** One Step Functions call at the pace, throttles waited out a few times; undefined when still throttled. */
+async function paced<T>(deps: StartEscalationsDeps, report: StartReport, call: () => Promise<T>) {
   for (let attempt = 1; ; attempt++) {
     await deps.pacing.next();
     try {
-      return await deps.escalations.start({ caseId: request.caseId, cycle: request.cycle });
+      return { value: await call() };
     } catch (error) {
-      if (!(error instanceof StartThrottledError)) throw error;
+      if (!(error instanceof WorkflowThrottledError)) throw error;
       report.throttles++;
       if (attempt >= ATTEMPTS) return undefined;
       await deps.pacing.afterThrottle(attempt);

@@ -27,7 +27,8 @@ export interface EscalationWorkflowProps {
  * share of `escalationStarts.ratePerSecond` (`STARTS_PER_SECOND`), batches of `escalationStarts.batchSize`
  * gathered for up to a second, failed starts returned one by one (reportBatchItemFailures) and moved to the
  * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases; SendReminder reads and marks cases,
- * appends to the trail, opens PII (mobile) and sends SMS; StartEscalations starts executions and updates cases.
+ * appends to the trail, opens PII (mobile) and sends SMS; StartEscalations starts and stops executions (all
+ * Step Functions calls of intake and payments go through its queue, paced) and updates cases.
  */
 export class EscalationWorkflow extends Construct {
   readonly machine: EscalationStateMachine;
@@ -105,6 +106,8 @@ export class EscalationWorkflow extends Construct {
         reportBatchItemFailures: true,
       })
       .allowStartExecution(this.machine.stateMachine, 'STATE_MACHINE_ARN')
+      // Stops the escalation of a case that closed (intake and payments ask through the queue).
+      .allowStopExecutions(this.machine.stateMachine, this.executionsArn, 'STATE_MACHINE_ARN')
       // Records on the case that its escalation has started.
       .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['UpdateItem'] })
       .setEnvironment({ STARTS_PER_SECOND: String(startsPerSecondPerConsumer(config)) });

@@ -9,7 +9,7 @@ import {
   type IBucketNotificationDestination,
 } from 'aws-cdk-lib/aws-s3';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
-import type { CfnStateMachine, IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { queueVisibilitySeconds, type StageConfig, stateMachineNames } from '../config';
 import type { DataStores } from './data-stores';
@@ -23,10 +23,7 @@ export const FEED_EVENT_PREFIXES = ['incoming/', 'payments/'] as const;
 export interface FeedIntakeProps {
   readonly config: StageConfig;
   readonly stores: DataStores;
-  /** The escalation machine, whose executions intake stops when a case is paid or cured. */
-  readonly escalationMachine: IStateMachine;
-  readonly escalationExecutionsArn: string;
-  /** Where intake and the feed-load batches queue the escalations to start. */
+  /** Where intake and the feed-load segments queue the escalations to start or stop. */
   readonly escalationStarts: IQueue;
 }
 
@@ -70,8 +67,7 @@ export class FeedIntake extends Construct {
         read: ['incoming', 'feed-loads'],
         write: ['feed-loads'],
       })
-      .allowSendMessages(props.escalationStarts, 'ESCALATION_STARTS_QUEUE_URL')
-      .allowStopExecutions(props.escalationMachine, props.escalationExecutionsArn, 'STATE_MACHINE_ARN');
+      .allowSendMessages(props.escalationStarts, 'ESCALATION_STARTS_QUEUE_URL');
     this.feedLoadFinish = new OverdueFunction(this, 'FeedLoadFinish', {
       config,
       sizing: 'feedLoadFinish',
@@ -130,7 +126,6 @@ export class FeedIntake extends Construct {
         write: ['reports', 'rejects', 'feed-loads'],
         listForMissingKeys: true,
       })
-      .allowStopExecutions(props.escalationMachine, props.escalationExecutionsArn, 'STATE_MACHINE_ARN')
       .allowStartExecution(this.feedLoad.stateMachine, 'FEED_LOAD_STATE_MACHINE_ARN')
       .setEnvironment({ LARGE_FEED_BYTES: String(config.largeFeedBytes) });
   }

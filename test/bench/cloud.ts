@@ -38,7 +38,12 @@ import { TokenBucketPacing } from '../../lambdas/adapters/token-bucket-pacing';
 import type { CollectionCase } from '../../lambdas/domain/collection-case';
 import type { CaseStore } from '../../lambdas/ports/case-store';
 import type { DataKeyProvider } from '../../lambdas/ports/pii-vault';
-import type { EscalationQueue, EscalationRequest } from '../../lambdas/ports/workflow';
+import {
+  type EscalationInput,
+  type EscalationQueue,
+  type EscalationRequest,
+  WorkflowThrottledError,
+} from '../../lambdas/ports/workflow';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { InMemoryCaseStore } from '../support/fakes/case-store';
@@ -194,22 +199,25 @@ class ModelledQueue implements EscalationQueue {
   }
 }
 
-/** Step Functions: StartExecution ~25 ms, within the account's token bucket (burst 1,300, 300/s). */
+/**
+ * Step Functions: a call ~25 ms, within the account's token buckets (StartExecution burst 1,300, 300/s;
+ * StopExecution burst 1,000, 200/s, as in the large regions).
+ */
 function modelledStepFunctions() {
   const sfn = new InMemoryStepFunctions({ now: () => new Date() });
   const quota = new Quota(300, 1_300);
+  const stopQuota = new Quota(200, 1_000);
+  const call = async <T>(bucket: Quota, run: () => Promise<T>) => {
+    await sleep(between(15, 35));
+    if (!bucket.take()) throw new WorkflowThrottledError('ThrottlingException');
+    return run();
+  };
   return {
     quota,
     sfn,
     starter: {
-      start: async (input: { caseId: string; cycle: string }) => {
-        await sleep(between(15, 35));
-        if (!quota.take()) {
-          const { StartThrottledError } = await import('../../lambdas/ports/workflow');
-          throw new StartThrottledError('ThrottlingException');
-        }
-        return sfn.start(input);
-      },
+      start: (input: EscalationInput) => call(quota, () => sfn.start(input)),
+      stopEscalation: (input: EscalationInput) => call(stopQuota, () => sfn.stopEscalation(input)),
     },
   };
 }
@@ -344,7 +352,6 @@ async function pipelineCpu(path: string, banks: ReturnType<typeof bankDirectoryF
         },
         vault: new EnvelopePiiVault(new LocalDataKeyProvider(Buffer.alloc(32, 1))),
         blindIndex: new HmacBlindIndex({ bankKey: async () => Buffer.alloc(32, 2) }),
-        escalations: { stopEscalation: async () => {} },
         escalationQueue: { enqueue: async () => {} },
         banks,
         clock: { now: () => new Date('2026-11-20T02:00:00Z') },
@@ -376,7 +383,7 @@ async function backlogScenario(count: number, rate: number) {
   const cases = modelledCaseStore(table, memory);
   const queue = new ModelledQueue();
   const stepFunctions = modelledStepFunctions();
-  const requests = memory.all().map((c) => ({ caseId: c.caseId, cycle: c.cycle }));
+  const requests = memory.all().map((c) => ({ action: 'start' as const, caseId: c.caseId, cycle: c.cycle }));
   await queue.enqueue(requests);
   let throttles = 0;
   let handedBack = 0;
@@ -488,7 +495,6 @@ async function main(): Promise<void> {
             return Buffer.alloc(32, 2);
           },
         }),
-        escalations: { stopEscalation: async () => sleep(between(15, 35)) },
         escalationQueue: queue,
         banks,
         clock: { now: () => new Date('2026-11-20T02:00:00Z') },

@@ -135,7 +135,6 @@ async function pipeline(
       blindIndex: without.index
         ? constantIndex
         : new HmacBlindIndex(new LocalIndexKeySource(Buffer.alloc(32, 2))),
-      escalations: { stopEscalation: async () => {} },
       escalationQueue: {
         enqueue: async (requests) => {
           sinks.escalations += requests.length;

@@ -12,6 +12,7 @@ export interface QueueParts {
 }
 
 const request = (i: number): EscalationRequest => ({
+  action: 'start',
   caseId: `demo-bank:A${i}`,
   cycle: '2026-11-10',
 });
@@ -25,7 +26,7 @@ export function escalationQueueContract(name: string, parts: () => QueueParts): 
       await queue.enqueue([]);
       const names = received().map((r) => r.caseId);
       expect(new Set(names)).toEqual(new Set(requests.map((r) => r.caseId)));
-      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['caseId', 'cycle']);
+      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['action', 'caseId', 'cycle']);
     });
 
     it('sends again the entries a call failed for, losing none', async () => {

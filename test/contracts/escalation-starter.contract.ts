@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type EscalationStarter,
   type EscalationStopper,
-  StartThrottledError,
+  WorkflowThrottledError,
 } from '../../lambdas/ports/workflow';
 
 export interface StarterParts {
@@ -64,11 +64,11 @@ export function startThrottlingContract(
   parts: (bucket: { burst: number; perSecond: number }) => StarterParts & { passSeconds(s: number): void },
 ): void {
   describe(`EscalationStarter throttling: ${name}`, () => {
-    it('throws StartThrottledError beyond the bucket and starts nothing, then starts after the refill', async () => {
+    it('throws WorkflowThrottledError beyond the bucket and starts nothing, then starts after the refill', async () => {
       const { starter, passSeconds } = parts({ burst: 2, perSecond: 1 });
       expect(await starter.start(escalation('A'))).toBe('running');
       expect(await starter.start(escalation('B'))).toBe('running');
-      await expect(starter.start(escalation('C'))).rejects.toBeInstanceOf(StartThrottledError);
+      await expect(starter.start(escalation('C'))).rejects.toBeInstanceOf(WorkflowThrottledError);
       passSeconds(1);
       // C was never started: with another cycle it is a new execution, not a repeat.
       expect(await starter.start(escalation('C', '2026-12-01'))).toBe('running');

@@ -92,11 +92,12 @@ describe('feed events through SQS', () => {
     }
   });
 
-  it('tells intake where to hand a file over and where to queue escalation starts', () => {
+  it('tells intake where to hand a file over and where to queue escalation starts and stops', () => {
     const env = environment(dev, 'ingestFeed');
     expect(env.FEED_EVENTS_QUEUE_URL).toEqual(ref(intake.feedEvents.queue));
     expect(env.ESCALATION_STARTS_QUEUE_URL).toEqual(ref(stateless.escalation.starts.queue));
-    expect(env.STATE_MACHINE_ARN).toEqual(ref(stateless.escalation.machine.stateMachine));
+    // No Step Functions call of its own but the hand-over: stops go through the queue.
+    expect(env.STATE_MACHINE_ARN).toBeUndefined();
     expect(env.FEED_LOAD_STATE_MACHINE_ARN).toEqual(ref(intake.feedLoad.stateMachine));
     expect(env.LARGE_FEED_BYTES).toBe(String(stageConfigs.dev.largeFeedBytes));
     expect(environment(dev, 'feedLoadSegment').ESCALATION_STARTS_QUEUE_URL).toEqual(

@@ -82,7 +82,6 @@ describe('each function may do exactly what its code calls, on the resources it 
       [objects('feed-loads')]: READ_WRITE,
       [objects('rejects')]: WRITE,
       [bucket]: ['s3:ListBucket'],
-      [escalationExecutions]: ['states:StopExecution'],
       [feedLoadMachine]: ['states:StartExecution'],
     },
     feedLoadSegment: {
@@ -94,7 +93,6 @@ describe('each function may do exactly what its code calls, on the resources it 
       [indexKey]: ['kms:GenerateMac'],
       [objects('incoming')]: ['s3:GetObject'],
       [objects('feed-loads')]: READ_WRITE,
-      [escalationExecutions]: ['states:StopExecution'],
     },
     feedLoadFinish: {
       ...basics(functions.feedLoadFinish),
@@ -107,6 +105,7 @@ describe('each function may do exactly what its code calls, on the resources it 
       ...basics(functions.startEscalations),
       [escalationStarts]: CONSUME,
       [escalationMachine]: ['states:StartExecution'],
+      [escalationExecutions]: ['states:StopExecution'],
       [cases]: ['dynamodb:UpdateItem'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },

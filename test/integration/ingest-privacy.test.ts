@@ -44,7 +44,6 @@ describe('feed intake on DynamoDB Local', () => {
         cases: new DynamoCaseStore(bed.documents, bed.casesTable),
         vault,
         blindIndex,
-        escalations: { stopEscalation: async () => {} },
         escalationQueue: queue,
         stopwatch: { readMs: () => performance.now() },
         banks: bankDirectoryFromConfig(

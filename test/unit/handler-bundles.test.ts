@@ -21,7 +21,7 @@ const SDK_PACKAGES_BY_HANDLER: Record<string, string[]> = {
   'api-find-cases': [...DYNAMODB, KMS],
   'api-get-case': DYNAMODB,
   'feed-load-finish': S3,
-  'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS, SFN],
+  'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS],
   'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS, SFN],
   'plan-next-step': DYNAMODB,
   'send-reminder': [...DYNAMODB, KMS, '@aws-sdk/client-sns'],

@@ -12,7 +12,7 @@ import {
   type EscalationStarter,
   type EscalationStopper,
   type StartOutcome,
-  StartThrottledError,
+  WorkflowThrottledError,
 } from '../../ports/workflow';
 import { executionName } from '../execution-name';
 
@@ -45,7 +45,7 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) return 'name-taken';
       if (RETRY_LATER.has((error as Error).name)) {
-        throw new StartThrottledError(`StartExecution refused: ${(error as Error).name}`);
+        throw new WorkflowThrottledError(`StartExecution refused: ${(error as Error).name}`);
       }
       throw error;
     }
@@ -58,7 +58,11 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     try {
       await this.sfn.send(new StopExecutionCommand({ executionArn, cause: 'case closed' }));
     } catch (error) {
-      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+      if (error instanceof ExecutionDoesNotExist) return;
+      if (RETRY_LATER.has((error as Error).name)) {
+        throw new WorkflowThrottledError(`StopExecution refused: ${(error as Error).name}`);
+      }
+      throw error;
     }
   }
 }

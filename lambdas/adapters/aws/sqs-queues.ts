@@ -23,7 +23,7 @@ export class SqsEscalationQueue implements EscalationQueue {
     for (let at = 0; at < requests.length; at += BATCH) {
       let pending = requests.slice(at, at + BATCH).map((request, i) => ({
         Id: String(i),
-        MessageBody: JSON.stringify({ caseId: request.caseId, cycle: request.cycle }),
+        MessageBody: JSON.stringify({ action: request.action, caseId: request.caseId, cycle: request.cycle }),
       }));
       for (let attempt = 1; pending.length > 0; attempt++) {
         const out = await this.sqs.send(

@@ -7,7 +7,7 @@ import {
   type EscalationStarter,
   type EscalationStopper,
   type StartOutcome,
-  StartThrottledError,
+  WorkflowThrottledError,
 } from '../../../lambdas/ports/workflow';
 
 const NAME_REUSE_MS = 90 * 86_400_000;
@@ -26,7 +26,7 @@ export interface Execution {
  * - a closed execution's name, or another input → `name-taken` (ExecutionAlreadyExists), until 90 days
  *   after the execution closed;
  * - with `throttle`, a token bucket (AWS: burst 1,300, refill 300/s) on the clock: beyond it
- *   StartThrottledError, and nothing started.
+ *   WorkflowThrottledError, and nothing started.
  */
 export class InMemoryStepFunctions implements EscalationStarter, EscalationStopper {
   readonly executions = new Map<string, Execution>();
@@ -67,7 +67,7 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
       this.lastRefill = now;
       if (this.tokens < 1) {
         this.throttled++;
-        throw new StartThrottledError('StartExecution refused: ThrottlingException');
+        throw new WorkflowThrottledError('StartExecution refused: ThrottlingException');
       }
       this.tokens -= 1;
     }

@@ -21,6 +21,7 @@ async function worldWithOpenCase() {
     due_date: '2026-02-17',
   });
   await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-01.csv' });
+  await world.startQueuedEscalations();
   return world;
 }
 
@@ -34,6 +35,7 @@ describe('ingest feed: cures stop the running escalation', () => {
     });
 
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
+    await world.startQueuedEscalations();
 
     expect(report).toMatchObject({ cured: 1, escalationsRequested: 0 });
     expect(world.escalations.stopped).toEqual([RUNNING]);
@@ -48,6 +50,7 @@ describe('ingest feed: cures stop the running escalation', () => {
     });
 
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/feed-2026-03-05.csv' });
+    await world.startQueuedEscalations();
 
     expect(report).toMatchObject({ cured: 1, escalationsRequested: 0 });
     expect(world.cases.all()[0]?.status).toBe('closed');
@@ -59,8 +62,10 @@ describe('ingest feed: cures stop the running escalation', () => {
     const key = 'incoming/demo-bank/feed-2026-03-05.csv';
     drop(world, key, { as_of: '2026-03-05', overdue_principal: '0', due_date: '2026-02-17' });
     await ingestFeed(world, { key });
+    await world.startQueuedEscalations();
 
     const again = await ingestFeed(world, { key });
+    await world.startQueuedEscalations();
 
     expect(again).toMatchObject({ cured: 0, unchanged: 1 });
     expect(world.escalations.stopped).toEqual([RUNNING]);

@@ -262,7 +262,8 @@ describe('ingest feed: replays, stale rows and cures', () => {
 
     expect(report).toMatchObject({ cured: 1, updated: 0, escalationsRequested: 0 });
     expect(world.cases.cases.get('demo-bank:ACC-001')?.status).toBe('closed');
-    expect(world.escalationQueue.sent).toHaveLength(1);
+    expect(world.escalationQueue.sent.map((request) => request.action)).toEqual(['start', 'stop']);
+    await world.startQueuedEscalations();
     expect(world.escalations.stopped).toEqual(['demo-bank-ACC-001-2026-02-17']);
   });
 

@@ -114,6 +114,7 @@ describe('posting payments', () => {
     world.storage.files.set(PAYMENTS, csvOf([payment('P1', '1000.00'), payment('P2', '600.00')]));
 
     const report = await postPayments(world, { key: PAYMENTS });
+    await world.startQueuedEscalations();
 
     expect(report).toMatchObject({ applied: 2, paidInFull: 1 });
     const paid = world.cases.cases.get('demo-bank:ACC-1');
@@ -126,9 +127,11 @@ describe('posting payments', () => {
     const world = await worldWithCase();
     world.storage.files.set(PAYMENTS, csvOf([payment('P1', '1500.00')]));
     await postPayments(world, { key: PAYMENTS });
+    await world.startQueuedEscalations();
     world.storage.files.set('payments/demo-bank/later.csv', csvOf([payment('P2', '10.00')]));
 
     const later = await postPayments(world, { key: 'payments/demo-bank/later.csv' });
+    await world.startQueuedEscalations();
 
     expect(later).toMatchObject({ applied: 1, paidInFull: 0 });
     expect(world.escalations.stopped).toHaveLength(1);
@@ -197,6 +200,7 @@ describe('cure from the overdue feed', () => {
       ]),
     );
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/g.csv' });
+    await world.startQueuedEscalations();
     expect(report.cured).toBe(1);
     expect(world.escalations.stopped).toEqual([...world.escalations.started.keys()]);
     expect(world.escalations.running()).toEqual([]);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Pacing } from '../../../lambdas/ports/pacing';
-import type { EscalationRequest } from '../../../lambdas/ports/workflow';
+import { type EscalationRequest, WorkflowThrottledError } from '../../../lambdas/ports/workflow';
 import { startEscalations } from '../../../lambdas/use-cases/start-escalations';
 import { aCase } from '../../contracts/case-store.contract';
 import { FakeClock, InMemoryCaseStore, InMemoryStepFunctions, unpaced } from '../../support/fakes';
@@ -13,7 +13,7 @@ async function storeWith(count: number) {
   for (let i = 0; i < count; i++) {
     const opened = aCase({ accountId: `ACC-${i}` });
     await cases.upsertFromFeed(opened);
-    requests.push({ caseId: opened.caseId, cycle: opened.cycle });
+    requests.push({ action: 'start', caseId: opened.caseId, cycle: opened.cycle });
   }
   return { cases, requests };
 }
@@ -100,5 +100,33 @@ describe('starting the escalations intake asked for', () => {
 
     expect(report).toMatchObject({ started: 1, nameTaken: 1, errors: ['InternalServerError'] });
     expect(report.retryLater.map((r) => r.caseId)).toEqual([requests[1]?.caseId]);
+  });
+
+  it('stops the escalations of closed cases at the same pace, a throttled stop handed back to come again', async () => {
+    const { cases, requests } = await storeWith(3);
+    const sfn = new InMemoryStepFunctions();
+    await startEscalations({ escalations: sfn, cases, pacing: unpaced }, requests);
+    let refusals = 5;
+    const throttledStops = {
+      start: sfn.start.bind(sfn),
+      stopEscalation: async (escalation: EscalationRequest) => {
+        if (escalation.caseId === requests[2]?.caseId && refusals-- > 0) {
+          throw new WorkflowThrottledError('StopExecution refused: ThrottlingException');
+        }
+        return sfn.stopEscalation(escalation);
+      },
+    };
+    const stops = requests.map((request) => ({ ...request, action: 'stop' as const }));
+
+    const report = await startEscalations({ escalations: throttledStops, cases, pacing: unpaced }, stops);
+
+    expect(report).toMatchObject({ stopped: 2, started: 0, throttles: 4 });
+    expect(report.retryLater.map((r) => r.caseId)).toEqual([requests[2]?.caseId]);
+    const again = await startEscalations(
+      { escalations: throttledStops, cases, pacing: unpaced },
+      report.retryLater,
+    );
+    expect(again).toMatchObject({ stopped: 1, retryLater: [] });
+    expect(sfn.running()).toEqual([]);
   });
 });

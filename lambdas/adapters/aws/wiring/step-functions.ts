@@ -1,4 +1,4 @@
-/** The workflow starters, over one Step Functions client per container (the pattern: see lazy.ts). */
+/** The workflow starters and stoppers, over one Step Functions client per container (the pattern: see lazy.ts). */
 
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Pacing } from '../../../ports/pacing';
@@ -16,19 +16,12 @@ export function buildEscalationStarter(
   return new SfnEscalationStarter(sfnClient(instrument), requiredEnv('STATE_MACHINE_ARN'));
 }
 
-/** The Distributed Map hand-over of large feeds; undefined where the function is not given the map. */
-export function buildLargeFeedLoader(
-  instrument: Instrument = asBuilt,
-): { thresholdBytes: number; loader: FeedLoadStarter } | undefined {
-  const arn = process.env.FEED_LOAD_STATE_MACHINE_ARN;
-  if (!arn) return undefined;
-  return {
-    thresholdBytes: Number(requiredEnv('LARGE_FEED_BYTES')),
-    loader: new SfnFeedLoadStarter(sfnClient(instrument), arn),
-  };
+/** The Distributed Map hand-over of large feeds under the state machine `arn` (see feed-load.ts). */
+export function buildFeedLoadStarter(instrument: Instrument, arn: string): FeedLoadStarter {
+  return new SfnFeedLoadStarter(sfnClient(instrument), arn);
 }
 
-/** This consumer's share of the account's StartExecution rate (stage config: rate / event-source concurrency). */
+/** This consumer's share of the account's Step Functions rate (stage config: rate / event-source concurrency). */
 export function buildStartPacing(): Pacing {
   return new TokenBucketPacing(Number(requiredEnv('STARTS_PER_SECOND')));
 }
