@@ -9,8 +9,9 @@ import { freePort, requireFreePort } from '../../bin/offline/prerequisites';
 import { type ProcessRow, processTree, waitUntilGone } from '../support/process-tree';
 
 const root = join(import.meta.dirname, '..', '..');
-/** What "stops cleanly" allows: the runtime stops its components in order, Java included. */
-const STOP_WITHIN_MS = 10_000;
+/** What "stops cleanly" allows: the runtime stops its components in order, Java included, within its own
+ * 20 s deadline (bin/local.ts); on a loaded CI machine that takes more than the few seconds it takes alone. */
+const STOP_WITHIN_MS = 25_000;
 
 let started: { child: ChildProcess; tree: ProcessRow[]; dataDir?: string } | undefined;
 
