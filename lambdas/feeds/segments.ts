@@ -32,8 +32,11 @@ export interface SegmentPlan {
   readonly records: number;
 }
 
-/** What the check pass of a large file leaves for the Distributed Map run: how to read each segment. */
-export interface FeedManifest extends SegmentPlan {
+/**
+ * What the check pass of a large file leaves for the Distributed Map run, beside the manifest (the JSON
+ * array of segments the map's item reader iterates): how to read any segment of the file.
+ */
+export interface FeedFilePlan extends Omit<SegmentPlan, 'segments'> {
   readonly key: string;
   readonly versionId?: string;
   readonly format: FeedFormat;

@@ -13,7 +13,7 @@ import type { Clock } from '../ports/clock';
 import type { FeedStorage } from '../ports/feed-storage';
 import type { FeedLoadInput } from '../ports/workflow';
 import { emptyRowCounts, type FeedReport } from './ingest-feed';
-import { readManifest, type SegmentResult, segmentRejectsKey } from './load-feed-segment';
+import { readSegments, type SegmentResult, segmentRejectsKey } from './load-feed-segment';
 
 interface ResultManifest {
   readonly ResultFiles?: Partial<Record<'SUCCEEDED' | 'FAILED' | 'PENDING', ReadonlyArray<{ Key: string }>>>;
@@ -42,13 +42,13 @@ export async function finishFeedLoad(
       }
     }
   }
-  const manifest = await readManifest(deps.storage, input.manifestKey);
-  const missing = manifest.segments.filter((segment) => !done.has(segment.index)).length;
+  const segments = await readSegments(deps.storage, input.manifestKey);
+  const missing = segments.filter((segment) => !done.has(segment.index)).length;
   if (missing > 0) throw new Error(`${missing} segment(s) have no result`);
   await writeJoinedRejects(
     deps.storage,
     `rejects/${input.key}.csv`,
-    manifest.segments.map((segment) => segmentRejectsKey(input.manifestKey, segment.index)),
+    segments.map((segment) => segmentRejectsKey(input.manifestKey, segment.index)),
   );
   const report: FeedReport = {
     key: input.key,

@@ -28,12 +28,13 @@ import {
 } from '../feeds/feed-file';
 import { type FeedRecord, formatOfKey } from '../feeds/records';
 import { safeAccountId } from '../feeds/rejects';
-import { type FeedManifest, SegmentScanner } from '../feeds/segments';
+import { type FeedFilePlan, SegmentScanner } from '../feeds/segments';
 import type { BlindIndex, IndexFunction } from '../ports/blind-index';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationQueue, EscalationRequest, FeedLoadStarter } from '../ports/workflow';
+import { filePlanKey } from './load-feed-segment';
 import { WorkQueue } from './work-queue';
 
 /** What applying rows needs: the case store, sealing, indexing and the escalation buffer. */
@@ -122,14 +123,17 @@ export async function ingestFeed(deps: IngestFeedDeps, input: FeedFileInput): Pr
       checked = true;
       if (!packaging.gzipped) {
         const manifestKey = `${run.workPrefix}/manifest.json`;
-        const manifest: FeedManifest = {
+        const { segments, ...found } = scanner.end();
+        const plan: FeedFilePlan = {
           key: input.key,
           ...(input.versionId ? { versionId: input.versionId } : {}),
           format,
           ...(packaging.encoding ? { encoding: packaging.encoding } : {}),
-          ...scanner.end(),
+          ...found,
         };
-        await deps.storage.put(manifestKey, JSON.stringify(manifest), 'application/json');
+        // The map's item reader iterates a JSON array: the segments alone; how to read them, beside it.
+        await deps.storage.put(filePlanKey(manifestKey), JSON.stringify(plan), 'application/json');
+        await deps.storage.put(manifestKey, JSON.stringify(segments), 'application/json');
         await large.loader.startFeedLoad({
           key: input.key,
           bankId: run.bank.bankId,

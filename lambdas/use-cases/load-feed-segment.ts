@@ -3,7 +3,7 @@
  * of the file, never its rows (no personal data passes through Step Functions).
  * Input: the file, the bank, the manifest the check pass wrote, and one of its segments.
  * Output: the segment's counts (the run's result writer keeps them); its rejects go to a part object.
- * 1. Read the manifest: the file's format, encoding and where its header is.
+ * 1. Read the file plan beside the manifest: the file's format, encoding and where its header is.
  * 2. Read the header's bytes and the segment's bytes with the same reader as a whole file, lines numbered
  *    as in the file.
  * 3. Apply the rows through the same row loop as a whole file (applyFeedRows).
@@ -13,7 +13,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { feedRecords } from '../feeds/records';
 import { type RowReject, rejectLines } from '../feeds/rejects';
-import type { FeedManifest, Segment } from '../feeds/segments';
+import type { FeedFilePlan, Segment } from '../feeds/segments';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { FeedStorage } from '../ports/feed-storage';
 import { applyFeedRows, emptyRowCounts, type RowCounts, type RowDeps } from './ingest-feed';
@@ -43,19 +43,19 @@ export async function loadFeedSegment(
 ): Promise<SegmentResult> {
   const bank = deps.banks.get(input.bankId);
   if (!bank) throw new Error(`bank ${input.bankId} is not served`);
-  const manifest = await readManifest(deps.storage, input.manifestKey);
-  if (manifest.key !== input.key) throw new Error('the manifest describes another file');
+  const plan = await readFilePlan(deps.storage, input.manifestKey);
+  if (plan.key !== input.key) throw new Error('the manifest describes another file');
   const { segment } = input;
   const counts = emptyRowCounts();
   const rejects: RowReject[] = [];
   const records = feedRecords(
-    await segmentBytes(deps.storage, manifest, segment),
-    manifest.format,
+    await segmentBytes(deps.storage, plan, segment),
+    plan.format,
     REQUIRED_COLUMNS,
     {
-      ...(manifest.encoding ? { presetEncoding: manifest.encoding } : {}),
+      ...(plan.encoding ? { presetEncoding: plan.encoding } : {}),
       // The reader numbers the header's lines first; the segment's first record is on `segment.line`.
-      lineOffset: segment.line - manifest.header.endLine,
+      lineOffset: segment.line - plan.header.endLine,
     },
   );
   await applyFeedRows(deps, bank, records, counts, {
@@ -73,10 +73,22 @@ export async function loadFeedSegment(
   return { index: segment.index, counts };
 }
 
-export async function readManifest(storage: FeedStorage, manifestKey: string): Promise<FeedManifest> {
+/** The manifest: the JSON array of segments the map's item reader iterates. */
+export async function readSegments(storage: FeedStorage, manifestKey: string): Promise<Segment[]> {
   const text = await storage.readText(manifestKey);
   if (text === undefined) throw new Error(`no manifest at ${manifestKey}`);
-  return JSON.parse(text) as FeedManifest;
+  return JSON.parse(text) as Segment[];
+}
+
+/** How to read any segment of the file: beside the manifest. */
+export function filePlanKey(manifestKey: string): string {
+  return `${manifestKey.replace(/\/manifest\.json$/, '')}/file.json`;
+}
+
+async function readFilePlan(storage: FeedStorage, manifestKey: string): Promise<FeedFilePlan> {
+  const text = await storage.readText(filePlanKey(manifestKey));
+  if (text === undefined) throw new Error(`no file plan beside ${manifestKey}`);
+  return JSON.parse(text) as FeedFilePlan;
 }
 
 /** Where a segment's rejects go: beside the manifest. */
@@ -85,18 +97,14 @@ export function segmentRejectsKey(manifestKey: string, index: number): string {
 }
 
 /** The header's bytes, then the segment's, as one stream. */
-async function segmentBytes(
-  storage: FeedStorage,
-  manifest: FeedManifest,
-  segment: Segment,
-): Promise<Readable> {
-  const versionId = manifest.versionId;
-  const parts = [manifest.header, segment];
+async function segmentBytes(storage: FeedStorage, plan: FeedFilePlan, segment: Segment): Promise<Readable> {
+  const versionId = plan.versionId;
+  const parts = [plan.header, segment];
   const joined = new PassThrough();
   (async () => {
     for (const range of parts) {
       if (range.end <= range.start) continue;
-      const body = await storage.open(manifest.key, { ...(versionId ? { versionId } : {}), range });
+      const body = await storage.open(plan.key, { ...(versionId ? { versionId } : {}), range });
       for await (const chunk of body)
         if (!joined.write(chunk)) await new Promise((resolve) => joined.once('drain', resolve));
     }

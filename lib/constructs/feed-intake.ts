@@ -65,6 +65,7 @@ export class FeedIntake extends Construct {
       // Its segment's byte range of the feed; its checkpoint and rejects part under feed-loads/.
       .bindBucket(bucket, bucketKey, 'DROP_BUCKET_NAME', {
         read: ['incoming', 'feed-loads'],
+        readVersions: ['incoming'],
         write: ['feed-loads'],
       })
       .allowSendMessages(props.escalationStarts, 'ESCALATION_STARTS_QUEUE_URL');
@@ -123,6 +124,7 @@ export class FeedIntake extends Construct {
       // exist yet must answer NoSuchKey, hence the bucket listing.
       .bindBucket(bucket, bucketKey, 'DROP_BUCKET_NAME', {
         read: ['incoming', 'payments', 'reports', 'feed-loads'],
+        readVersions: ['incoming', 'payments'],
         write: ['reports', 'rejects', 'feed-loads'],
         listForMissingKeys: true,
       })

@@ -1,5 +1,5 @@
 // Monitoring: one encrypted alarm topic and every alarm that means a debtor was not handled as the ladder says.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -8,6 +8,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -51,6 +52,22 @@ export class Monitoring extends Construct {
     super(scope, id);
     const { config } = props;
     this.topic = new Topic(this, 'Alarms', { masterKey: props.topicKey, enforceSSL: true });
+    // enforceSSL gives the topic a resource policy, which replaces SNS's default one: without this statement
+    // CloudWatch may not publish, and every alarm action fails. Only this account's alarms.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+        },
+      }),
+    );
     if (config.alarmEmail) this.topic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.notify = new SnsAction(this.topic);
     const period = Duration.minutes(5);

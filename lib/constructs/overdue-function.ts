@@ -152,6 +152,8 @@ export class OverdueFunction extends Construct {
    * streamed upload can be abandoned) under the prefixes named, each as `<prefix>/*`; the bucket key through S3
    * only. `listForMissingKeys` adds `s3:ListBucket`: without it S3 answers a read of a missing key with 403
    * instead of 404 (NoSuchKey), and a function that looks for an object that may not exist needs the 404.
+   * `readVersions` are read by version id (a feed is read as the version its event named, even if the bank
+   * uploads it again meanwhile): a GET naming a version needs `s3:GetObjectVersion`, not `s3:GetObject`.
    */
   bindBucket(
     bucket: IBucket,
@@ -159,6 +161,7 @@ export class OverdueFunction extends Construct {
     envVar: string,
     access: {
       readonly read?: readonly string[];
+      readonly readVersions?: readonly string[];
       readonly write?: readonly string[];
       readonly listForMissingKeys?: boolean;
     },
@@ -168,9 +171,13 @@ export class OverdueFunction extends Construct {
     const write = access.write ?? [];
     for (const prefix of read) this.bucketPrefixes.push({ prefix, access: 'read' });
     for (const prefix of write) this.bucketPrefixes.push({ prefix, access: 'write' });
+    const readVersions = access.readVersions ?? [];
     if (read.length > 0) {
       this.allow(new PolicyStatement({ actions: ['s3:GetObject'], resources: objects(read) }));
       this.useKeyVia(bucketKey, 's3', ['kms:Decrypt']);
+    }
+    if (readVersions.length > 0) {
+      this.allow(new PolicyStatement({ actions: ['s3:GetObjectVersion'], resources: objects(readVersions) }));
     }
     if (write.length > 0) {
       this.allow(

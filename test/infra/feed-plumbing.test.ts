@@ -259,4 +259,17 @@ describe('alarms', () => {
     const topic = ref(stateless.monitoring.topic);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
   });
+
+  it('may publish to the topic, whose TLS-only policy would otherwise leave CloudWatch out: this account’s alarms only', () => {
+    const policies = Object.values(dev.stateless.findResources('AWS::SNS::TopicPolicy'));
+    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const allow = statements.find((statement) => statement.Effect === 'Allow');
+    expect(allow).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(JSON.stringify(allow.Condition.ArnLike['aws:SourceArn'])).toContain(':alarm:*');
+    expect(statements.filter((statement) => statement.Effect === 'Deny')).toHaveLength(1);
+  });
 });

@@ -76,8 +76,9 @@ describe('each function may do exactly what its code calls, on the resources it 
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [piiKey]: ['kms:GenerateDataKey'],
       [indexKey]: ['kms:GenerateMac'],
-      [objects('incoming')]: ['s3:GetObject'],
-      [objects('payments')]: ['s3:GetObject'],
+      // A feed is read as the version its event named: GetObjectVersion.
+      [objects('incoming')]: ['s3:GetObject', 's3:GetObjectVersion'],
+      [objects('payments')]: ['s3:GetObject', 's3:GetObjectVersion'],
       [objects('reports')]: READ_WRITE,
       [objects('feed-loads')]: READ_WRITE,
       [objects('rejects')]: WRITE,
@@ -91,7 +92,7 @@ describe('each function may do exactly what its code calls, on the resources it 
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [piiKey]: ['kms:GenerateDataKey'],
       [indexKey]: ['kms:GenerateMac'],
-      [objects('incoming')]: ['s3:GetObject'],
+      [objects('incoming')]: ['s3:GetObject', 's3:GetObjectVersion'],
       [objects('feed-loads')]: READ_WRITE,
     },
     feedLoadFinish: {

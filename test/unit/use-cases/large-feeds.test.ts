@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { CollectionCase } from '../../../lambdas/domain/collection-case';
-import type { FeedManifest } from '../../../lambdas/feeds/segments';
+import type { Segment } from '../../../lambdas/feeds/segments';
 import { makeFeedLoadFinishHandler } from '../../../lambdas/handlers/feed-load-finish';
 import { makeFeedLoadSegmentHandler } from '../../../lambdas/handlers/feed-load-segment';
 import type { FeedLoadInput } from '../../../lambdas/ports/workflow';
@@ -37,10 +37,12 @@ async function runMap(
   world: FakeWorld,
   input: FeedLoadInput,
 ): Promise<{ report: FeedReport; carried: string }> {
-  const manifest = JSON.parse(world.storage.files.get(input.manifestKey) ?? '{}') as FeedManifest;
+  // The item reader iterates the manifest, a JSON array: anything else makes the run fail in AWS.
+  const manifest = JSON.parse(world.storage.files.get(input.manifestKey) ?? 'null') as Segment[];
+  expect(Array.isArray(manifest)).toBe(true);
   const loadSegment = makeFeedLoadSegmentHandler(() => world);
   const executions: Array<{ Input: string; Output: string }> = [];
-  for (const segment of manifest.segments) {
+  for (const segment of manifest) {
     // The item selector's shape (lib/constructs/feed-load-state-machine.ts).
     const item = {
       segment,
@@ -62,6 +64,7 @@ async function runMap(
   const carried = [
     JSON.stringify(input),
     world.storage.files.get(input.manifestKey),
+    world.storage.files.get(input.manifestKey.replace(/manifest\.json$/, 'file.json')),
     world.storage.files.get('feed-loads/run/SUCCEEDED_0.json'),
     JSON.stringify(finishInput),
   ].join('\n');
