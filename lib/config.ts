@@ -105,6 +105,12 @@ export interface StageConfig {
     readonly maxConcurrency: number;
   };
   /**
+   * Feed files loaded at once by intake (the feed-events queue's consumers). Files share the cases table's
+   * write rate with each other and with the map runs: a day of many files queues them rather than
+   * throttling every one.
+   */
+  readonly intakeMaxConcurrency: number;
+  /**
    * Escalation starts are queued and started at a steady rate: Step Functions refills StartExecution
    * tokens at 300/s in the large regions (less elsewhere), shared by everything in the account.
    */
@@ -158,6 +164,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     feedEventAgeAlarmMinutes: 30,
     largeFeedBytes: 32 * 1024 * 1024,
     feedLoad: { maxConcurrency: 4 },
+    intakeMaxConcurrency: 2,
     // A development account is shared with other work: leave it most of the StartExecution refill.
     escalationStarts: { ratePerSecond: 100, batchSize: 50, maxConcurrency: 2 },
     storedFeeds: {
@@ -196,6 +203,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     feedEventAgeAlarmMinutes: 30,
     largeFeedBytes: 32 * 1024 * 1024,
     feedLoad: { maxConcurrency: 8 },
+    intakeMaxConcurrency: 4,
     escalationStarts: { ratePerSecond: 250, batchSize: 50, maxConcurrency: 2 },
     storedFeeds: {
       // Feeds hold personal data: kept a quarter for disputes over what was delivered, then gone. Reports
@@ -264,6 +272,8 @@ export function stageConfigProblems(config: StageConfig): string[] {
     'escalationStarts.ratePerSecond / maxConcurrency must leave each consumer at least one start per second',
   );
   check(wholeIn(config.feedLoad.maxConcurrency, 1, 1000), 'feedLoad.maxConcurrency must be from 1 to 1000');
+  // An SQS event source's maximum concurrency is 2 at the least.
+  check(wholeIn(config.intakeMaxConcurrency, 2, 1000), 'intakeMaxConcurrency must be from 2 to 1000');
   check(
     config.feedEventAgeAlarmMinutes * 60 > config.functions.ingestFeed.timeoutSeconds,
     'feedEventAgeAlarmMinutes must exceed the intake timeout, or every long load would alarm',

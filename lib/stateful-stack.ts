@@ -88,11 +88,14 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'entryId', type: AttributeType.STRING },
     });
     // Staff find cases by phone, national ID or card last four through keyed hashes, never by decrypting.
+    // Keys only: an index holding every attribute is written again at every update of a case (a daily feed
+    // updates nearly all of them), three indexes quadrupling the table's writes; with keys only, an index is
+    // written when its key changes. A search reads the few cases it finds from the table.
     for (const attribute of LOOKUP_ATTRIBUTES) {
       this.casesTable.addGlobalSecondaryIndex({
         indexName: `by-${attribute}`,
         partitionKey: { name: attribute, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType.KEYS_ONLY,
       });
     }
 

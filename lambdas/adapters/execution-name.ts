@@ -1,16 +1,24 @@
 /**
  * The Step Functions execution name of a case's escalation in one delinquency cycle. Step Functions' own
- * rules live here, not in the domain: at most 80 characters of A–Z a–z 0–9 _ - (others become `_`).
- * The same name for the same case and cycle is what makes a repeated start harmless.
+ * rules live here, not in the domain: at most 80 characters of A–Z a–z 0–9 _ -. The same name for the same
+ * case and cycle is what makes a repeated start harmless; two cases or cycles never share one:
+ * `<bankId>_<accountId>_<cycle>`, unambiguous because a bank id holds no `_` and a cycle is a date at the
+ * end. An account id too long (or not shaped like one) is replaced by a digest of the case id.
  */
 
+import { createHash } from 'node:crypto';
 import type { EscalationInput } from '../ports/workflow';
 
-const NOT_NAME_CHARACTER = /[^A-Za-z0-9_-]/;
-const NOT_NAME_CHARACTERS = /[^A-Za-z0-9_-]/g;
+const NAME_LIMIT = 80;
+const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
 
 export function executionName({ caseId, cycle }: EscalationInput): string {
   // caseId is `<bankId>:<accountId>`.
-  const name = `${caseId.replace(':', '-')}-${cycle}`;
-  return (NOT_NAME_CHARACTER.test(name) ? name.replace(NOT_NAME_CHARACTERS, '_') : name).slice(0, 80);
+  const separator = caseId.indexOf(':');
+  const bankId = caseId.slice(0, separator);
+  const accountId = caseId.slice(separator + 1);
+  const plain = `${bankId}_${accountId}_${cycle}`;
+  if (plain.length <= NAME_LIMIT && PLAIN_ACCOUNT.test(accountId)) return plain;
+  const digest = createHash('sha256').update(caseId).digest('hex').slice(0, 24);
+  return `${bankId}_h${digest}_${cycle}`;
 }

@@ -108,7 +108,11 @@ export class FeedIntake extends Construct {
       entry: 'lambdas/handlers/ingest-feed.ts',
       description: 'Loads a bank feed dropped in S3',
     })
-      .consume(this.feedEvents.queue, { batchSize: 1, reportBatchItemFailures: true })
+      .consume(this.feedEvents.queue, {
+        batchSize: 1,
+        maxConcurrency: config.intakeMaxConcurrency,
+        reportBatchItemFailures: true,
+      })
       // A file it cannot finish in time goes back on the queue as a continuation message.
       .allowSendMessages(this.feedEvents.queue, 'FEED_EVENTS_QUEUE_URL')
       .allowSendMessages(props.escalationStarts, 'ESCALATION_STARTS_QUEUE_URL')

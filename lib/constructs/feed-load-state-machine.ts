@@ -157,7 +157,17 @@ export class FeedLoadStateMachine extends Construct {
         lambdaFunction: props.loadSegment,
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-      }).addRetry(lambdaRetry),
+      })
+        .addRetry(lambdaRetry)
+        // A segment that failed (throttled beyond its own waits, a timeout) is loaded again whole: its writes
+        // are idempotent. Slowly, so that a throttled table has time to recover.
+        .addRetry({
+          errors: ['States.TaskFailed', 'States.Timeout'],
+          interval: Duration.seconds(30),
+          maxAttempts: 3,
+          backoffRate: 2,
+          jitterStrategy: JitterType.FULL,
+        }),
     );
     const finish = LambdaInvoke.jsonPath(this, FEED_LOAD_STATES.finish, {
       lambdaFunction: props.finish,

@@ -115,7 +115,8 @@ export class StaffApi extends Construct {
       entry: 'lambdas/handlers/api-find-cases.ts',
       description: 'GET /cases?mobile=…: search by blind index',
     })
-      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { queryIndexes: LOOKUP_INDEX_NAMES })
+      // The indexes hold keys only: the cases they name are read from the table.
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'], queryIndexes: LOOKUP_INDEX_NAMES })
       .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
       .bindIndexKey(stores.indexKey);
 

@@ -66,10 +66,11 @@ describe('feed events through SQS', () => {
     expect(policy.some((statement) => statement.effect === 'Deny' && statement.conditions.Bool)).toBe(true);
   });
 
-  it('is consumed by intake one event at a time, failures reported per message', () => {
+  it('is consumed by intake one event at a time, a few files at once, failures reported per message', () => {
     const source = eventSourceOf(dev, 'ingestFeed');
     expect(source.EventSourceArn).toEqual(arn(intake.feedEvents.queue));
     expect(source.BatchSize).toBe(1);
+    expect(source.ScalingConfig).toEqual({ MaximumConcurrency: stageConfigs.dev.intakeMaxConcurrency });
     expect(source.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(source.MaximumBatchingWindowInSeconds).toBeUndefined();
   });
@@ -182,15 +183,17 @@ describe('the feed-load Distributed Map', () => {
     });
     expect(map.MaxConcurrency).toBe(stageConfigs.dev.feedLoad.maxConcurrency);
     expect(map.ResultPath).toBe('$.map');
-    for (const task of [map.ItemProcessor.States[FEED_LOAD_STATES.loadSegment], definition.States.Finish]) {
-      expect(task.Retry).toEqual([
-        expect.objectContaining({
-          ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
-          BackoffRate: 2,
-          MaxAttempts: 6,
-        }),
-      ]);
-    }
+    const lambdaFaults = expect.objectContaining({
+      ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+      BackoffRate: 2,
+      MaxAttempts: 6,
+    });
+    expect(definition.States.Finish.Retry).toEqual([lambdaFaults]);
+    // A failed segment (throttled past its own waits, timed out) is loaded again whole: its writes are idempotent.
+    expect(map.ItemProcessor.States[FEED_LOAD_STATES.loadSegment].Retry).toEqual([
+      lambdaFaults,
+      expect.objectContaining({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 3 }),
+    ]);
   });
 
   it('gives Finish the file, the manifest and the map’s own result manifest', () => {

@@ -131,6 +131,7 @@ describe('each function may do exactly what its code calls, on the resources it 
     findCases: {
       ...basics(functions.findCases),
       ...Object.fromEntries(lookupIndexes.map((index) => [index, ['dynamodb:Query']])),
+      [cases]: ['dynamodb:GetItem'],
       [trail]: ['dynamodb:PutItem'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [indexKey]: ['kms:GenerateMac'],

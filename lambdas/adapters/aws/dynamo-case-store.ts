@@ -14,6 +14,7 @@ import type { CollectionCase } from '../../domain/collection-case';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../domain/lookup';
 import type { CaseStore, StoredCaseState, UpsertResult } from '../../ports/case-store';
 import { backoffWithJitter } from '../backoff';
+import { whileThrottled } from './throttling';
 
 /** The attributes a feed row writes, in one fixed order; the optional ones only when the row has them. */
 const FEED_ATTRIBUTES = [
@@ -60,6 +61,7 @@ export class DynamoCaseStore implements CaseStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly pause: (attempt: number) => Promise<void> = backoffWithJitter(20, 1_000),
+    private readonly throttled: (attempt: number) => Promise<void> = backoffWithJitter(50, 5_000),
   ) {}
 
   async get(caseId: string): Promise<CollectionCase | undefined> {
@@ -80,9 +82,8 @@ export class DynamoCaseStore implements CaseStore {
     let expected: StoredCaseState | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const out = await this.db.send(
-          new UpdateCommand(feedWrite(this.tableName, collectionCase, expected)),
-        );
+        const write = new UpdateCommand(feedWrite(this.tableName, collectionCase, expected));
+        const out = await whileThrottled(() => this.db.send(write), this.throttled);
         const previous = stateOf(out.Attributes);
         return previous ? { outcome: 'updated', previous } : { outcome: 'created' };
       } catch (error) {
@@ -139,8 +140,9 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  /** The index holds keys only (see the stateful stack): the cases it names are read from the table. */
   async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
-    const found: CollectionCase[] = [];
+    const caseIds: string[] = [];
     const pages = paginateQuery(
       { client: this.db },
       {
@@ -151,8 +153,13 @@ export class DynamoCaseStore implements CaseStore {
         ExpressionAttributeValues: { ':index': index },
       },
     );
-    for await (const page of pages) found.push(...((page.Items ?? []) as CollectionCase[]));
-    return found;
+    for await (const page of pages) for (const item of page.Items ?? []) caseIds.push(String(item.caseId));
+    // An index is eventually consistent: a case it names may have left it since; only current matches count.
+    const attribute = LOOKUP_ATTRIBUTE[kind] as keyof CollectionCase;
+    const cases = await Promise.all(caseIds.map((caseId) => this.get(caseId)));
+    return cases.filter(
+      (found): found is CollectionCase => found !== undefined && found[attribute] === index,
+    );
   }
 }
 

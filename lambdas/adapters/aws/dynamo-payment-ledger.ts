@@ -9,6 +9,7 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import type { CollectionCase } from '../../domain/collection-case';
 import type { Payment } from '../../domain/payment-row';
 import type { PaymentLedger, PostingOutcome } from '../../ports/payment-ledger';
+import { whileThrottled } from './throttling';
 
 /** How a posting whose balance moved under it is retried. */
 export interface RetryPolicy {
@@ -55,8 +56,8 @@ export class DynamoPaymentLedger implements PaymentLedger {
     const { attempts } = this.retry;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await this.retry.sleep(backoffMs(this.retry, attempt - 1));
-      const read = await this.db.send(
-        new GetCommand({ TableName: this.casesTable, Key: { caseId }, ConsistentRead: true }),
+      const read = await whileThrottled(() =>
+        this.db.send(new GetCommand({ TableName: this.casesTable, Key: { caseId }, ConsistentRead: true })),
       );
       const found = read.Item as CollectionCase | undefined;
       if (!found) return { outcome: 'unknown-account' };
@@ -67,51 +68,50 @@ export class DynamoPaymentLedger implements PaymentLedger {
       // overpayment, or a case the feed already cured) is recorded and leaves the case as it is.
       const paidInFull = before > 0 && remaining === 0;
       try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.trailTable,
-                  Item: {
-                    caseId,
-                    entryId: `payment#${payment.paymentId}`,
-                    kind: 'payment.posted',
-                    at: at.toISOString(),
-                    actor: 'system:post-payments',
-                    detail: {
-                      amountMinor: payment.amount.amountMinor,
-                      currency: payment.amount.currency,
-                      paidAt: payment.paidAt,
-                      ...(payment.channel ? { channel: payment.channel } : {}),
-                      remainingMinor: remaining,
-                    },
+        const transaction = new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.trailTable,
+                Item: {
+                  caseId,
+                  entryId: `payment#${payment.paymentId}`,
+                  kind: 'payment.posted',
+                  at: at.toISOString(),
+                  actor: 'system:post-payments',
+                  detail: {
+                    amountMinor: payment.amount.amountMinor,
+                    currency: payment.amount.currency,
+                    paidAt: payment.paidAt,
+                    ...(payment.channel ? { channel: payment.channel } : {}),
+                    remainingMinor: remaining,
                   },
-                  ConditionExpression: 'attribute_not_exists(entryId)',
                 },
+                ConditionExpression: 'attribute_not_exists(entryId)',
               },
-              {
-                Update: {
-                  TableName: this.casesTable,
-                  Key: { caseId },
-                  UpdateExpression: paidInFull
-                    ? 'SET overdue.amountMinor = :remaining, updatedAt = :at, #status = :closed, closedReason = :paid'
-                    : 'SET overdue.amountMinor = :remaining, updatedAt = :at',
-                  // The amount read (so a concurrent posting makes this one retry) and the currency checked.
-                  ConditionExpression: 'overdue.amountMinor = :before AND overdue.currency = :currency',
-                  ExpressionAttributeValues: {
-                    ':remaining': remaining,
-                    ':before': before,
-                    ':currency': payment.amount.currency,
-                    ':at': at.toISOString(),
-                    ...(paidInFull ? { ':closed': 'closed', ':paid': 'paid' } : {}),
-                  },
-                  ...(paidInFull ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+            },
+            {
+              Update: {
+                TableName: this.casesTable,
+                Key: { caseId },
+                UpdateExpression: paidInFull
+                  ? 'SET overdue.amountMinor = :remaining, updatedAt = :at, #status = :closed, closedReason = :paid'
+                  : 'SET overdue.amountMinor = :remaining, updatedAt = :at',
+                // The amount read (so a concurrent posting makes this one retry) and the currency checked.
+                ConditionExpression: 'overdue.amountMinor = :before AND overdue.currency = :currency',
+                ExpressionAttributeValues: {
+                  ':remaining': remaining,
+                  ':before': before,
+                  ':currency': payment.amount.currency,
+                  ':at': at.toISOString(),
+                  ...(paidInFull ? { ':closed': 'closed', ':paid': 'paid' } : {}),
                 },
+                ...(paidInFull ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
               },
-            ],
-          }),
-        );
+            },
+          ],
+        });
+        await whileThrottled(() => this.db.send(transaction));
         return { outcome: 'applied', remainingMinor: remaining, paidInFull, cycle: found.cycle };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;

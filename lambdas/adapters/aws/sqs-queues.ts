@@ -7,6 +7,7 @@ import type {
   FeedContinuation,
   FeedHandOver,
 } from '../../ports/workflow';
+import { backoffWithJitter } from '../backoff';
 
 /** SendMessageBatch takes at most 10 entries. */
 const BATCH = 10;
@@ -17,6 +18,7 @@ export class SqsEscalationQueue implements EscalationQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
+    private readonly pause: (attempt: number) => Promise<void> = backoffWithJitter(50, 2_000),
   ) {}
 
   async enqueue(requests: readonly EscalationRequest[]): Promise<void> {
@@ -29,13 +31,16 @@ export class SqsEscalationQueue implements EscalationQueue {
         const out = await this.sqs.send(
           new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
         );
-        const failed = new Set((out.Failed ?? []).map((failure) => failure.Id));
-        if (failed.size > 0 && attempt >= ATTEMPTS) {
+        const failures = out.Failed ?? [];
+        // A sender fault (a malformed entry) fails the same way every time: no point in sending it again.
+        if (failures.some((failure) => failure.SenderFault) || (failures.length > 0 && attempt >= ATTEMPTS)) {
           throw new Error(
-            `${failed.size} escalation request(s) not accepted by SQS after ${attempt} attempts`,
+            `${failures.length} escalation request(s) not accepted by SQS (attempt ${attempt})`,
           );
         }
+        const failed = new Set(failures.map((failure) => failure.Id));
         pending = pending.filter((entry) => failed.has(entry.Id));
+        if (pending.length > 0) await this.pause(attempt);
       }
     }
   }

@@ -67,6 +67,6 @@ describe('escalation start requests', () => {
     const answer = await handler(sqs(request(1), '{"name":"x"}', request(2)));
 
     expect(answer.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-1', 'm-2']);
-    expect([...sfn.executions.keys()]).toEqual(['demo-bank-ACC-1-2026-11-10']);
+    expect([...sfn.executions.keys()]).toEqual(['demo-bank_ACC-1_2026-11-10']);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, DEBTOR, type FakeWorld, feedCsv } from '../../support/fakes';
 
-const RUNNING = 'demo-bank-ACC-001-2026-02-17';
+const RUNNING = 'demo-bank_ACC-001_2026-02-17';
 
 function drop(world: FakeWorld, key: string, row: Record<string, string>) {
   world.storage.files.set(

@@ -246,8 +246,8 @@ describe('ingest feed: replays, stale rows and cures', () => {
       escalationCycle: '2026-04-17',
     });
     expect([...world.escalations.started.keys()]).toEqual([
-      'demo-bank-ACC-001-2026-02-17',
-      'demo-bank-ACC-001-2026-04-17',
+      'demo-bank_ACC-001_2026-02-17',
+      'demo-bank_ACC-001_2026-04-17',
     ]);
   });
 
@@ -264,7 +264,7 @@ describe('ingest feed: replays, stale rows and cures', () => {
     expect(world.cases.cases.get('demo-bank:ACC-001')?.status).toBe('closed');
     expect(world.escalationQueue.sent.map((request) => request.action)).toEqual(['start', 'stop']);
     await world.startQueuedEscalations();
-    expect(world.escalations.stopped).toEqual(['demo-bank-ACC-001-2026-02-17']);
+    expect(world.escalations.stopped).toEqual(['demo-bank_ACC-001_2026-02-17']);
   });
 
   it('opens a new account that owes nothing as closed and starts no escalation', async () => {
@@ -290,9 +290,9 @@ describe('ingest feed: escalations and sealing', () => {
     await world.startQueuedEscalations();
 
     // The replay finds the escalation recorded as running and asks for nothing.
-    expect(world.escalations.calls.map((call) => call.name)).toEqual(['demo-bank-ACC-001-2026-02-17']);
+    expect(world.escalations.calls.map((call) => call.name)).toEqual(['demo-bank_ACC-001_2026-02-17']);
     expect([...world.escalations.started.entries()]).toEqual([
-      ['demo-bank-ACC-001-2026-02-17', { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17' }],
+      ['demo-bank_ACC-001_2026-02-17', { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17' }],
     ]);
   });
 

@@ -8,7 +8,9 @@ import { SfnEscalationStarter } from '../sfn-escalation-starter';
 import { SfnFeedLoadStarter } from '../sfn-feed-load-starter';
 import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const sfnClient = onceWith((instrument: Instrument) => instrument(new SFNClient({})));
+// One attempt: a throttled call is waited out by the caller's pacing (start-escalations), and the SDK's own
+// retries would call again outside that pace.
+const sfnClient = onceWith((instrument: Instrument) => instrument(new SFNClient({ maxAttempts: 1 })));
 
 export function buildEscalationStarter(
   instrument: Instrument = asBuilt,
