@@ -56,6 +56,9 @@ export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
     });
     metrics.addMetric('escalationsStarted', MetricUnit.Count, started);
     metrics.addMetric('escalationStartThrottles', MetricUnit.Count, throttles);
+    // A start refused because the name is taken (a case reopened in the cycle of a closed execution): no
+    // escalation runs for it until its next cycle. Counted so that it shows, and can be alarmed on.
+    metrics.addMetric('escalationNameTaken', MetricUnit.Count, nameTaken);
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
