@@ -116,7 +116,10 @@ export class StaffApi extends Construct {
       description: 'GET /cases?mobile=…: search by blind index',
     })
       // The indexes hold keys only: the cases they name are read from the table.
-      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'], queryIndexes: LOOKUP_INDEX_NAMES })
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', {
+        items: ['GetItem'],
+        queryIndexes: LOOKUP_INDEX_NAMES,
+      })
       .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
       .bindIndexKey(stores.indexKey);
 
