@@ -18,14 +18,17 @@ export async function resumeEscalations(
     { client: documents },
     {
       TableName: casesTable,
-      ProjectionExpression: 'caseId, #cycle, #status',
+      ProjectionExpression: 'caseId, #cycle, #status, escalationRun, escalationState',
       ExpressionAttributeNames: { '#cycle': 'cycle', '#status': 'status' },
     },
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       if (item.status !== 'open') continue;
-      const escalation = { caseId: String(item.caseId), cycle: String(item.cycle) };
+      // A paused or parked escalation stays so: what lifts it (a feed row, a person) starts its next run.
+      if (item.escalationState !== undefined && item.escalationState !== 'running') continue;
+      const run = typeof item.escalationRun === 'number' ? item.escalationRun : 0;
+      const escalation = { caseId: String(item.caseId), cycle: String(item.cycle), run };
       if ((await escalations.start(escalation)) === 'running') resumed++;
     }
   }

@@ -8,6 +8,15 @@ import type { PackId } from './policy-packs';
 export type CaseStatus = 'open' | 'closed';
 
 /**
+ * Where the case's escalation stands in its cycle (docs/escalation-engine.md):
+ * - `running`: an execution of run `escalationRun` walks the ladder;
+ * - `paused`: a cease state holds (dispute, hardship, a staff hold, an agreement …); lifting it starts the next run;
+ * - `parked`: a fault the workflow could not get past; a person looks, and a later feed row restarts it;
+ * - `ended`: nothing more to do in this cycle (paid, cured, ladder complete).
+ */
+export type EscalationState = 'running' | 'paused' | 'parked' | 'ended';
+
+/**
  * Personal fields as stored: one AES-256-GCM message holding the account's personal fields, under a data
  * key wrapped by the PII key. Only the names of the fields present are plain.
  */
@@ -55,6 +64,19 @@ export interface CollectionCase {
   readonly lastStepAt?: string;
   /** The cycle whose escalation is known to be running: set by the escalation starter, never by a feed. */
   readonly escalationCycle?: string;
+  /** When each ladder step of the cycle was carried out (step id → ISO instant); conditions read it. */
+  readonly stepTimes?: Readonly<Record<string, string>>;
+  /** The run of the cycle's escalation (0 first; each resume or restart takes the next, under a fresh name). */
+  readonly escalationRun?: number;
+  /** The highest run of the cycle whose execution is known to have started. */
+  readonly startedRun?: number;
+  readonly escalationState?: EscalationState;
+  /** Why the escalation paused, parked or ended (a rule, a flag, an error name: never personal data). */
+  readonly escalationReason?: string;
+  /** The ladder version the cycle's escalation keeps (pinned when its first step is planned). */
+  readonly ladderVersion?: number;
+  /** Holds staff put on the case (each pauses the escalation like a cease flag until lifted). */
+  readonly holds?: readonly string[];
   /** Why a closed case closed (`paid` when a payment brought it to 0); a feed row that reopens it clears it. */
   readonly closedReason?: string;
   readonly createdAt: string;

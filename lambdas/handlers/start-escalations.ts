@@ -19,12 +19,14 @@ import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring
 import type { EscalationRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
-const startRequest = z.object({
-  // Requests written before stops went through the buffer carry no action: they are starts.
-  action: z.enum(['start', 'stop']).default('start'),
-  caseId: z.string().min(3).max(200),
-  cycle: z.string().min(1).max(40),
-});
+const ids = { caseId: z.string().min(3).max(200), cycle: z.string().min(1).max(40) };
+const run = z.number().int().nonnegative().max(10_000);
+const startRequest = z.union([
+  // Requests written before stops and runs went through the buffer carry neither: they start run 0.
+  z.object({ action: z.literal('start').default('start'), ...ids, run: run.default(0) }),
+  z.object({ action: z.literal('stop'), ...ids, run: run.optional() }),
+  z.object({ action: z.literal('resume'), ...ids, fromRun: run }),
+]);
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -3,6 +3,8 @@
 export interface EscalationInput {
   readonly caseId: string;
   readonly cycle: string;
+  /** The run of the cycle (0 first, when absent; a resumed or restarted escalation takes the next, under a fresh name). */
+  readonly run?: number;
 }
 
 /**
@@ -34,10 +36,26 @@ export interface EscalationStopper {
   stopEscalation(escalation: EscalationInput): Promise<void>;
 }
 
-/** One escalation to start, or to stop (its case closed): ids only. */
-export interface EscalationRequest extends EscalationInput {
-  readonly action: 'start' | 'stop';
-}
+/**
+ * One escalation to start or to stop (its case closed), or to resume after a pause or a park (the consumer
+ * takes the next run on the case, then starts it): ids only.
+ */
+export type EscalationRequest =
+  | (EscalationInput & { readonly action: 'start' })
+  | {
+      readonly action: 'stop';
+      readonly caseId: string;
+      readonly cycle: string;
+      /** The run to stop; when the sender does not know it (a payment), the case's current run. */
+      readonly run?: number;
+    }
+  | {
+      readonly action: 'resume';
+      readonly caseId: string;
+      readonly cycle: string;
+      /** The run that paused or parked; the resumed one is `fromRun + 1`. */
+      readonly fromRun: number;
+    };
 
 /**
  * The buffer between intake and Step Functions (an SQS queue in AWS): intake hands requests over at its own

@@ -17,6 +17,7 @@ import { type CollectionCase, caseIdOf, type SealedPersonalData } from '../domai
 import { bucketOf } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
+import { policyPack } from '../domain/policy-packs';
 import {
   assertFeedReadable,
   type FeedFileDeps,
@@ -30,7 +31,7 @@ import { type FeedRecord, formatOfKey } from '../feeds/records';
 import { safeAccountId } from '../feeds/rejects';
 import { type FeedFilePlan, SegmentScanner } from '../feeds/segments';
 import type { BlindIndex, IndexFunction } from '../ports/blind-index';
-import type { CaseStore } from '../ports/case-store';
+import type { CaseStore, StoredCaseState } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { PiiVault } from '../ports/pii-vault';
 import type { EscalationQueue, EscalationRequest, FeedLoadStarter } from '../ports/workflow';
@@ -39,7 +40,7 @@ import { WorkQueue } from './work-queue';
 
 /** What applying rows needs: the case store, sealing, indexing and the escalation buffer. */
 export interface RowDeps {
-  readonly cases: CaseStore;
+  readonly cases: Pick<CaseStore, 'upsertFromFeed'>;
   readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
   /** Where start and stop requests go: Step Functions is called at its pace by the buffer's consumer. */
@@ -298,21 +299,40 @@ async function writeCase(
     // Stopped now rather than at its next wake-up, so nothing is planned for a paid account meanwhile. The
     // running escalation is the stored cycle's: a cure row names its own date as the cycle.
     if (outcome === 'updated' && previous?.status === 'open') {
-      await requests.add({ action: 'stop', caseId, cycle: previous.cycle });
+      await requests.add({ action: 'stop', caseId, cycle: previous.cycle, run: previous.escalationRun ?? 0 });
     }
     return;
   }
-  const request = { action: 'start', caseId, cycle } as const;
-  if (
-    outcome === 'created' ||
-    (outcome === 'updated' && (previous?.cycle !== cycle || previous.status === 'closed'))
-  ) {
+  if (outcome === 'created' || (outcome === 'updated' && previous?.cycle !== cycle)) {
     counts.escalationsRequested++;
-    await requests.add(request);
-  } else if (previous?.status === 'open' && previous.cycle === cycle && previous.escalationCycle !== cycle) {
-    counts.escalationsRequeued++;
-    await requests.add(request);
+    await requests.add({ action: 'start', caseId, cycle, run: 0 });
+    return;
   }
+  if (!previous) return;
+  const run = previous.escalationRun ?? 0;
+  if (outcome === 'updated' && mayResume(previous, collectionCase)) {
+    // Reopened in its cycle, parked by a fault, or paused by a flag this row no longer carries: the next run
+    // of the cycle goes on where the ladder stood, under a fresh execution name.
+    counts.escalationsRequested++;
+    await requests.add({ action: 'resume', caseId, cycle, fromRun: run });
+  } else if (
+    previous.status === 'open' &&
+    (previous.escalationCycle !== cycle || (previous.startedRun ?? 0) < run)
+  ) {
+    counts.escalationsRequeued++;
+    await requests.add({ action: 'start', caseId, cycle, run });
+  }
+}
+
+/** Whether a newer row of the same cycle restarts an escalation that is not running. */
+function mayResume(previous: StoredCaseState, row: CollectionCase): boolean {
+  if (previous.status === 'closed') return true;
+  if (previous.escalationState === 'parked') return true;
+  if (previous.escalationState !== 'paused' || !previous.escalationReason?.startsWith('flag:')) return false;
+  // Paused by a feed flag (dispute, hardship …): resumed once the bank's row no longer carries any cease
+  // flag and no staff hold stands. Other pauses (holds, agreements) are lifted by whoever set them.
+  const cease = policyPack(row.policyPack).ceaseFlags;
+  return !row.flags.some((flag) => Object.hasOwn(cease, flag)) && (previous.holds ?? []).length === 0;
 }
 
 /** Start requests gathered into the buffer's batches (SQS takes ten a call), sent by whichever write fills one. */

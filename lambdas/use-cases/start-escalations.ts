@@ -8,6 +8,9 @@
  *    jitter) and tries again a few times, then is handed back to the buffer to come again later.
  * 3. Record on the case that its cycle's escalation is running: the first record is the one real start,
  *    so `started` counts escalations, not deliveries.
+ * A resume first takes the case's next run (the same one again when the request comes twice), then starts
+ * it like any start: a fresh execution name, the ladder where the case stood. A stop without a run stops
+ * the case's current run.
  */
 
 import type { CaseStore } from '../ports/case-store';
@@ -21,7 +24,7 @@ import {
 
 export interface StartEscalationsDeps {
   readonly escalations: EscalationStarter & EscalationStopper;
-  readonly cases: Pick<CaseStore, 'markEscalationStarted'>;
+  readonly cases: Pick<CaseStore, 'markEscalationStarted' | 'beginRun' | 'get'>;
   readonly pacing: Pacing;
 }
 
@@ -34,6 +37,8 @@ export interface StartReport {
   nameTaken: number;
   /** Escalations stopped (their cases closed); a stop of an unknown or finished execution counts too. */
   stopped: number;
+  /** Resumes whose run was taken by a later one, or whose case left the cycle: nothing to start. */
+  superseded: number;
   /** Throttled StartExecution calls absorbed by waiting. */
   throttles: number;
   /** Requests to deliver again later: still throttled after the retries here, or failed (see `errors`). */
@@ -59,6 +64,7 @@ export async function startEscalations(
     alreadyRunning: 0,
     nameTaken: 0,
     stopped: 0,
+    superseded: 0,
     throttles: 0,
     retryLater: [],
     errors: [],
@@ -69,14 +75,25 @@ export async function startEscalations(
       const request = requests[next++] as EscalationRequest;
       try {
         if (request.action === 'stop') {
-          if (await paced(deps, report, () => deps.escalations.stopEscalation(request))) report.stopped++;
+          const run = request.run ?? (await deps.cases.get(request.caseId))?.escalationRun ?? 0;
+          const stop = { caseId: request.caseId, cycle: request.cycle, run };
+          if (await paced(deps, report, () => deps.escalations.stopEscalation(stop))) report.stopped++;
           else report.retryLater.push(request);
           continue;
         }
-        const outcome = (await paced(deps, report, () => deps.escalations.start(request)))?.value;
+        const run =
+          request.action === 'resume'
+            ? await deps.cases.beginRun(request.caseId, request.cycle, request.fromRun)
+            : (request.run ?? 0);
+        if (run === undefined) {
+          report.superseded++;
+          continue;
+        }
+        const escalation = { caseId: request.caseId, cycle: request.cycle, run };
+        const outcome = (await paced(deps, report, () => deps.escalations.start(escalation)))?.value;
         if (outcome === undefined) report.retryLater.push(request);
         else if (outcome === 'name-taken') report.nameTaken++;
-        else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle)) report.started++;
+        else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle, run)) report.started++;
         else report.alreadyRunning++;
       } catch (error) {
         // One failing request does not hold up the others; it comes again (and ends in the DLQ if it keeps failing).

@@ -108,8 +108,9 @@ export class EscalationWorkflow extends Construct {
       .allowStartExecution(this.machine.stateMachine, 'STATE_MACHINE_ARN')
       // Stops the escalation of a case that closed (intake and payments ask through the queue).
       .allowStopExecutions(this.machine.stateMachine, this.executionsArn, 'STATE_MACHINE_ARN')
-      // Records on the case that its escalation has started.
-      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['UpdateItem'] })
+      // Records on the case that its escalation has started, takes the next run of a resume, and reads the
+      // current run of a stop that does not name one.
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
       .setEnvironment({ STARTS_PER_SECOND: String(startsPerSecondPerConsumer(config)) });
   }
 }

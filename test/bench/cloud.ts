@@ -140,9 +140,21 @@ function modelledCaseStore(table: ModelledTable, cases: InMemoryCaseStore): Case
       await table.write();
       return cases.markStepCompleted(...parameters);
     },
-    markEscalationStarted: async (caseId, cycle) => {
+    markEscalationStarted: async (caseId, cycle, run) => {
       await table.write();
-      return cases.markEscalationStarted(caseId, cycle);
+      return cases.markEscalationStarted(caseId, cycle, run);
+    },
+    beginRun: async (...parameters) => {
+      await table.write();
+      return cases.beginRun(...parameters);
+    },
+    setEscalationState: async (...parameters) => {
+      await table.write();
+      return cases.setEscalationState(...parameters);
+    },
+    pinLadderVersion: async (...parameters) => {
+      await table.write();
+      return cases.pinLadderVersion(...parameters);
     },
     findByLookup: (kind, index) => cases.findByLookup(kind, index),
   };
@@ -340,15 +352,11 @@ async function pipelineCpu(path: string, banks: ReturnType<typeof bankDirectoryF
       {
         storage,
         cases: {
-          get: async () => undefined,
           upsertFromFeed: async (collectionCase) => {
             const write = feedWrite('cases', collectionCase);
             marshall(write.ExpressionAttributeValues, { removeUndefinedValues: true });
             return { outcome: 'created' };
           },
-          markStepCompleted: async () => {},
-          markEscalationStarted: async () => true,
-          findByLookup: async () => [],
         },
         vault: new EnvelopePiiVault(new LocalDataKeyProvider(Buffer.alloc(32, 1))),
         blindIndex: new HmacBlindIndex({ bankKey: async () => Buffer.alloc(32, 2) }),
@@ -383,7 +391,9 @@ async function backlogScenario(count: number, rate: number) {
   const cases = modelledCaseStore(table, memory);
   const queue = new ModelledQueue();
   const stepFunctions = modelledStepFunctions();
-  const requests = memory.all().map((c) => ({ action: 'start' as const, caseId: c.caseId, cycle: c.cycle }));
+  const requests = memory
+    .all()
+    .map((c) => ({ action: 'start' as const, caseId: c.caseId, cycle: c.cycle, run: 0 }));
   await queue.enqueue(requests);
   let throttles = 0;
   let handedBack = 0;

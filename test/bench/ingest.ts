@@ -107,16 +107,12 @@ async function pipeline(
   const sinks: Sinks = { writeRequests: 0, escalations: 0, kms };
   // Builds every write as the DynamoDB adapter hands it to the SDK, and counts it. What the SDK then does with
   // it (marshalling, serialising, signing, sending) is not intake's code: bench:cloud measures it per request.
-  const cases: CaseStore = {
-    get: async () => undefined,
+  const cases: Pick<CaseStore, 'upsertFromFeed'> = {
     upsertFromFeed: async (collectionCase) => {
       feedWrite('bench-cases', collectionCase);
       sinks.writeRequests++;
       return { outcome: 'created' };
     },
-    markStepCompleted: async () => {},
-    markEscalationStarted: async () => true,
-    findByLookup: async () => [],
   };
   const report = await ingestFeed(
     {

@@ -53,7 +53,7 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
       const before = await store().get(fresh.caseId);
-      const previous = { cycle: '2026-11-10', status: 'open', asOf: '2026-11-20' };
+      const previous = { cycle: '2026-11-10', status: 'open', asOf: '2026-11-20', flags: [] };
       expect(await store().upsertFromFeed({ ...fresh, daysPastDue: 99 })).toEqual({
         outcome: 'unchanged',
         previous,
@@ -78,7 +78,14 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
       });
       expect(result).toEqual({
         outcome: 'updated',
-        previous: { cycle: '2026-11-10', status: 'open', asOf: '2026-11-20', escalationCycle: '2026-11-10' },
+        previous: {
+          cycle: '2026-11-10',
+          status: 'open',
+          asOf: '2026-11-20',
+          escalationCycle: '2026-11-10',
+          startedRun: 0,
+          flags: [],
+        },
       });
       expect(await store().get(fresh.caseId)).toMatchObject({
         asOf: '2026-11-21',
@@ -161,6 +168,82 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
       expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle)).toBe(false);
       expect(await store().markEscalationStarted('demo-bank:NOBODY', fresh.cycle)).toBe(false);
       expect(await store().get('demo-bank:NOBODY')).toBeUndefined();
+    });
+
+    it('records when each step was done, and a new cycle starts without the old run, state and ladder', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      expect(await store().pinLadderVersion(fresh.caseId, fresh.cycle, 2)).toBe(2);
+      expect(await store().beginRun(fresh.caseId, fresh.cycle, 0)).toBe(1);
+      expect((await store().get(fresh.caseId))?.stepTimes).toEqual({ 'sms-1': '2026-11-20T02:00:00.000Z' });
+      const next = { ...fresh, asOf: '2026-12-20', cycle: '2026-12-10', dueDate: '2026-12-10' };
+      expect((await store().upsertFromFeed(next)).previous).toMatchObject({
+        escalationRun: 1,
+        escalationState: 'running',
+      });
+      const stored = await store().get(fresh.caseId);
+      expect(stored).toMatchObject({ cycle: '2026-12-10', completedSteps: [], stepTimes: {} });
+      for (const gone of ['escalationRun', 'escalationState', 'ladderVersion', 'lastStepAt'])
+        expect(stored).not.toHaveProperty(gone);
+    });
+
+    it('pins the first ladder version of a cycle and keeps it', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      expect(await store().pinLadderVersion(fresh.caseId, '2026-01-01', 1)).toBeUndefined();
+      expect(await store().pinLadderVersion(fresh.caseId, fresh.cycle, 1)).toBe(1);
+      expect(await store().pinLadderVersion(fresh.caseId, fresh.cycle, 2)).toBe(1);
+    });
+
+    it('gives each resume the next run once, the same run to a repeat of it, and nothing to a stale one', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      expect(
+        await store().setEscalationState(fresh.caseId, {
+          cycle: fresh.cycle,
+          run: 0,
+          state: 'paused',
+          reason: 'dispute',
+        }),
+      ).toBe(true);
+      expect(await store().beginRun(fresh.caseId, fresh.cycle, 0)).toBe(1);
+      expect(await store().beginRun(fresh.caseId, fresh.cycle, 0)).toBe(1);
+      expect(await store().get(fresh.caseId)).toMatchObject({ escalationRun: 1, escalationState: 'running' });
+      expect(await store().get(fresh.caseId)).not.toHaveProperty('escalationReason');
+      expect(await store().beginRun(fresh.caseId, fresh.cycle, 1)).toBe(2);
+      expect(await store().beginRun(fresh.caseId, fresh.cycle, 0)).toBeUndefined();
+      expect(await store().beginRun(fresh.caseId, '2026-01-01', 2)).toBeUndefined();
+      expect(await store().beginRun('demo-bank:NOBODY', fresh.cycle, 0)).toBeUndefined();
+    });
+
+    it('records a pause only for the run and the case as the caller read them', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      const read = (await store().get(fresh.caseId))?.updatedAt;
+      const pause = { cycle: fresh.cycle, run: 0, state: 'paused', reason: 'hardship' } as const;
+      expect(await store().setEscalationState(fresh.caseId, { ...pause, run: 1 })).toBe(false);
+      expect(await store().setEscalationState(fresh.caseId, { ...pause, cycle: '2026-01-01' })).toBe(false);
+      // A feed row lands between the read and the pause: the pause is not written over it.
+      await store().upsertFromFeed({ ...fresh, asOf: '2026-11-21', updatedAt: '2026-11-21T01:00:00.000Z' });
+      expect(await store().setEscalationState(fresh.caseId, { ...pause, readAt: read })).toBe(false);
+      expect(
+        await store().setEscalationState(fresh.caseId, { ...pause, readAt: '2026-11-21T01:00:00.000Z' }),
+      ).toBe(true);
+      expect(await store().get(fresh.caseId)).toMatchObject({
+        escalationState: 'paused',
+        escalationReason: 'hardship',
+      });
+    });
+
+    it('records each run of a cycle as started once', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle, 0)).toBe(true);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle, 0)).toBe(false);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle, 1)).toBe(true);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle, 1)).toBe(false);
+      expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle, 0)).toBe(false);
     });
 
     it('finds cases by blind index, and hands out copies a caller cannot change the store through', async () => {

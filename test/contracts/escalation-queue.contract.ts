@@ -15,6 +15,7 @@ const request = (i: number): EscalationRequest => ({
   action: 'start',
   caseId: `demo-bank:A${i}`,
   cycle: '2026-11-10',
+  run: 0,
 });
 
 export function escalationQueueContract(name: string, parts: () => QueueParts): void {

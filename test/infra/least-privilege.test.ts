@@ -107,7 +107,7 @@ describe('each function may do exactly what its code calls, on the resources it 
       [escalationStarts]: CONSUME,
       [escalationMachine]: ['states:StartExecution'],
       [escalationExecutions]: ['states:StopExecution'],
-      [cases]: ['dynamodb:UpdateItem'],
+      [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },
     planNextStep: {

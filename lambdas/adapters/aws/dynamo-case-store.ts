@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BoundedCache } from '../../domain/bounded-cache';
-import type { CollectionCase } from '../../domain/collection-case';
+import type { CollectionCase, EscalationState } from '../../domain/collection-case';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../domain/lookup';
-import type { CaseStore, StoredCaseState, UpsertResult } from '../../ports/case-store';
+import type { CaseStore, EscalationStateChange, StoredCaseState, UpsertResult } from '../../ports/case-store';
 import { backoffWithJitter } from '../backoff';
 import { whileThrottled } from './throttling';
 
@@ -48,7 +48,23 @@ type NotFromFeed =
   | 'lastStepAt'
   | 'createdAt'
   | 'escalationCycle'
-  | 'closedReason';
+  | 'closedReason'
+  | 'stepTimes'
+  | 'escalationRun'
+  | 'startedRun'
+  | 'escalationState'
+  | 'escalationReason'
+  | 'ladderVersion'
+  | 'holds';
+/** The escalation's record of a cycle: a new cycle starts without it (holds are the account's and stay). */
+const CYCLE_ESCALATION = [
+  'lastStepAt',
+  'escalationRun',
+  'startedRun',
+  'escalationState',
+  'escalationReason',
+  'ladderVersion',
+] as const;
 // Every attribute of a case is either written by a feed row or kept from it: a new attribute must be sorted.
 type Unsorted = Exclude<keyof CollectionCase, (typeof FEED_ATTRIBUTES)[number] | NotFromFeed>;
 const everyAttributeSorted: Unsorted extends never ? true : Unsorted = true;
@@ -110,8 +126,9 @@ export class DynamoCaseStore implements CaseStore {
           TableName: this.tableName,
           Key: { caseId },
           UpdateExpression:
-            'SET completedSteps = list_append(completedSteps, :step), lastStepAt = :at, updatedAt = :at',
+            'SET completedSteps = list_append(completedSteps, :step), stepTimes.#step = :at, lastStepAt = :at, updatedAt = :at',
           ConditionExpression: 'attribute_exists(caseId) AND NOT contains(completedSteps, :stepId)',
+          ExpressionAttributeNames: { '#step': stepId },
           ExpressionAttributeValues: { ':step': [stepId], ':stepId': stepId, ':at': at.toISOString() },
         }),
       );
@@ -120,19 +137,91 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async markEscalationStarted(caseId: string, cycle: string): Promise<boolean> {
+  async markEscalationStarted(caseId: string, cycle: string, run = 0): Promise<boolean> {
+    return this.conditionally({
+      TableName: this.tableName,
+      Key: { caseId },
+      UpdateExpression: 'SET escalationCycle = :cycle, startedRun = :run',
+      ConditionExpression:
+        '#cycle = :cycle AND (attribute_not_exists(escalationCycle) OR escalationCycle <> :cycle OR attribute_not_exists(startedRun) OR startedRun < :run)',
+      ExpressionAttributeNames: { '#cycle': 'cycle' },
+      ExpressionAttributeValues: { ':cycle': cycle, ':run': run },
+    });
+  }
+
+  async beginRun(caseId: string, cycle: string, fromRun: number): Promise<number | undefined> {
+    const next = fromRun + 1;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { caseId },
-          UpdateExpression: 'SET escalationCycle = :cycle',
+          UpdateExpression: 'SET escalationRun = :next, escalationState = :running REMOVE escalationReason',
           ConditionExpression:
-            '#cycle = :cycle AND (attribute_not_exists(escalationCycle) OR escalationCycle <> :cycle)',
+            '#cycle = :cycle AND (escalationRun = :from OR (attribute_not_exists(escalationRun) AND :from = :zero))',
           ExpressionAttributeNames: { '#cycle': 'cycle' },
-          ExpressionAttributeValues: { ':cycle': cycle },
+          ExpressionAttributeValues: {
+            ':cycle': cycle,
+            ':from': fromRun,
+            ':zero': 0,
+            ':next': next,
+            ':running': 'running' satisfies EscalationState,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = error.Item ? unmarshall(error.Item) : undefined;
+      // A redelivered request finds its own run taken already: the same run, the same execution name.
+      return stored?.cycle === cycle && stored.escalationRun === next ? next : undefined;
+    }
+  }
+
+  async setEscalationState(caseId: string, change: EscalationStateChange): Promise<boolean> {
+    return this.conditionally({
+      TableName: this.tableName,
+      Key: { caseId },
+      UpdateExpression: 'SET escalationState = :state, escalationReason = :reason',
+      ConditionExpression: `#cycle = :cycle AND (escalationRun = :run OR (attribute_not_exists(escalationRun) AND :run = :zero))${
+        change.readAt ? ' AND updatedAt = :readAt' : ''
+      }`,
+      ExpressionAttributeNames: { '#cycle': 'cycle' },
+      ExpressionAttributeValues: {
+        ':cycle': change.cycle,
+        ':run': change.run,
+        ':zero': 0,
+        ':state': change.state,
+        ':reason': change.reason,
+        ...(change.readAt ? { ':readAt': change.readAt } : {}),
+      },
+    });
+  }
+
+  async pinLadderVersion(caseId: string, cycle: string, version: number): Promise<number | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { caseId },
+          UpdateExpression: 'SET ladderVersion = if_not_exists(ladderVersion, :version)',
+          ConditionExpression: '#cycle = :cycle',
+          ExpressionAttributeNames: { '#cycle': 'cycle' },
+          ExpressionAttributeValues: { ':cycle': cycle, ':version': version },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.ladderVersion);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async conditionally(input: UpdateCommandInput): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(input));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -175,6 +264,14 @@ function stateOf(item: Record<string, unknown> | undefined): StoredCaseState | u
     status: item.status === 'closed' ? 'closed' : 'open',
     asOf: String(item.asOf),
     ...(typeof item.escalationCycle === 'string' ? { escalationCycle: item.escalationCycle } : {}),
+    ...(typeof item.escalationRun === 'number' ? { escalationRun: item.escalationRun } : {}),
+    ...(typeof item.startedRun === 'number' ? { startedRun: item.startedRun } : {}),
+    ...(typeof item.escalationState === 'string'
+      ? { escalationState: item.escalationState as EscalationState }
+      : {}),
+    ...(typeof item.escalationReason === 'string' ? { escalationReason: item.escalationReason } : {}),
+    ...(Array.isArray(item.flags) ? { flags: item.flags.map(String) } : {}),
+    ...(Array.isArray(item.holds) ? { holds: item.holds.map(String) } : {}),
   };
 }
 
@@ -190,7 +287,11 @@ export function feedWrite(
   newCycleOf?: StoredCaseState,
 ): UpdateCommandInput {
   const shape = writeShape(collectionCase, newCycleOf !== undefined);
-  const values: Record<string, unknown> = { ':createdAt': collectionCase.createdAt, ':noSteps': [] };
+  const values: Record<string, unknown> = {
+    ':createdAt': collectionCase.createdAt,
+    ':noSteps': [],
+    ':noTimes': {},
+  };
   for (let i = 0; i < shape.attributes.length; i++) {
     values[shape.valueNames[i] as string] = collectionCase[shape.attributes[i] as keyof CollectionCase];
   }
@@ -242,9 +343,14 @@ function writeShape(collectionCase: CollectionCase, newCycle: boolean): WriteSha
   const removes: string[] = OPTIONAL_FROM_FEED.filter((attribute) => collectionCase[attribute] === undefined);
   if (collectionCase.status === 'open') removes.push('closedReason');
   if (newCycle) {
-    sets.push('completedSteps = :noSteps');
-    removes.push('lastStepAt');
-  } else sets.push('completedSteps = if_not_exists(completedSteps, :noSteps)');
+    sets.push('completedSteps = :noSteps', 'stepTimes = :noTimes');
+    removes.push(...CYCLE_ESCALATION);
+  } else {
+    sets.push(
+      'completedSteps = if_not_exists(completedSteps, :noSteps)',
+      'stepTimes = if_not_exists(stepTimes, :noTimes)',
+    );
+  }
   const shape: WriteShape = {
     attributes,
     valueNames: attributes.map((attribute) => `:${attribute}`),

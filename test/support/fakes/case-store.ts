@@ -2,7 +2,12 @@
 
 import type { CollectionCase } from '../../../lambdas/domain/collection-case';
 import { LOOKUP_ATTRIBUTE, type LookupKind } from '../../../lambdas/domain/lookup';
-import type { CaseStore, StoredCaseState, UpsertResult } from '../../../lambdas/ports/case-store';
+import type {
+  CaseStore,
+  EscalationStateChange,
+  StoredCaseState,
+  UpsertResult,
+} from '../../../lambdas/ports/case-store';
 
 /** Attributes a feed row never writes, as in DynamoCaseStore. */
 const NOT_FROM_FEED = [
@@ -12,6 +17,22 @@ const NOT_FROM_FEED = [
   'createdAt',
   'escalationCycle',
   'closedReason',
+  'stepTimes',
+  'escalationRun',
+  'startedRun',
+  'escalationState',
+  'escalationReason',
+  'ladderVersion',
+  'holds',
+];
+/** The escalation's record of a cycle, cleared by a new cycle as DynamoCaseStore does. */
+const CYCLE_ESCALATION = [
+  'lastStepAt',
+  'escalationRun',
+  'startedRun',
+  'escalationState',
+  'escalationReason',
+  'ladderVersion',
 ];
 /** Optional feed attributes DynamoCaseStore REMOVEs when a newer row leaves them out. */
 const OPTIONAL_FROM_FEED = ['cardLast4', 'mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
@@ -59,6 +80,7 @@ export class InMemoryCaseStore implements CaseStore {
           ...fromFeed,
           caseId: collectionCase.caseId,
           completedSteps: [],
+          stepTimes: {},
           createdAt: collectionCase.createdAt,
         } as unknown as CollectionCase),
       );
@@ -74,8 +96,9 @@ export class InMemoryCaseStore implements CaseStore {
     if (collectionCase.status === 'open') delete updated.closedReason;
     if (stored.cycle !== collectionCase.cycle) {
       updated.completedSteps = [];
-      delete updated.lastStepAt;
-    }
+      updated.stepTimes = {};
+      for (const attribute of CYCLE_ESCALATION) delete updated[attribute];
+    } else updated.stepTimes ??= {};
     this.cases.set(collectionCase.caseId, structuredClone(updated as unknown as CollectionCase));
     return { outcome: 'updated', previous };
   }
@@ -86,16 +109,47 @@ export class InMemoryCaseStore implements CaseStore {
     this.cases.set(caseId, {
       ...found,
       completedSteps: [...found.completedSteps, stepId],
+      stepTimes: { ...found.stepTimes, [stepId]: at.toISOString() },
       lastStepAt: at.toISOString(),
       updatedAt: at.toISOString(),
     });
   }
 
-  async markEscalationStarted(caseId: string, cycle: string): Promise<boolean> {
+  async markEscalationStarted(caseId: string, cycle: string, run = 0): Promise<boolean> {
     const found = this.cases.get(caseId);
-    if (!found || found.cycle !== cycle || found.escalationCycle === cycle) return false;
-    this.cases.set(caseId, { ...found, escalationCycle: cycle });
+    if (!found || found.cycle !== cycle) return false;
+    if (found.escalationCycle === cycle && found.startedRun !== undefined && found.startedRun >= run) {
+      return false;
+    }
+    this.cases.set(caseId, { ...found, escalationCycle: cycle, startedRun: run });
     return true;
+  }
+
+  async beginRun(caseId: string, cycle: string, fromRun: number): Promise<number | undefined> {
+    const found = this.cases.get(caseId);
+    if (!found || found.cycle !== cycle) return undefined;
+    const run = found.escalationRun ?? 0;
+    if (found.escalationRun === fromRun + 1) return fromRun + 1;
+    if (run !== fromRun) return undefined;
+    const { escalationReason: _reason, ...rest } = found;
+    this.cases.set(caseId, { ...rest, escalationRun: fromRun + 1, escalationState: 'running' });
+    return fromRun + 1;
+  }
+
+  async setEscalationState(caseId: string, change: EscalationStateChange): Promise<boolean> {
+    const found = this.cases.get(caseId);
+    if (!found || found.cycle !== change.cycle || (found.escalationRun ?? 0) !== change.run) return false;
+    if (change.readAt !== undefined && found.updatedAt !== change.readAt) return false;
+    this.cases.set(caseId, { ...found, escalationState: change.state, escalationReason: change.reason });
+    return true;
+  }
+
+  async pinLadderVersion(caseId: string, cycle: string, version: number): Promise<number | undefined> {
+    const found = this.cases.get(caseId);
+    if (!found || found.cycle !== cycle) return undefined;
+    if (found.ladderVersion !== undefined) return found.ladderVersion;
+    this.cases.set(caseId, { ...found, ladderVersion: version });
+    return version;
   }
 
   async findByLookup(kind: LookupKind, index: string): Promise<CollectionCase[]> {
@@ -126,5 +180,11 @@ function stateOf(stored: CollectionCase): StoredCaseState {
     status: stored.status,
     asOf: stored.asOf,
     ...(stored.escalationCycle !== undefined ? { escalationCycle: stored.escalationCycle } : {}),
+    ...(stored.escalationRun !== undefined ? { escalationRun: stored.escalationRun } : {}),
+    ...(stored.startedRun !== undefined ? { startedRun: stored.startedRun } : {}),
+    ...(stored.escalationState !== undefined ? { escalationState: stored.escalationState } : {}),
+    ...(stored.escalationReason !== undefined ? { escalationReason: stored.escalationReason } : {}),
+    flags: [...stored.flags],
+    ...(stored.holds !== undefined ? { holds: [...stored.holds] } : {}),
   };
 }

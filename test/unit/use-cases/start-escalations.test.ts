@@ -32,6 +32,47 @@ function clockPacing(clock: FakeClock, perSecond: number): Pacing & { waits: num
 }
 
 describe('starting the escalations intake asked for', () => {
+  it('resumes a paused escalation as the next run once, however often the request comes', async () => {
+    const { cases, requests } = await storeWith(1);
+    const { caseId, cycle } = requests[0] as EscalationRequest;
+    await cases.setEscalationState(caseId, { cycle, run: 0, state: 'paused', reason: 'flag:dispute' });
+    const sfn = new InMemoryStepFunctions();
+    const resume = { action: 'resume', caseId, cycle, fromRun: 0 } as const;
+
+    const first = await startEscalations({ escalations: sfn, cases, pacing: unpaced }, [resume, resume]);
+
+    expect(first).toMatchObject({ started: 1, alreadyRunning: 1, superseded: 0, retryLater: [] });
+    expect(sfn.calls.map((call) => call.input.run)).toEqual([1, 1]);
+    expect(await cases.get(caseId)).toMatchObject({
+      escalationRun: 1,
+      escalationState: 'running',
+      startedRun: 1,
+    });
+    expect(await cases.get(caseId)).not.toHaveProperty('escalationReason');
+    // A resume of a run that is long past (another resume went further) starts nothing.
+    await cases.beginRun(caseId, cycle, 1);
+    const stale = await startEscalations({ escalations: sfn, cases, pacing: unpaced }, [resume]);
+    expect(stale).toMatchObject({ started: 0, superseded: 1 });
+    expect(sfn.calls).toHaveLength(2);
+  });
+
+  it('stops the current run of a case when the request does not say which', async () => {
+    const { cases, requests } = await storeWith(1);
+    const { caseId, cycle } = requests[0] as EscalationRequest;
+    await cases.beginRun(caseId, cycle, 0);
+    const stopped: unknown[] = [];
+    const sfn = new InMemoryStepFunctions();
+    const escalations = {
+      start: (input: Parameters<typeof sfn.start>[0]) => sfn.start(input),
+      stopEscalation: async (input: unknown) => void stopped.push(input),
+    };
+    const report = await startEscalations({ escalations, cases, pacing: unpaced }, [
+      { action: 'stop', caseId, cycle },
+    ]);
+    expect(report.stopped).toBe(1);
+    expect(stopped).toEqual([{ caseId, cycle, run: 1 }]);
+  });
+
   it('starts each once and counts a redelivered request as already running', async () => {
     const { cases, requests } = await storeWith(3);
     const sfn = new InMemoryStepFunctions();
@@ -88,7 +129,8 @@ describe('starting the escalations intake asked for', () => {
     await sfn.start(requests[0] as EscalationRequest);
     await sfn.stopEscalation(requests[0] as EscalationRequest);
     const failing = {
-      ...cases,
+      get: (caseId: string) => cases.get(caseId),
+      beginRun: (caseId: string, cycle: string, fromRun: number) => cases.beginRun(caseId, cycle, fromRun),
       markEscalationStarted: async (caseId: string, cycle: string) => {
         if (caseId === requests[1]?.caseId)
           throw Object.assign(new Error('boom'), { name: 'InternalServerError' });
