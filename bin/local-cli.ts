@@ -186,6 +186,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'drop':
       return drop(args);
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return EXIT.ok;
     default:
       throw usageError(USAGE);
   }

@@ -45,7 +45,7 @@ export function makeAdminEndpoints(deps: AdminDeps) {
           Number(body.hours ?? 0) * HOUR_MS +
           Number(body.minutes ?? 0) * 60_000;
         if (!Number.isFinite(ms) || ms <= 0 || ms > 3650 * DAY_MS) {
-          throw new BadRequestError('give a positive {"days":N}, {"hours":N} or {"minutes":N}');
+          throw new BadRequestError('the clock moves forward by more than 0 and at most 3650 days at a time');
         }
         await deps.advanceClock(ms);
         sendJson(response, 200, clockView(deps.clock));

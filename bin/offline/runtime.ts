@@ -37,6 +37,7 @@ import { makeAdminEndpoints } from './admin-endpoints';
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { resumeEscalations } from './escalation-resume';
 import { dropFeed, type FeedDrop, type FeedPrefix, feedKey, IngestFailedError } from './feed-drop';
+import { replayUnfinishedFeeds } from './feed-replay';
 import { closeServer, sendJson } from './http';
 import { requireFreePort, requireJava17 } from './prerequisites';
 import { S3EventBridge } from './s3-event-bridge';
@@ -259,6 +260,11 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
 
     // Escalations live in memory: after a restart, open cases of the persisted store resume where they were.
     if (!options.inMemory) {
+      const replayed = await replayUnfinishedFeeds(s3, LOCAL_BUCKET, storage, bridge);
+      if (replayed.length > 0)
+        log(
+          `[overdue] loading again ${replayed.length} feed(s) that had not finished: ${replayed.join(', ')}`,
+        );
       const resumed = await resumeEscalations(documents, LOCAL_TABLES.cases, escalations);
       if (resumed > 0) log(`[overdue] restarted the escalations of ${resumed} open case(s)`);
     }

@@ -164,7 +164,7 @@ function describeReport(report: FeedReport): string {
   }
   return (
     `feed ${report.key}: ${report.read} read, ${report.created} created, ${report.updated} updated, ` +
-    `${report.cured} cured, ${report.stale} stale, ${report.rejected} rejected, ` +
+    `${report.cured} cured, ${report.stale} stale, ${report.unchanged} unchanged, ${report.rejected} rejected, ` +
     `${report.escalationsRequested} escalation(s) requested`
   );
 }

@@ -54,10 +54,14 @@ const rawPayment = z.object({
     .trim()
     .regex(ISO_INSTANT, 'must be ISO 8601 with a zone')
     .refine(isRealInstant, 'not a real instant'),
+  // A code, not free text: the channel is stored plain in the trail, and free text could carry a name or a
+  // number ("王小明 138…"), which must only ever be stored sealed.
   channel: z
     .string()
     .trim()
     .max(32, 'longer than 32 characters')
+    .transform((v) => v.toLowerCase())
+    .refine((v) => v === '' || /^[a-z][a-z0-9_-]*$/.test(v), 'not a channel code (a-z, 0-9, - and _)')
     .optional()
     .transform((v) => (v === '' ? undefined : v)),
 });
@@ -82,6 +86,9 @@ export function parsePaymentRow(
     return { ok: false, rejection: { field: 'currency', reason: 'not a supported ISO 4217 currency' } };
   let amount: Money;
   try {
+    // A payment is positive: a minus sign is the same refusal as 0, not a format error.
+    if (r.amount.startsWith('-'))
+      return { ok: false, rejection: { field: 'amount', reason: 'must be more than 0' } };
     amount = parseMoney(r.amount, currency);
   } catch (error) {
     const reason = error instanceof MoneyFormatError ? error.message : 'not an amount';

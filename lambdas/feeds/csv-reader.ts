@@ -64,11 +64,12 @@ export class CsvReader {
     }
     this.buffer = this.buffer.length > 0 ? this.buffer + text : text;
     const rows = this.drain(false);
-    if (this.buffer.length > MAX_RECORD_CHARS)
-      throw new CsvReadError(
-        `a record starting on line ${this.line} is longer than ${MAX_RECORD_CHARS} characters`,
-      );
+    if (this.buffer.length > MAX_RECORD_CHARS) this.tooLong(this.line);
     return rows;
+  }
+
+  private tooLong(line: number): never {
+    throw new CsvReadError(`a record starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters`);
   }
 
   /** Ends the input; returns the last record, if any. */
@@ -92,6 +93,8 @@ export class CsvReader {
         (lf !== -1 || final) && (nextQuote === -1 || nextQuote > end) && (nextCr === -1 || nextCr >= end - 1);
       if (simple) {
         const stop = end > pos && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+        // Checked per record, not only on what is left over: the limit must not depend on how the bytes were chunked.
+        if (stop - pos > MAX_RECORD_CHARS) this.tooLong(this.line);
         if (stop > pos) {
           if (!this.check || !this.headerSeen) {
             const content = text.slice(pos, stop);
@@ -107,6 +110,7 @@ export class CsvReader {
       }
       const record = this.slowRecord(text, pos, final);
       if (!record) break;
+      if (record.next - pos > MAX_RECORD_CHARS + 2) this.tooLong(this.line);
       if (!record.empty && (!this.check || !this.headerSeen)) {
         rows.push({ fields: this.utf8Bytes ? decodeFields(record.fields) : record.fields, line: this.line });
         this.headerSeen = true;

@@ -61,6 +61,17 @@ describe('CsvReader', () => {
     }).toThrow(/longer than/);
   });
 
+  it('refuses a record over the limit however the bytes were chunked, quoted or not', () => {
+    const long = 'x'.repeat(MAX_RECORD_CHARS + 10);
+    for (const record of [long, `"${long}"`]) {
+      // The whole record and the line after it in one chunk: nothing is left over to measure.
+      const reader = new CsvReader();
+      expect(() => reader.push(`a,b\n1,${record}\n2,y\n`)).toThrow(/line 2 is longer than/);
+      const fine = new CsvReader();
+      expect(fine.push(`a,b\n1,${'x'.repeat(1000)}\n2,y\n`)).toHaveLength(3);
+    }
+  });
+
   it('in check mode, returns the header only but still finds faults anywhere', () => {
     expect(readAll('a,b\n1,2\n3,4\n', 3, true)).toEqual([{ fields: ['a', 'b'], line: 1 }]);
     expect(() => readAll('a,b\n1,2\n3,"4\n', 3, true)).toThrow(/never closed/);

@@ -43,7 +43,9 @@ describe('payment rows', () => {
 
   it.each([
     [{ amount: '0' }, 'amount', 'must be more than 0'],
-    [{ amount: '-5' }, 'amount', 'not a non-negative decimal amount'],
+    [{ amount: '-5' }, 'amount', 'must be more than 0'],
+    [{ channel: '王小明 13812345678' }, 'channel', 'not a channel code (a-z, 0-9, - and _)'],
+    [{ channel: '13812345678' }, 'channel', 'not a channel code (a-z, 0-9, - and _)'],
     [{ amount: '1.234' }, 'amount', 'more than 2 decimals for CNY'],
     [{ paid_at: '2026-03-01' }, 'paid_at', 'must be ISO 8601 with a zone'],
     [{ payment_id: '' }, 'payment_id', 'must be 1–64 letters, digits, _ or -'],
