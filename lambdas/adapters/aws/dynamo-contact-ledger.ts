@@ -13,8 +13,13 @@
  * Why copies in the heads rather than a Query of the records: a head is one item, so one GetItem returns
  * its version and its records as of the same instant; a Query is read-committed, item by item, and may see a
  * transaction's head without its record. Records older than LEDGER_WINDOW_DAYS are dropped from a head by
- * the next reservation that reads them (they stay as record items until their TTL). A head holding ~1,000
- * records of the last 45 days nears DynamoDB's 400 KB item limit: far above any lawful contact rate.
+ * the next reservation that reads them (they stay as record items until their TTL).
+ *
+ * The price (test/integration/contact-ledger-cost.test.ts): a copy is ~380 B, so a read is 2 RCU up to
+ * ~10 recent records and 20 RCU at 100; a reservation rewrites both heads in a transaction (2 WCU a KB):
+ * 14 WCU at 10 records, 78 at 100, where records found by Query would cost ~8 WCU but 4 requests and no
+ * snapshot. A head nears DynamoDB's 400 KB item limit at ~1,000 copies in 45 days; CN-2's ceiling (6 call
+ * attempts a day to one number) is 270.
  *
  * Keys are blind indexes and case ids (debtorKeyOf): no item holds a name, a number or an address.
  */
