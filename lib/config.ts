@@ -380,8 +380,16 @@ export function dropBucketName(stage: Stage): string {
 }
 
 /** Table names, derived for the same reason as the bucket's: grants on them (and their indexes) stay readable. */
-export function tableNames(stage: Stage): { readonly cases: string; readonly trail: string } {
-  return { cases: `overdue-${stage}-cases`, trail: `overdue-${stage}-trail` };
+export function tableNames(stage: Stage): {
+  readonly cases: string;
+  readonly trail: string;
+  readonly contactLedger: string;
+} {
+  return {
+    cases: `overdue-${stage}-cases`,
+    trail: `overdue-${stage}-trail`,
+    contactLedger: `overdue-${stage}-contact-ledger`,
+  };
 }
 
 /** State machine names, fixed so that execution ARNs (and grants on them) can be written down. */

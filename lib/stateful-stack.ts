@@ -7,7 +7,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { Construct } from 'constructs';
 import { DROP_PREFIXES, dropBucketName, type StageConfig, tableNames } from './config';
 import { BankWriters } from './constructs/bank-writers';
-import { LOOKUP_ATTRIBUTES } from './constructs/data-stores';
+import {
+  CONTACT_LEDGER_CASE_INDEX,
+  CONTACT_LEDGER_KEY,
+  CONTACT_LEDGER_TTL_ATTRIBUTE,
+  LOOKUP_ATTRIBUTES,
+} from './constructs/data-stores';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -22,6 +27,7 @@ export class StatefulStack extends Stack {
   readonly indexKey: Key;
   readonly casesTable: Table;
   readonly trailTable: Table;
+  readonly contactLedgerTable: Table;
   readonly dropBucket: Bucket;
   /** The only principals that may write a bank's feeds, one role per bank. */
   readonly bankWriters: BankWriters;
@@ -98,6 +104,23 @@ export class StatefulStack extends Stack {
         projectionType: ProjectionType.KEYS_ONLY,
       });
     }
+
+    // Every contact, automated or by a person: record items and the per-debtor / per-address heads a
+    // reservation is conditioned on. Items expire (TTL) after the longest record retention of the packs.
+    this.contactLedgerTable = new Table(this, 'ContactLedger', {
+      tableName: tableNames(config.stage).contactLedger,
+      ...tableDefaults,
+      partitionKey: { name: CONTACT_LEDGER_KEY, type: AttributeType.STRING },
+      timeToLiveAttribute: CONTACT_LEDGER_TTL_ATTRIBUTE,
+    });
+    // A case's contacts for staff and the checker, in time order. Heads carry no caseId: records only.
+    // All attributes: a record is small and holds no personal data, and a listing then needs no GetItem.
+    this.contactLedgerTable.addGlobalSecondaryIndex({
+      indexName: CONTACT_LEDGER_CASE_INDEX.name,
+      partitionKey: { name: CONTACT_LEDGER_CASE_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: CONTACT_LEDGER_CASE_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

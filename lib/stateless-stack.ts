@@ -49,6 +49,10 @@ export class StatelessStack extends Stack {
         tableName: names.trail,
         encryptionKey: props.dataKey,
       }),
+      contactLedgerTable: Table.fromTableAttributes(this, 'ContactLedgerRef', {
+        tableName: names.contactLedger,
+        encryptionKey: props.dataKey,
+      }),
       dropBucket: Bucket.fromBucketName(this, 'DropBucketRef', dropBucketName(config.stage)),
       dataKey: props.dataKey,
       piiKey: props.piiKey,

@@ -7,10 +7,20 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 export const LOOKUP_ATTRIBUTES = ['mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
 export const LOOKUP_INDEX_NAMES = LOOKUP_ATTRIBUTES.map((attribute) => `by-${attribute}`);
 
+/**
+ * The contact ledger's key (`pk`), its TTL attribute and its case index: the adapter
+ * (lambdas/adapters/aws/dynamo-contact-ledger.ts) uses the same names, an infra test holds them equal.
+ */
+export const CONTACT_LEDGER_KEY = 'pk';
+export const CONTACT_LEDGER_TTL_ATTRIBUTE = 'expiresAt';
+export const CONTACT_LEDGER_CASE_INDEX = { name: 'by-case', partitionKey: 'caseId', sortKey: 'at' } as const;
+
 export interface DataStores {
   /** Referenced by derived name, so that grants read `table/overdue-<stage>-cases`; knows its key. */
   readonly casesTable: ITable;
   readonly trailTable: ITable;
+  /** Every contact, by debtor and address head (see the adapter); bound to no function yet. */
+  readonly contactLedgerTable: ITable;
   /** Referenced by derived name, so that grants read `…/incoming/*`. */
   readonly dropBucket: IBucket;
   /** Encrypts tables and the bucket at rest. */

@@ -35,5 +35,7 @@ describe('synthesizeForLocal', () => {
       { AttributeName: 'caseId', KeyType: 'HASH' },
       { AttributeName: 'entryId', KeyType: 'RANGE' },
     ]);
+    expect(tables.contactLedger.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(tables.contactLedger.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['by-case']);
   });
 });

@@ -8,17 +8,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../bin/offline/prerequisites';
 import { synthesizeForLocal } from '../../bin/offline/synthesized';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
+import { DynamoContactLedger } from '../../lambdas/adapters/aws/dynamo-contact-ledger';
 import { DynamoPaymentLedger } from '../../lambdas/adapters/aws/dynamo-payment-ledger';
 import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
 import { S3FeedStorage } from '../../lambdas/adapters/aws/s3-feed-storage';
 import { LocalEscalationStarter } from '../../lambdas/adapters/local/local-escalation-starter';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { caseStoreContract } from '../contracts/case-store.contract';
+import { contactLedgerContract } from '../contracts/contact-ledger.contract';
 import { escalationStarterContract } from '../contracts/escalation-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
@@ -71,6 +74,16 @@ paymentLedgerContract('DynamoPaymentLedger on DynamoDB Local', () => ({
   ledger: new DynamoPaymentLedger(bed.documents, bed.casesTable, bed.trailTable),
   cases: new DynamoCaseStore(bed.documents, bed.casesTable),
   trail: new DynamoTrail(bed.documents, bed.trailTable),
+}));
+contactLedgerContract('DynamoContactLedger on DynamoDB Local', () => ({
+  ledger: new DynamoContactLedger(bed.documents, bed.contactLedgerTable),
+  // A test reads the whole table (its own keys carry a tag); the adapter never scans.
+  storedItems: async () => {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateScan({ client: bed.documents }, { TableName: bed.contactLedgerTable }))
+      items.push(...(page.Items ?? []));
+    return items;
+  },
 }));
 feedStorageContract('S3FeedStorage on s3rver', () => new S3FeedStorage(s3, 'drop'));
 

@@ -11,6 +11,7 @@ export interface DynamoTestBed {
   readonly documents: DynamoDBDocumentClient;
   readonly casesTable: string;
   readonly trailTable: string;
+  readonly contactLedgerTable: string;
 }
 
 /** One DynamoDB Local per test file; table names carry a uuid so data of one run never meets another's. */
@@ -20,10 +21,12 @@ export async function startDynamoTestBed(): Promise<DynamoTestBed> {
   const suffix = randomUUID().slice(0, 8);
   const casesTable = `cases-${suffix}`;
   const trailTable = `trail-${suffix}`;
+  const contactLedgerTable = `contact-ledger-${suffix}`;
   await ensureTable(dynamo.client, casesTable, tables.cases);
   await ensureTable(dynamo.client, trailTable, tables.trail);
+  await ensureTable(dynamo.client, contactLedgerTable, tables.contactLedger);
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { dynamo, documents, casesTable, trailTable };
+  return { dynamo, documents, casesTable, trailTable, contactLedgerTable };
 }

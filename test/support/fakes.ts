@@ -5,6 +5,7 @@
 
 export { InMemoryCaseStore } from './fakes/case-store';
 export { FakeClock, SettableClock } from './fakes/clock';
+export { InMemoryContactLedger } from './fakes/contact-ledger';
 export { InMemoryEscalationQueue } from './fakes/escalation-queue';
 export { InMemoryFeedStorage } from './fakes/feed-storage';
 export { InMemoryPaymentLedger } from './fakes/payment-ledger';

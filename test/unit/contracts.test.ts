@@ -43,6 +43,7 @@ import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/ou
 import { filesOfMessage } from '../../lambdas/handlers/ingest-feed';
 import type { EscalationRequest, FeedLoadInput } from '../../lambdas/ports/workflow';
 import { caseStoreContract } from '../contracts/case-store.contract';
+import { contactLedgerContract } from '../contracts/contact-ledger.contract';
 import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
@@ -57,6 +58,7 @@ import { trailContract } from '../contracts/trail.contract';
 import {
   FakeClock,
   InMemoryCaseStore,
+  InMemoryContactLedger,
   InMemoryEscalationQueue,
   InMemoryFeedStorage,
   InMemoryPaymentLedger,
@@ -76,6 +78,12 @@ caseStoreContract('in-memory fake', () => store);
 
 const trail = new InMemoryTrail();
 trailContract('in-memory fake', () => trail);
+
+const contactLedger = new InMemoryContactLedger();
+contactLedgerContract('in-memory fake', () => ({
+  ledger: contactLedger,
+  storedItems: async () => contactLedger.storedItems(),
+}));
 
 const ledgerCases = new InMemoryCaseStore();
 const ledgerTrail = new InMemoryTrail();

@@ -10,7 +10,8 @@ import { DynamoPaymentLedger } from '../dynamo-payment-ledger';
 import { DynamoTrail } from '../dynamo-trail';
 import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const documentClient = onceWith((instrument: Instrument) =>
+/** The container's one document client: the contact ledger's module (contact-ledger.ts) shares it. */
+export const documentClient = onceWith((instrument: Instrument) =>
   // More attempts than the SDK's default 3: a large feed meets throttling, which the SDK backs off from.
   DynamoDBDocumentClient.from(instrument(new DynamoDBClient({ maxAttempts: 8 })), {
     marshallOptions: { removeUndefinedValues: true },
