@@ -33,6 +33,8 @@ export type ContactPurpose =
   | 'collection-letter'
   | 'credit-report-notice'
   | 'cease-confirmation'
+  /** The answer to a dispute or objection (US-4, CN-6): the one contact an open dispute allows. */
+  | 'verification'
   | 'call';
 
 export interface ContactRecord {

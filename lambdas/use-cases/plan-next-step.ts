@@ -7,7 +7,7 @@
  * 3. Ask the compliance guard for the first lawful moment at or after the step is due.
  */
 
-import { nextLawfulMoment } from '../domain/compliance-guard';
+import { nextLawfulMomentPreLedger } from '../domain/compliance-guard';
 import { channelOf, planNextStep as pickNextStep } from '../domain/escalation-ladder';
 import { policyPack } from '../domain/policy-packs';
 import type { BankDirectory } from '../ports/bank-directory';
@@ -57,7 +57,7 @@ export async function planNextStep(
     return { action: 'end', reason: 'no mobile on file' };
   }
 
-  const lawful = nextLawfulMoment(policyPack(collectionCase.policyPack), {
+  const lawful = nextLawfulMomentPreLedger(policyPack(collectionCase.policyPack), {
     channel: channelOf(plan.action),
     at: new Date(plan.dueAt),
     timeZone: collectionCase.timeZone,

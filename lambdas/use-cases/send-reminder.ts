@@ -9,7 +9,7 @@
  *    the provider accepted it (or `contact.failed`), then mark the step done.
  */
 
-import { checkContact } from '../domain/compliance-guard';
+import { checkContactPreLedger } from '../domain/compliance-guard';
 import { daysPastDue } from '../domain/delinquency';
 import { renderReminder } from '../domain/message-templates';
 import { formatMoney } from '../domain/money';
@@ -62,7 +62,7 @@ export async function sendReminder(
 
   const now = deps.clock.now();
   const step = `${input.cycle}#${input.plan.stepId}`;
-  const decision = checkContact(policyPack(collectionCase.policyPack), {
+  const decision = checkContactPreLedger(policyPack(collectionCase.policyPack), {
     channel: 'sms',
     at: now,
     timeZone: collectionCase.timeZone,
