@@ -2,10 +2,15 @@
 import type { App } from 'aws-cdk-lib';
 import { Aws } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { BankContact } from '../lambdas/domain/bank';
+import { DEFAULT_LADDERS } from '../lambdas/domain/default-ladders';
+import type { Ladder } from '../lambdas/domain/escalation-ladder';
+import { validateLadderVersions } from '../lambdas/domain/ladder-validation';
 
 /**
  * The shape the functions parse from `BANKS_CONFIG` (lambdas/adapters/bank-directory-from-config.ts).
- * Declared here rather than imported: infrastructure never imports runtime modules.
+ * Declared here rather than imported: infrastructure imports no runtime module except the pure domain, and
+ * that only for the ladder rules, so that synth and cold start refuse a ladder by the very same code.
  */
 export interface BankDefaults {
   readonly currency: string;
@@ -23,6 +28,13 @@ export interface BankConfig {
   readonly displayName: string;
   readonly policyPack: PackId;
   readonly defaults: BankDefaults;
+  /** Printed on every letter (CN-6) and named in every message: required to deploy. */
+  readonly contact?: BankContact;
+  /**
+   * Every escalation ladder version the bank has used (a running escalation keeps its own); the highest is
+   * current. Absent: the pack's default ladder, version 1. Never edit a version in use: add the next one.
+   */
+  readonly ladders?: readonly Ladder[];
   /**
    * Who may assume the bank's writer role, the only principal allowed to put objects under
    * `incoming/<bankId>/` and `payments/<bankId>/`: the bank's account (`arn:aws:iam::<account>:root`) or
@@ -133,6 +145,7 @@ const demoBank: BankConfig = {
   displayName: 'Demo Bank',
   policyPack: 'cn',
   defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
+  contact: { phone: '400-000-0000', address: '上海市浦东新区示例路1号 Demo Bank 信用卡中心' },
 };
 
 export const stageConfigs: Record<Stage, StageConfig> = {
@@ -326,6 +339,16 @@ export function stageConfigProblems(config: StageConfig): string[] {
       bank.writerPrincipals === undefined || bank.writerPrincipals.length > 0,
       `banks.${bank.bankId}.writerPrincipals must name someone, or be left out for this account`,
     );
+    check(
+      (bank.contact?.phone.trim() ?? '') !== '' && (bank.contact?.address.trim() ?? '') !== '',
+      `banks.${bank.bankId}.contact needs a phone and a postal address: every letter carries them (CN-6)`,
+    );
+    for (const problem of validateLadderVersions(
+      bank.ladders ?? [DEFAULT_LADDERS[bank.policyPack]],
+      bank.policyPack,
+    )) {
+      problems.push(`banks.${bank.bankId}: ${problem}`);
+    }
   }
   return problems;
 }

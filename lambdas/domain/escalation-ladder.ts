@@ -1,93 +1,266 @@
-/** The escalation ladder as data (steps keyed by days past due) and the pure decision of what comes next. */
+/** The escalation ladder as data (steps keyed by days past due, with conditions) and the pure decision of what comes next. */
 
-import { addDays } from './delinquency';
-import type { ContactChannel } from './policy-packs';
+import { addDays, dayNumber, isoDateFromDayNumber } from './delinquency';
+import type { ContactChannel, PackId } from './policy-packs';
+import { latestTemplateVersion } from './template-catalogue';
 import { instantAt } from './zoned-time';
 
-/** Only SMS is wired so far; email and letters join the ladder with their senders. */
-export type LadderAction = 'sms';
+export const LADDER_ACTIONS = [
+  'sms',
+  'email',
+  'letter',
+  'call-task',
+  'credit-report-notice',
+  'freeze-request',
+  'review',
+] as const;
+export type LadderAction = (typeof LADDER_ACTIONS)[number];
+
+/** Actions a person carries out (a work item); the state machine waits on them, then takes the default. */
+export const TASK_ACTIONS: readonly LadderAction[] = ['call-task', 'review'];
+
+/**
+ * What the state machine records when nobody completed the task in time. A review never approves by
+ * silence: a legal referral or a write-off needs a person's yes.
+ */
+export type TaskDefaultOutcome = 'unanswered' | 'not-approved';
+export const DEFAULT_OUTCOME_OF: Readonly<Record<'call-task' | 'review', TaskDefaultOutcome>> = {
+  'call-task': 'unanswered',
+  review: 'not-approved',
+};
+
+export type StepCondition =
+  /** Only when the overdue amount is above this many minor units. */
+  | { readonly kind: 'overdue-above'; readonly minor: number }
+  /** Only when no repayment agreement is in good standing (CN-7). */
+  | { readonly kind: 'no-agreement-in-good-standing' }
+  /** Only at least `days` after another (earlier) step was carried out, e.g. CN-9's second letter. */
+  | { readonly kind: 'days-after-step'; readonly stepId: string; readonly days: number }
+  /** Only with the 有效催收 evidence complete (CN-9): ≥ 2 delivered effective notices ≥ 30 days apart, > 3 months unpaid. */
+  | { readonly kind: 'effective-collection-evidence' };
 
 export interface LadderStep {
   readonly id: string;
-  /** Days past due from which this step is due. */
+  /** Days past due from which this step is due (09:00 debtor time that day). */
   readonly fromDaysPastDue: number;
   readonly action: LadderAction;
   readonly template: string;
+  /** Pins a template version; the catalogue's latest when absent. */
+  readonly templateVersion?: number;
+  readonly conditions?: readonly StepCondition[];
+  /** For `call-task` and `review`: days the state machine waits on the person before taking `defaultOutcome`. */
+  readonly taskDays?: number;
+  readonly defaultOutcome?: TaskDefaultOutcome;
+  /** The bank furnishes negative information to the credit bureau with this step: a notice must come first (CN-11, US-7). */
+  readonly reportsToCreditBureau?: boolean;
 }
 
-/** The default ladder of a bank; each bank can override it in its configuration. */
-export const DEFAULT_LADDER: readonly LadderStep[] = [
-  { id: 'sms-courtesy', fromDaysPastDue: 1, action: 'sms', template: 'courtesy-reminder' },
-  { id: 'sms-second', fromDaysPastDue: 15, action: 'sms', template: 'second-reminder' },
-  { id: 'sms-firm', fromDaysPastDue: 30, action: 'sms', template: 'firm-reminder' },
-];
+/** One version of a bank's ladder. A running escalation keeps the version it started with. */
+export interface Ladder {
+  readonly id: string;
+  readonly version: number;
+  readonly pack: PackId;
+  /** In days-past-due order (validateLadder refuses any other). */
+  readonly steps: readonly LadderStep[];
+}
+
+export interface EscalationPosition {
+  /** Step id → ISO instant it was carried out, in this delinquency cycle. */
+  readonly stepsDone: Readonly<Record<string, string>>;
+  readonly dueDate: string;
+  readonly timeZone: string;
+  readonly closed: boolean;
+  readonly overdueMinor: number;
+  readonly agreementInGoodStanding: boolean;
+  /** ISO instants of delivered effective collection notices (proof of receipt held), CN-9. */
+  readonly effectiveNotices: readonly string[];
+}
+
+export interface SkippedStep {
+  readonly stepId: string;
+  readonly reason: string;
+}
 
 export type EscalationPlan =
-  | { readonly action: 'end'; readonly reason: string }
+  | { readonly action: 'end'; readonly reason: string; readonly skipped: readonly SkippedStep[] }
   | {
       readonly action: LadderAction;
       readonly stepId: string;
       readonly template: string;
+      readonly templateVersion: number;
       /** ISO instant at which the step is due (before the guard moves it to a lawful moment). */
       readonly dueAt: string;
+      /** For tasks: how long to wait on the person. */
+      readonly taskTimeoutSeconds?: number;
+      /** Steps passed over on the way, for the caller to record; never planned again in this cycle. */
+      readonly skipped: readonly SkippedStep[];
     };
-
-export interface EscalationPosition {
-  /** Step ids already carried out in this delinquency cycle. */
-  readonly completedSteps: readonly string[];
-  /** ISO instant the last step was carried out, if any. */
-  readonly lastStepAt?: string;
-  readonly dueDate: string;
-  readonly timeZone: string;
-  readonly closed: boolean;
-}
 
 /** The local hour at which a step that falls due on a given day is scheduled before the guard looks at it. */
 const STEP_LOCAL_HOUR = 9;
 
-/** At most one automated reminder a day: a step held back overnight must not land an hour before the next. */
+/** At most one automated step a day: a step held back overnight must not land an hour before the next. */
 export const MIN_HOURS_BETWEEN_STEPS = 24;
 
+/** CN-9: two effective notices this far apart, and the debt unpaid for more than this many months. */
+export const EFFECTIVE_NOTICE_SPACING_DAYS = 30;
+export const EVIDENCE_UNPAID_MONTHS = 3;
+
+/** Catch-up may pass these over; letters, notices, freezes and reviews carry evidence or consequences and are always taken. */
+const PASSABLE_ACTIONS: readonly LadderAction[] = ['sms', 'email', 'call-task'];
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+type Readiness = { readonly never: string } | { readonly at: number };
+
 /**
- * Picks the next step of the ladder: the steps after the last one done, in days-past-due order. When an
- * account arrives already past several of them, only the latest one that is due is taken — three reminders
- * about one debt at the same moment would be pressure, not information — and the ones before it are passed
- * over for good. Steps are due at 09:00 debtor time on the day the account reaches their days past due.
+ * Picks the next step of the ladder: the steps after the last one done, in order. A step whose condition can
+ * never hold in this position is passed over and reported in `skipped`; one whose condition is only not yet
+ * true (a second letter 30 days after the first) is planned for when it will be. When an account arrives
+ * past several due steps, only the latest is taken — three reminders about one debt at the same moment would
+ * be pressure, not information — but catch-up never jumps a letter, notice, freeze or review, nor a step a
+ * later one waits on. Steps are due at 09:00 debtor time on the day the account reaches their days past due,
+ * and at least 24 hours after the last step.
  */
-export function planNextStep(
-  ladder: readonly LadderStep[],
-  position: EscalationPosition,
-  now: Date,
-): EscalationPlan {
-  if (position.closed) return { action: 'end', reason: 'case closed' };
-  const ordered = [...ladder].sort((a, b) => a.fromDaysPastDue - b.fromDaysPastDue);
-  const lastDone = ordered.findLastIndex((step) => position.completedSteps.includes(step.id));
-  const remaining = ordered.slice(lastDone + 1);
-  const first = remaining[0];
-  if (!first) return { action: 'end', reason: 'ladder complete' };
-  let step = first;
-  for (const later of remaining.slice(1)) {
-    if (scheduledAt(later, position).getTime() > now.getTime()) break;
-    step = later;
-  }
-  const earliest = Math.max(
-    scheduledAt(step, position).getTime(),
-    now.getTime(),
-    position.lastStepAt ? new Date(position.lastStepAt).getTime() + MIN_HOURS_BETWEEN_STEPS * 3_600_000 : 0,
+export function planNextStep(ladder: Ladder, position: EscalationPosition, now: Date): EscalationPlan {
+  if (position.closed) return { action: 'end', reason: 'case closed', skipped: [] };
+  const lastDone = ladder.steps.findLastIndex((step) => Object.hasOwn(position.stepsDone, step.id));
+  const anchors = new Set(
+    ladder.steps.flatMap((step) =>
+      (step.conditions ?? []).flatMap((c) => (c.kind === 'days-after-step' ? [c.stepId] : [])),
+    ),
   );
-  const dueAt = new Date(earliest);
-  return { action: step.action, stepId: step.id, template: step.template, dueAt: dueAt.toISOString() };
+  const skipped: SkippedStep[] = [];
+  let pending: SkippedStep[] = [];
+  let chosen: { readonly step: LadderStep; readonly at: number } | undefined;
+  for (const step of ladder.steps.slice(lastDone + 1)) {
+    if (chosen && (chosen.at > now.getTime() || !passable(chosen.step, anchors))) break;
+    const readiness = readinessOf(step, ladder, position);
+    if ('never' in readiness) {
+      (chosen ? pending : skipped).push({ stepId: step.id, reason: readiness.never });
+      continue;
+    }
+    if (!chosen) chosen = { step, at: readiness.at };
+    else if (readiness.at <= now.getTime()) {
+      skipped.push({ stepId: chosen.step.id, reason: 'caught up: a later step is already due' }, ...pending);
+      pending = [];
+      chosen = { step, at: readiness.at };
+    } else break;
+  }
+  if (!chosen) return { action: 'end', reason: 'ladder complete', skipped };
+
+  const { step } = chosen;
+  const lastStepAt = Math.max(0, ...Object.values(position.stepsDone).map((at) => new Date(at).getTime()));
+  const dueAt = new Date(
+    Math.max(chosen.at, now.getTime(), lastStepAt > 0 ? lastStepAt + MIN_HOURS_BETWEEN_STEPS * HOUR_MS : 0),
+  );
+  const templateVersion = step.templateVersion ?? latestTemplateVersion(step.template);
+  if (templateVersion === undefined)
+    throw new Error(`ladder ${ladder.id} v${ladder.version}: unknown template ${step.template}`);
+  return {
+    action: step.action,
+    stepId: step.id,
+    template: step.template,
+    templateVersion,
+    dueAt: dueAt.toISOString(),
+    ...(step.taskDays !== undefined ? { taskTimeoutSeconds: step.taskDays * 86_400 } : {}),
+    skipped,
+  };
 }
 
-function scheduledAt(step: LadderStep, position: EscalationPosition): Date {
-  const [year, month, day] = addDays(position.dueDate, step.fromDaysPastDue).split('-').map(Number) as [
-    number,
-    number,
-    number,
-  ];
-  return instantAt({ year, month, day, hour: STEP_LOCAL_HOUR, minute: 0 }, position.timeZone);
+function passable(step: LadderStep, anchors: ReadonlySet<string>): boolean {
+  return PASSABLE_ACTIONS.includes(step.action) && !anchors.has(step.id);
 }
 
-export function channelOf(action: LadderAction): ContactChannel {
-  return action;
+/** When the step may happen in this position, or why it never can. Conditions only ever delay or refuse. */
+function readinessOf(step: LadderStep, ladder: Ladder, position: EscalationPosition): Readiness {
+  let at = localMorning(addDays(position.dueDate, step.fromDaysPastDue), position.timeZone);
+  for (const condition of step.conditions ?? []) {
+    switch (condition.kind) {
+      case 'overdue-above':
+        if (position.overdueMinor <= condition.minor)
+          return { never: `overdue amount ${position.overdueMinor} is not above ${condition.minor}` };
+        break;
+      case 'no-agreement-in-good-standing':
+        if (position.agreementInGoodStanding) return { never: 'a repayment agreement is in good standing' };
+        break;
+      case 'days-after-step': {
+        const doneAt = position.stepsDone[condition.stepId];
+        if (doneAt === undefined) return { never: `step ${condition.stepId} was not carried out` };
+        at = Math.max(at, new Date(doneAt).getTime() + condition.days * DAY_MS);
+        break;
+      }
+      case 'effective-collection-evidence': {
+        const missing = missingEvidence(position.effectiveNotices);
+        if (missing) return { never: missing };
+        at = Math.max(
+          at,
+          localMorning(moreThanMonthsAfter(position.dueDate, EVIDENCE_UNPAID_MONTHS), position.timeZone),
+        );
+        break;
+      }
+    }
+  }
+  if (step.reportsToCreditBureau) {
+    const index = ladder.steps.indexOf(step);
+    const noticed = ladder.steps
+      .slice(0, index)
+      .some(
+        (earlier) =>
+          earlier.action === 'credit-report-notice' && Object.hasOwn(position.stepsDone, earlier.id),
+      );
+    if (!noticed) return { never: 'no credit-report notice was given before reporting' };
+  }
+  return { at };
+}
+
+/** Why the delivered notices are not yet the CN-9 evidence, or undefined when they are. */
+export function missingEvidence(effectiveNotices: readonly string[]): string | undefined {
+  const times = effectiveNotices.map((at) => new Date(at).getTime()).sort((a, b) => a - b);
+  const first = times[0];
+  const last = times.at(-1);
+  if (first === undefined || last === undefined || times.length < 2)
+    return `${times.length} delivered effective notice(s); 2 are needed`;
+  if (last - first < EFFECTIVE_NOTICE_SPACING_DAYS * DAY_MS)
+    return `delivered effective notices are less than ${EFFECTIVE_NOTICE_SPACING_DAYS} days apart`;
+  return undefined;
+}
+
+/** The first day that is more than `months` calendar months after `isoDate` (day clamped to the month's end). */
+function moreThanMonthsAfter(isoDate: string, months: number): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const total = year * 12 + (month - 1) + months;
+  const targetYear = Math.floor(total / 12);
+  const targetMonth = (total % 12) + 1;
+  const firstOfNext = dayNumber(
+    `${String(targetMonth === 12 ? targetYear + 1 : targetYear).padStart(4, '0')}-${String((targetMonth % 12) + 1).padStart(2, '0')}-01`,
+  );
+  const firstOfTarget = dayNumber(
+    `${String(targetYear).padStart(4, '0')}-${String(targetMonth).padStart(2, '0')}-01`,
+  );
+  const sameDay = Math.min(firstOfTarget + day - 1, firstOfNext - 1);
+  return isoDateFromDayNumber(sameDay + 1);
+}
+
+function localMorning(isoDate: string, timeZone: string): number {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  return instantAt({ year, month, day, hour: STEP_LOCAL_HOUR, minute: 0 }, timeZone).getTime();
+}
+
+/** The contact channel the guard checks for an action; undefined for actions that contact nobody. */
+export function channelOf(action: LadderAction): ContactChannel | undefined {
+  switch (action) {
+    case 'sms':
+    case 'email':
+    case 'letter':
+      return action;
+    case 'call-task':
+      return 'call';
+    case 'credit-report-notice':
+      return 'sms';
+    case 'freeze-request':
+    case 'review':
+      return undefined;
+  }
 }

@@ -16,7 +16,12 @@ import { type ReminderOutcome, type SendReminderDeps, sendReminder } from '../us
 export const sendReminderInput = z.object({
   caseId: z.string().min(3),
   cycle: z.string().min(1),
-  plan: z.object({ action: z.literal('sms'), stepId: z.string().min(1), template: z.string().min(1) }),
+  plan: z.object({
+    action: z.literal('sms'),
+    stepId: z.string().min(1),
+    template: z.string().min(1),
+    templateVersion: z.number().int().positive().optional(),
+  }),
 });
 
 export function makeSendReminderHandler(deps: () => SendReminderDeps) {

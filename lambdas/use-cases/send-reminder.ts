@@ -11,9 +11,10 @@
 
 import { checkContactPreLedger } from '../domain/compliance-guard';
 import { daysPastDue } from '../domain/delinquency';
-import { renderReminder } from '../domain/message-templates';
+import { renderSms } from '../domain/message-templates';
 import { formatMoney } from '../domain/money';
 import { policyPack } from '../domain/policy-packs';
+import { latestTemplateVersion } from '../domain/template-catalogue';
 import { localDate } from '../domain/zoned-time';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { CaseStore } from '../ports/case-store';
@@ -34,7 +35,12 @@ export interface SendReminderDeps {
 export interface SendReminderInput {
   readonly caseId: string;
   readonly cycle: string;
-  readonly plan: { readonly action: 'sms'; readonly stepId: string; readonly template: string };
+  readonly plan: {
+    readonly action: 'sms';
+    readonly stepId: string;
+    readonly template: string;
+    readonly templateVersion?: number;
+  };
 }
 
 export type ReminderOutcome =
@@ -59,6 +65,8 @@ export async function sendReminder(
   if (!bank) return { outcome: 'skipped', reason: 'bank no longer served' };
   if (!collectionCase.pii.fields.includes('mobile'))
     return { outcome: 'skipped', reason: 'no mobile on file' };
+  if (!bank.contact) return { outcome: 'skipped', reason: 'bank has no contact details' };
+  const templateVersion = input.plan.templateVersion ?? latestTemplateVersion(input.plan.template) ?? 1;
 
   const now = deps.clock.now();
   const step = `${input.cycle}#${input.plan.stepId}`;
@@ -90,7 +98,7 @@ export async function sendReminder(
     at: now,
     actor: ACTOR,
     entryId: contactId,
-    detail: { channel: 'sms', step: input.plan.stepId, template: input.plan.template, templateVersion: 1 },
+    detail: { channel: 'sms', step: input.plan.stepId, template: input.plan.template, templateVersion },
   });
   if (!claimed) {
     await deps.cases.markStepCompleted(collectionCase.caseId, input.plan.stepId, now);
@@ -99,9 +107,10 @@ export async function sendReminder(
 
   const context = { bankId: collectionCase.bankId, accountId: collectionCase.accountId };
   const to = await deps.vault.open(context, collectionCase.pii, 'mobile');
-  const body = renderReminder(input.plan.template, collectionCase.language, {
+  const body = renderSms(input.plan.template, templateVersion, collectionCase.language, {
     bankName: bank.displayName,
-    maskedName: collectionCase.masked.name,
+    bankPhone: bank.contact.phone,
+    debtorName: collectionCase.masked.name,
     ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
     daysPastDue: daysPastDue(collectionCase.dueDate, localDate(now, collectionCase.timeZone)),
     amount: formatMoney(collectionCase.overdue),
@@ -139,7 +148,7 @@ export async function sendReminder(
       channel: 'sms',
       step: input.plan.stepId,
       template: input.plan.template,
-      templateVersion: 1,
+      templateVersion,
       providerMessageId,
     },
   });

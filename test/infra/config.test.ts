@@ -107,6 +107,29 @@ describe('stage configuration', () => {
       /must name someone/,
     ],
     ['no bank at all', (c) => (c.banks = []), /at least one bank/],
+    [
+      'a bank without contact details for its letters',
+      (c) => (c.banks = [{ ...bank, contact: undefined }]),
+      /banks\.demo-bank\.contact needs a phone and a postal address/,
+    ],
+    [
+      'a ladder with an unknown template',
+      (c) =>
+        (c.banks = [
+          {
+            ...bank,
+            ladders: [
+              {
+                id: 'custom',
+                version: 1,
+                pack: 'cn',
+                steps: [{ id: 'sms', fromDaysPastDue: 1, action: 'sms', template: 'courtesy-remindr' }],
+              },
+            ],
+          },
+        ]),
+      /banks\.demo-bank: ladder custom v1: step sms: unknown template courtesy-remindr/,
+    ],
   ];
   for (const [what, change, problem] of refusals) {
     it(`refuses ${what}`, () => {
@@ -123,6 +146,38 @@ describe('stage configuration', () => {
       c.escalationStarts.maxConcurrency = 1;
     });
     expect(() => buildApp(app, 'dev', broken)).toThrow(/findCases[\s\S]*maxConcurrency/);
+    expect(app.node.children).toHaveLength(0);
+  });
+
+  it('stops the build on a bad ladder: a second letter closer than 30 days to the first', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const broken = devWith(
+      (c) =>
+        (c.banks = [
+          {
+            ...bank,
+            ladders: [
+              {
+                id: 'custom',
+                version: 1,
+                pack: 'cn',
+                steps: [
+                  { id: 'l1', fromDaysPastDue: 30, action: 'letter', template: 'cn-collection-letter' },
+                  {
+                    id: 'l2',
+                    fromDaysPastDue: 45,
+                    action: 'letter',
+                    template: 'cn-collection-letter-second',
+                  },
+                ],
+              },
+            ],
+          },
+        ]),
+    );
+    expect(() => buildApp(app, 'dev', broken)).toThrow(
+      /letter l2 must wait at least 30 days after letter l1/,
+    );
     expect(app.node.children).toHaveLength(0);
   });
 
@@ -146,6 +201,7 @@ describe('stage configuration', () => {
         displayName: bank.displayName,
         policyPack: bank.policyPack,
         defaults: bank.defaults,
+        contact: bank.contact,
       },
     ]);
   });

@@ -19,6 +19,7 @@ export const DEMO_BANK_CONFIG = {
   displayName: 'Demo Bank',
   policyPack: 'cn',
   defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
+  contact: { phone: '400-000-0000', address: '上海市浦东新区示例路1号' },
 } as const;
 
 /** A second bank on pack us: USD, America/New_York, English, default ladder. */
@@ -27,6 +28,7 @@ export const US_BANK_CONFIG = {
   displayName: 'US Bank',
   policyPack: 'us',
   defaults: { currency: 'USD', timeZone: 'America/New_York', language: 'en' },
+  contact: { phone: '1-800-555-0100', address: '1 Example Plaza, New York, NY 10001' },
 } as const;
 
 /** demo-bank (cn, CNY, Asia/Shanghai, zh-CN) and us-bank (us, USD, America/New_York, en), built for real. */
