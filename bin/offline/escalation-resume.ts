@@ -25,7 +25,8 @@ export async function resumeEscalations(
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       if (item.status !== 'open') continue;
-      const escalation = { caseId: String(item.caseId), cycle: String(item.cycle) };
+      // Run 0 until cases record their escalation run (escalationRun, docs/escalation-engine.md).
+      const escalation = { caseId: String(item.caseId), cycle: String(item.cycle), run: 0 };
       if ((await escalations.start(escalation)) === 'running') resumed++;
     }
   }

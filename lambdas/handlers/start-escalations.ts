@@ -24,6 +24,7 @@ const startRequest = z.object({
   action: z.enum(['start', 'stop']).default('start'),
   caseId: z.string().min(3).max(200),
   cycle: z.string().min(1).max(40),
+  run: z.number().int().min(0).max(999_999).optional(),
 });
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {

@@ -1,8 +1,14 @@
 /** Escalation workflows (Step Functions in AWS, the local interpreter offline) and the buffer that starts them. */
 
+/** What an escalation execution starts with (its execution input): ids only. */
 export interface EscalationInput {
   readonly caseId: string;
   readonly cycle: string;
+  /**
+   * 0 for the cycle's first run; a resumed, restarted or re-overdue escalation of the same cycle takes the
+   * next one, so that its execution name is new (docs/escalation-engine.md, Execution names).
+   */
+  readonly run: number;
 }
 
 /**
@@ -22,7 +28,7 @@ export class WorkflowThrottledError extends Error {
   override readonly name = 'WorkflowThrottledError';
 }
 
-/** The execution's name follows from the case and cycle (the adapter applies Step Functions' naming rules). */
+/** The execution's name follows from the case, cycle and run (the adapter applies Step Functions' naming rules). */
 export interface EscalationStarter {
   /** Starts the case's escalation for the cycle; throws WorkflowThrottledError when throttled. */
   start(escalation: EscalationInput): Promise<StartOutcome>;
@@ -35,8 +41,15 @@ export interface EscalationStopper {
 }
 
 /** One escalation to start, or to stop (its case closed): ids only. */
-export interface EscalationRequest extends EscalationInput {
+export interface EscalationRequest extends Omit<EscalationInput, 'run'> {
   readonly action: 'start' | 'stop';
+  /** Absent in requests for a cycle's first run (and in every request written before runs existed): run 0. */
+  readonly run?: number;
+}
+
+/** The escalation a request is about. */
+export function escalationOf(request: EscalationRequest): EscalationInput {
+  return { caseId: request.caseId, cycle: request.cycle, run: request.run ?? 0 };
 }
 
 /**

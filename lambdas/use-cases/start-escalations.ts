@@ -16,6 +16,7 @@ import {
   type EscalationRequest,
   type EscalationStarter,
   type EscalationStopper,
+  escalationOf,
   WorkflowThrottledError,
 } from '../ports/workflow';
 
@@ -69,11 +70,13 @@ export async function startEscalations(
       const request = requests[next++] as EscalationRequest;
       try {
         if (request.action === 'stop') {
-          if (await paced(deps, report, () => deps.escalations.stopEscalation(request))) report.stopped++;
+          if (await paced(deps, report, () => deps.escalations.stopEscalation(escalationOf(request))))
+            report.stopped++;
           else report.retryLater.push(request);
           continue;
         }
-        const outcome = (await paced(deps, report, () => deps.escalations.start(request)))?.value;
+        const outcome = (await paced(deps, report, () => deps.escalations.start(escalationOf(request))))
+          ?.value;
         if (outcome === undefined) report.retryLater.push(request);
         else if (outcome === 'name-taken') report.nameTaken++;
         else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle)) report.started++;

@@ -9,7 +9,7 @@ import { synthesizeForLocal } from '../../bin/offline/synthesized';
 import { wallTimeIn } from '../../lambdas/domain/zoned-time';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
-import type { EscalationInput } from '../../lambdas/ports/workflow';
+import { type EscalationInput, escalationOf } from '../../lambdas/ports/workflow';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../support/fakes';
 
@@ -56,7 +56,7 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   await ingestFeed(deps, { key: 'incoming/demo-bank/today.csv' });
   const [request] = world.escalationQueue.sent;
   if (!request) throw new Error('intake asked for no escalation');
-  const input = { caseId: request.caseId, cycle: request.cycle };
+  const input = escalationOf(request);
 
   const plan = makePlanNextStepHandler(() => deps);
   const act = makeSendReminderHandler(() => deps);

@@ -70,20 +70,23 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     const name = executionName(input);
     const existing = this.records.get(name);
     if (existing) {
-      const sameInput = existing.input.caseId === input.caseId && existing.input.cycle === input.cycle;
+      const sameInput =
+        existing.input.caseId === input.caseId &&
+        existing.input.cycle === input.cycle &&
+        existing.input.run === input.run;
       if (existing.status === 'RUNNING') return sameInput ? 'running' : 'name-taken';
       const freedAt = new Date(existing.stoppedAt ?? existing.startedAt).getTime() + NAME_REUSE_MS;
       if (this.options.clock.now().getTime() < freedAt) return 'name-taken';
     }
     const record: ExecutionRecord = {
       name,
-      input: { caseId: input.caseId, cycle: input.cycle },
+      input: { caseId: input.caseId, cycle: input.cycle, run: input.run },
       status: 'RUNNING',
       startedAt: this.options.clock.now().toISOString(),
     };
     this.records.set(name, record);
     const execution = this.machine.run(
-      { caseId: input.caseId, cycle: input.cycle },
+      { caseId: input.caseId, cycle: input.cycle, run: input.run },
       {
         overrides: {
           taskResourceLocalHandlers: {
