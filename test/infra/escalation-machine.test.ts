@@ -111,7 +111,7 @@ describe('escalation state machine: work items', () => {
   });
 
   it('routes call-task and review steps to OpenTask, every other step to Act with no work item', () => {
-    const rule = JSON.stringify((states.IsTask?.Choices as unknown[])[0]);
+    const rule = JSON.stringify((states.IsTask?.Choices as unknown[] | undefined)?.[0]);
     expect(rule).toContain('"call-task"');
     expect(rule).toContain('"review"');
     expect(rule).toContain('"Next":"OpenTask"');
