@@ -69,7 +69,10 @@ export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): voi
   );
 
   const machines: Array<[StateMachine, IFunction[]]> = [
-    [escalation.machine.stateMachine, [functions.planNextStep.fn, functions.sendReminder.fn]],
+    [
+      escalation.machine.stateMachine,
+      [functions.planNextStep.fn, functions.sendReminder.fn, functions.openTask.fn, functions.recordFault.fn],
+    ],
     [intake.feedLoad.stateMachine, [functions.feedLoadSegment.fn, functions.feedLoadFinish.fn]],
   ];
   for (const [machine, tasks] of machines) {

@@ -73,6 +73,8 @@ export class StatelessStack extends Stack {
       startEscalations: this.escalation.startEscalations,
       planNextStep: this.escalation.planNextStep,
       sendReminder: this.escalation.sendReminder,
+      openTask: this.escalation.openTask,
+      recordFault: this.escalation.recordFault,
       getCase: this.staffApi.getCase,
       findCases: this.staffApi.findCases,
     };
@@ -100,6 +102,7 @@ export class StatelessStack extends Stack {
       feedLoad: this.intake.feedLoad.stateMachine,
       startEscalations: this.escalation.startEscalations.fn,
       intakeServiceName: this.intake.ingestFeed.serviceName,
+      recordFaultServiceName: this.escalation.recordFault.serviceName,
     });
   }
 }

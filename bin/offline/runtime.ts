@@ -29,13 +29,16 @@ import { localDate } from '../../lambdas/domain/zoned-time';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
 import { handleFeedMessages } from '../../lambdas/handlers/ingest-feed';
+import { makeOpenTaskHandler } from '../../lambdas/handlers/open-task';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
+import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
 import type { EscalationRequest, FeedHandOver } from '../../lambdas/ports/workflow';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { makeAdminEndpoints } from './admin-endpoints';
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { resumeEscalations } from './escalation-resume';
+import { inMemoryOpenWorkItem, logOnlyRecordFault } from './escalation-task-stubs';
 import { dropFeed, type FeedDrop, type FeedPrefix, feedKey, IngestFailedError } from './feed-drop';
 import { replayUnfinishedFeeds } from './feed-replay';
 import { closeServer, sendJson } from './http';
@@ -101,6 +104,8 @@ export interface OfflineRuntime {
   readonly dynamoEndpoint: string;
   readonly clock: VirtualClock;
   executions(): ExecutionRecord[];
+  /** Completes a work item an escalation waits for (what the staff API does in AWS); false if none waits. */
+  completeWorkItem(itemId: string, outcome: { outcome: 'done'; result: string; by: string }): boolean;
   outbox(): Promise<OutboxSms[]>;
   issueToken(request: TokenRequest): Promise<{ token: string; expiresAt: string }>;
   /**
@@ -209,7 +214,10 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       definition: stateMachineDefinition,
       clock,
       planNextStep: makePlanNextStepHandler(() => ({ cases, banks, clock })),
-      sendReminder: makeSendReminderHandler(() => ({ cases, trail, vault, sms: outboxSms, banks, clock })),
+      act: makeSendReminderHandler(() => ({ cases, trail, vault, sms: outboxSms, banks, clock })),
+      // STUBS until their use cases exist (see escalation-task-stubs.ts).
+      openTask: makeOpenTaskHandler(() => ({ openWorkItem: inMemoryOpenWorkItem(clock) })),
+      recordFault: makeRecordFaultHandler(() => ({ recordFault: logOnlyRecordFault(log) })),
       onFailure: (record) => log(`[overdue] escalation ${record.name} failed: ${record.error?.name}`),
     });
     onStop('escalations', async () => {
@@ -285,6 +293,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       dynamoEndpoint: dynamo.endpoint,
       clock,
       executions: () => escalations.executions(),
+      completeWorkItem: (itemId, outcome) => escalations.completeWorkItem(itemId, outcome),
       outbox: () => readOutbox(outboxSms.directory),
       issueToken: (request) => tokens.issue(request),
       dropFeed: (bank, name, body, feed = 'incoming') =>

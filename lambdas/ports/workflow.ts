@@ -1,10 +1,14 @@
 /** Escalation workflows (Step Functions in AWS, the local interpreter offline) and the buffer that starts them. */
 
+/** What an escalation execution starts with (its execution input): ids only. */
 export interface EscalationInput {
   readonly caseId: string;
   readonly cycle: string;
-  /** The run of the cycle (0 first, when absent; a resumed or restarted escalation takes the next, under a fresh name). */
-  readonly run?: number;
+  /**
+   * 0 for the cycle's first run; a resumed, restarted or re-overdue escalation of the same cycle takes the
+   * next one, so that its execution name is new (docs/escalation-engine.md, Execution names).
+   */
+  readonly run: number;
 }
 
 /**
@@ -24,7 +28,7 @@ export class WorkflowThrottledError extends Error {
   override readonly name = 'WorkflowThrottledError';
 }
 
-/** The execution's name follows from the case and cycle (the adapter applies Step Functions' naming rules). */
+/** The execution's name follows from the case, cycle and run (the adapter applies Step Functions' naming rules). */
 export interface EscalationStarter {
   /** Starts the case's escalation for the cycle; throws WorkflowThrottledError when throttled. */
   start(escalation: EscalationInput): Promise<StartOutcome>;
@@ -41,7 +45,13 @@ export interface EscalationStopper {
  * takes the next run on the case, then starts it): ids only.
  */
 export type EscalationRequest =
-  | (EscalationInput & { readonly action: 'start' })
+  | {
+      readonly action: 'start';
+      readonly caseId: string;
+      readonly cycle: string;
+      /** Absent in requests for a cycle's first run (and in every request written before runs existed): run 0. */
+      readonly run?: number;
+    }
   | {
       readonly action: 'stop';
       readonly caseId: string;
@@ -56,6 +66,15 @@ export type EscalationRequest =
       /** The run that paused or parked; the resumed one is `fromRun + 1`. */
       readonly fromRun: number;
     };
+
+/** The escalation a start or stop request names (run 0 when it names none). */
+export function escalationOf(request: {
+  readonly caseId: string;
+  readonly cycle: string;
+  readonly run?: number;
+}): EscalationInput {
+  return { caseId: request.caseId, cycle: request.cycle, run: request.run ?? 0 };
+}
 
 /**
  * The buffer between intake and Step Functions (an SQS queue in AWS): intake hands requests over at its own

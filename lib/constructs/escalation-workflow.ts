@@ -27,7 +27,8 @@ export interface EscalationWorkflowProps {
  * share of `escalationStarts.ratePerSecond` (`STARTS_PER_SECOND`), batches of `escalationStarts.batchSize`
  * gathered for up to a second, failed starts returned one by one (reportBatchItemFailures) and moved to the
  * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases; SendReminder reads and marks cases,
- * appends to the trail, opens PII (mobile) and sends SMS; StartEscalations starts and stops executions (all
+ * appends to the trail, opens PII (mobile) and sends SMS; OpenTask and RecordFault write only their logs until
+ * their use cases land; StartEscalations starts and stops executions (all
  * Step Functions calls of intake and payments go through its queue, paced) and updates cases.
  */
 export class EscalationWorkflow extends Construct {
@@ -37,6 +38,8 @@ export class EscalationWorkflow extends Construct {
   readonly starts: WorkQueue;
   readonly planNextStep: OverdueFunction;
   readonly sendReminder: OverdueFunction;
+  readonly openTask: OverdueFunction;
+  readonly recordFault: OverdueFunction;
   readonly startEscalations: OverdueFunction;
 
   constructor(scope: Construct, id: string, props: EscalationWorkflowProps) {
@@ -67,9 +70,28 @@ export class EscalationWorkflow extends Construct {
       // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
       .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
 
+    // Opens a work item holding the task token; completing it (states:SendTaskSuccess) is the staff API's.
+    // No grants yet: the work-items table and its use case come with the steps that need them.
+    this.openTask = new OverdueFunction(this, 'OpenTask', {
+      config,
+      sizing: 'openTask',
+      entry: 'lambdas/handlers/open-task.ts',
+      description: 'Opens the work item an escalation step waits for',
+    });
+    // Parks a case whose escalation task failed for good and counts it (escalationsParked, alarmed). The
+    // metric goes out in its logs (EMF): no cloudwatch:PutMetricData.
+    this.recordFault = new OverdueFunction(this, 'RecordFault', {
+      config,
+      sizing: 'recordFault',
+      entry: 'lambdas/handlers/record-fault.ts',
+      description: 'Parks a case whose escalation failed',
+    });
+
     this.machine = new EscalationStateMachine(this, 'Escalation', {
       planNextStep: this.planNextStep.fn,
       act: this.sendReminder.fn,
+      openTask: this.openTask.fn,
+      recordFault: this.recordFault.fn,
       logRetention: config.logRetention,
       logRemovalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       stateMachineName: machineName,

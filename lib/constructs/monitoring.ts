@@ -34,6 +34,8 @@ export interface MonitoringProps {
   readonly startEscalations: IFunction;
   /** The Powertools service name under which intake emits `feedRejectPercent`. */
   readonly intakeServiceName: string;
+  /** The Powertools service name under which RecordFault emits `escalationsParked`. */
+  readonly recordFaultServiceName: string;
 }
 
 /**
@@ -41,7 +43,8 @@ export interface MonitoringProps {
  * fine (no traffic is no failure) and notifies the `Alarms` topic (KMS-encrypted, TLS only; `alarmEmail`
  * subscribed when set). Alarms: a function error; a message in a dead-letter queue; the oldest feed event
  * older than `feedEventAgeAlarmMinutes`; a failed escalation or feed-load execution; StartEscalations
- * throttled; a feed rejecting more than `feedRejectAlarmPercent` of its rows.
+ * throttled; a feed rejecting more than `feedRejectAlarmPercent` of its rows; an escalation parked (a task
+ * failed after its retries: the case needs attention).
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -116,6 +119,18 @@ export class Monitoring extends Construct {
       config.feedRejectAlarmPercent,
       ComparisonOperator.GREATER_THAN_THRESHOLD,
       `A feed file rejected more than ${config.feedRejectAlarmPercent}% of its rows: check rejects/`,
+    );
+    this.atLeastOne(
+      'EscalationsParked',
+      new Metric({
+        namespace: 'Overdue',
+        metricName: 'escalationsParked',
+        dimensionsMap: { service: props.recordFaultServiceName },
+        statistic: 'Sum',
+        period,
+      }),
+      'An escalation task failed after its retries and the case was parked: it is not worked until someone ' +
+        'looks (RecordFault logs name the case and the error)',
     );
   }
 

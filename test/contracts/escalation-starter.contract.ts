@@ -17,7 +17,11 @@ export interface StarterParts {
   passDays(days: number): Promise<void> | void;
 }
 
-const escalation = (account: string, cycle = '2026-11-10') => ({ caseId: `demo-bank:${account}`, cycle });
+const escalation = (account: string, cycle = '2026-11-10') => ({
+  caseId: `demo-bank:${account}`,
+  cycle,
+  run: 0,
+});
 
 export function escalationStarterContract(
   name: string,

@@ -9,19 +9,33 @@ describe('synthesizeForLocal', () => {
   const states = stateMachineDefinition.States as Record<string, Record<string, unknown>>;
 
   it('returns the escalation loop with the state names the local overrides use', () => {
-    expect(Object.keys(states).sort()).toEqual([
-      'Act',
-      'Finished',
-      'IsFinished',
-      'PlanNextStep',
-      'WaitForNextStep',
-    ]);
-    expect(states.WaitForNextStep).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at', Next: 'Act' });
+    expect(Object.keys(states).sort()).toEqual(
+      [
+        'Act',
+        'Finished',
+        'InvalidPlan',
+        'IsTask',
+        'NoWorkItem',
+        'OpenTask',
+        'Parked',
+        'Paused',
+        'PlanNextStep',
+        'RecordFault',
+        'Route',
+        'TaskTimedOut',
+        'WaitForNextStep',
+      ].sort(),
+    );
+    expect(states.WaitForNextStep).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.plan.at',
+      Next: 'IsTask',
+    });
     expect(states.Act?.Next).toBe('PlanNextStep');
   });
 
   it('resolves task resources to valid Lambda ARNs and stays in JSONPath', () => {
-    for (const name of ['PlanNextStep', 'Act']) {
+    for (const name of ['PlanNextStep', 'Act', 'RecordFault']) {
       expect(states[name]?.Resource).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:[A-Za-z0-9]+$/);
     }
     expect(stateMachineDefinition.QueryLanguage).toBe('JSONPath');

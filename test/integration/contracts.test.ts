@@ -99,7 +99,9 @@ escalationStarterContract('LocalEscalationStarter (the synthesized state machine
       template: 't',
       at: '2099-01-01T00:00:00.000Z',
     }),
-    sendReminder: async () => ({ outcome: 'skipped', reason: 'not in this test' }),
+    act: async () => ({ outcome: 'skipped', reason: 'not in this test' }),
+    openTask: async () => ({ itemId: 'not-in-this-test', dueBy: '2099-01-01T00:00:00.000Z' }),
+    recordFault: async () => ({ state: 'parked', error: 'not in this test' }),
   });
   starters.push(starter);
   return { starter, passDays: (days) => void clock.advance(days * DAY_MS) };

@@ -23,7 +23,9 @@ const SDK_PACKAGES_BY_HANDLER: Record<string, string[]> = {
   'feed-load-finish': S3,
   'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS],
   'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS, SFN],
+  'open-task': [],
   'plan-next-step': DYNAMODB,
+  'record-fault': [],
   'send-reminder': [...DYNAMODB, KMS, '@aws-sdk/client-sns'],
   'start-escalations': [...DYNAMODB, SFN],
 };

@@ -9,7 +9,7 @@ import { synthesizeForLocal } from '../../bin/offline/synthesized';
 import { wallTimeIn } from '../../lambdas/domain/zoned-time';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
-import type { EscalationInput } from '../../lambdas/ports/workflow';
+import { type EscalationInput, escalationOf } from '../../lambdas/ports/workflow';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../support/fakes';
 
@@ -56,7 +56,7 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   await ingestFeed(deps, { key: 'incoming/demo-bank/today.csv' });
   const [request] = world.escalationQueue.sent;
   if (!request) throw new Error('intake asked for no escalation');
-  const input = { caseId: request.caseId, cycle: request.cycle };
+  const input = escalationOf(request);
 
   const plan = makePlanNextStepHandler(() => deps);
   const act = makeSendReminderHandler(() => deps);
@@ -115,7 +115,14 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     expect(sms?.to).toBe(DEBTOR.mobileE164);
     const sentAt = run.world.trail.ofKind('contact.sent')[0]?.at;
     expect(sentAt && shanghaiHour(sentAt)).toBe(8);
-    expect(run.states.slice(0, 4)).toEqual(['PlanNextStep', 'IsFinished', 'WaitForNextStep', 'Act']);
+    expect(run.states.slice(0, 6)).toEqual([
+      'PlanNextStep',
+      'Route',
+      'WaitForNextStep',
+      'IsTask',
+      'NoWorkItem',
+      'Act',
+    ]);
   });
 
   it('walks the whole ladder on the right days at lawful hours and then finishes', async () => {
@@ -180,7 +187,7 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     });
     expect(run.world.sms.sent).toHaveLength(0);
     // One plan, then Finished: never a plan → act → plan loop on a step that cannot be carried out.
-    expect(run.states).toEqual(['PlanNextStep', 'IsFinished', 'Finished']);
+    expect(run.states).toEqual(['PlanNextStep', 'Route', 'Finished']);
   });
 
   it('reads quiet hours in the debtor zone: 23:00 in Shanghai is 10:00 in New York, so it sends at once', async () => {

@@ -33,12 +33,12 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
     const name = executionName(input);
     try {
       // Same name and same input while the execution runs: Standard workflows answer with that execution.
-      // The input is exactly these two ids, so a repeated request is always "the same input".
+      // The input is exactly these three ids, so a repeated request is always "the same input".
       await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
-          input: JSON.stringify({ caseId: input.caseId, cycle: input.cycle }),
+          input: JSON.stringify({ caseId: input.caseId, cycle: input.cycle, run: input.run }),
         }),
       );
       return 'running';

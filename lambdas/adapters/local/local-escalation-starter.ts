@@ -1,6 +1,11 @@
-/** Offline escalations: the synthesized state machine definition run in-process by aws-local-stepfunctions. */
+/**
+ * Offline escalations: the synthesized state machine definition run in-process by aws-local-stepfunctions, its
+ * waits (the next step's moment, a work item's deadline) on the virtual clock.
+ */
 
+import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { WorkItemOutcome } from '../../ports/escalation-tasks';
 import type {
   EscalationInput,
   EscalationStarter,
@@ -22,10 +27,14 @@ export interface ExecutionRecord {
   /** Virtual time at which the execution was started and stopped. */
   readonly startedAt: string;
   stoppedAt?: string;
-  /** While the execution waits for its next step: the virtual instant it waits for. */
+  /** The last state entered: `Finished`, `Paused` or `Parked` once it has succeeded. */
+  lastState?: string;
+  /** While the execution waits for its next step (or a work item's deadline): the virtual instant. */
   waitingUntil?: string;
   /** The step it waits to carry out. */
   waitingFor?: string;
+  /** The work item it waits for, when the step waits for a person. */
+  workItem?: string;
   output?: unknown;
   /** Error name and message only: handler errors carry ids, never personal data. */
   error?: { name: string; message: string };
@@ -35,10 +44,16 @@ export interface LocalEscalationOptions {
   /** The ASL definition from the CDK synthesis (fake ARNs). */
   readonly definition: Record<string, unknown>;
   readonly clock: VirtualClock;
-  /** The real plan-next-step handler (from makePlanNextStepHandler). */
+  /** The PlanNextStep handler (makePlanNextStepHandler). */
   readonly planNextStep: TaskHandler;
-  /** The real send-reminder handler (from makeSendReminderHandler). */
-  readonly sendReminder: TaskHandler;
+  /** The Act handler (today makeSendReminderHandler). */
+  readonly act: TaskHandler;
+  /** The OpenTask handler (makeOpenTaskHandler): opens the work item; the wait is modelled here. */
+  readonly openTask: TaskHandler;
+  /** The RecordFault handler (makeRecordFaultHandler). */
+  readonly recordFault: TaskHandler;
+  /** Real milliseconds between retries of a failed task (the definition's 5 s, 10 s… would stall the clock). */
+  readonly retryIntervalMs?: number;
   /** Called when an execution fails; must not log personal data. */
   readonly onFailure?: (record: ExecutionRecord) => void;
 }
@@ -46,23 +61,77 @@ export interface LocalEscalationOptions {
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 /** Step Functions frees an execution's name 90 days after the execution closed. */
 const NAME_REUSE_MS = 90 * 86_400_000;
+/**
+ * The longest task timeout the interpreter can arm: it races every task against setTimeout(TimeoutSeconds), and
+ * Node fires a delay above 2^31-1 ms (~24.8 days) at once. Without one it applies 60 s, which would end a wait
+ * on the virtual clock as soon as the clock stood still for a minute.
+ */
+export const LOCAL_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** The states this runner overrides or replaces: the definition must have them. */
+const STATES = {
+  plan: 'PlanNextStep',
+  wait: 'WaitForNextStep',
+  openTask: 'OpenTask',
+  act: 'Act',
+  recordFault: 'RecordFault',
+} as const;
+
+/** What a virtual work-item deadline throws: the name Step Functions gives a task timeout, caught the same way. */
+class VirtualTaskTimeout extends Error {
+  override readonly name = 'States.Timeout';
+}
+
+type StateDefinition = Record<string, unknown> & { Type?: string; Resource?: string; Next?: string };
+
+/**
+ * The definition as this runner executes it, the rest untouched:
+ * - no machine-level TimeoutSeconds (it would overflow setTimeout);
+ * - `WaitForNextStep` becomes a task (handled by a sleep on the virtual clock) whose input passes through; a
+ *   wait longer than the longest real timeout the interpreter can arm starts again (Catch States.Timeout →
+ *   itself) instead of ending the escalation, so no real time limit applies;
+ * - `OpenTask` gets the longest fixed timeout instead of `$.plan.taskTimeoutSeconds` (seconds of virtual time,
+ *   and above ~24.8 days an overflow): its handler times out on the virtual clock instead.
+ */
+export function localDefinition(definition: Record<string, unknown>): StateMachineDefinition {
+  const { TimeoutSeconds: _machineTimeout, ...rest } = definition;
+  const states = { ...(rest.States as Record<string, StateDefinition>) };
+  for (const name of Object.values(STATES)) {
+    if (!states[name]) throw new Error(`the state machine definition has no state ${name}`);
+  }
+  const wait = states[STATES.wait] as StateDefinition;
+  if (wait.Type !== 'Wait' || typeof wait.Next !== 'string') throw new Error(`${STATES.wait} is not a Wait`);
+  states[STATES.wait] = {
+    Type: 'Task',
+    Comment: 'Offline: sleeps on the virtual clock until $.plan.at',
+    Resource: 'arn:aws:lambda:us-east-1:123456789012:function:LocalVirtualWait',
+    TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS,
+    ResultPath: null,
+    Catch: [{ ErrorEquals: ['States.Timeout'], Next: STATES.wait, ResultPath: null }],
+    Next: wait.Next,
+  };
+  const { TimeoutSecondsPath: _byPlan, ...openTask } = states[STATES.openTask] as StateDefinition;
+  states[STATES.openTask] = { ...openTask, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
+  return { ...rest, States: states } as unknown as StateMachineDefinition;
+}
+
+interface WaitingItem {
+  readonly complete: (outcome: WorkItemOutcome) => void;
+}
 
 export class LocalEscalationStarter implements EscalationStarter, EscalationStopper {
   private readonly records = new Map<string, ExecutionRecord>();
-  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { abort: () => void; done: Promise<void>; waits: AbortController }
+  >();
+  private readonly workItems = new Map<string, WaitingItem>();
   private readonly machine: StateMachine;
-  private readonly states: Record<string, { Resource?: string }>;
+  private readonly states: Record<string, StateDefinition>;
 
   constructor(private readonly options: LocalEscalationOptions) {
-    // The interpreter arms a setTimeout for TimeoutSeconds, which overflows above ~24.8 days: drop it offline.
-    const { TimeoutSeconds: _timeout, ...definition } = options.definition;
-    this.states = (definition.States ?? {}) as Record<string, { Resource?: string }>;
-    for (const state of ['PlanNextStep', 'WaitForNextStep', 'Act']) {
-      if (!this.states[state]) throw new Error(`the state machine definition has no state ${state}`);
-    }
-    this.machine = new StateMachine(definition as unknown as StateMachineDefinition, {
-      validationOptions: { checkArn: false },
-    });
+    const definition = localDefinition(options.definition);
+    this.states = definition.States as unknown as Record<string, StateDefinition>;
+    this.machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   }
 
   /** As Step Functions Standard answers StartExecution (see StartOutcome), names freed 90 virtual days after closing. */
@@ -73,32 +142,43 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       const sameInput =
         existing.input.caseId === input.caseId &&
         existing.input.cycle === input.cycle &&
-        (existing.input.run ?? 0) === (input.run ?? 0);
+        existing.input.run === input.run;
       if (existing.status === 'RUNNING') return sameInput ? 'running' : 'name-taken';
       const freedAt = new Date(existing.stoppedAt ?? existing.startedAt).getTime() + NAME_REUSE_MS;
       if (this.options.clock.now().getTime() < freedAt) return 'name-taken';
     }
+    const escalation = { caseId: input.caseId, cycle: input.cycle, run: input.run };
     const record: ExecutionRecord = {
       name,
-      input: { caseId: input.caseId, cycle: input.cycle, run: input.run ?? 0 },
+      input: escalation,
       status: 'RUNNING',
       startedAt: this.options.clock.now().toISOString(),
     };
     this.records.set(name, record);
-    const execution = this.machine.run(
-      { caseId: input.caseId, cycle: input.cycle, run: input.run ?? 0 },
-      {
-        overrides: {
-          taskResourceLocalHandlers: {
-            PlanNextStep: this.lambdaTask('PlanNextStep', this.options.planNextStep),
-            Act: this.lambdaTask('Act', (event) => this.act(record, event)),
-          },
-          // The real Wait runs on Date.now/setTimeout; offline it takes no time and Act waits on the
-          // virtual clock instead (see act below).
-          waitTimeOverrides: { WaitForNextStep: 0 },
+    // Aborted when the execution stops: its sleeps leave the clock, its work item stops waiting.
+    const waits = new AbortController();
+    const retryMs = this.options.retryIntervalMs ?? 500;
+    const execution = this.machine.run(escalation, {
+      overrides: {
+        taskResourceLocalHandlers: {
+          [STATES.plan]: this.lambdaTask(STATES.plan, this.options.planNextStep),
+          [STATES.act]: this.lambdaTask(STATES.act, this.options.act),
+          [STATES.recordFault]: this.lambdaTask(STATES.recordFault, this.options.recordFault),
+          [STATES.wait]: (state) => this.waitForStep(record, state, waits.signal),
+          [STATES.openTask]: (state) => this.waitForWorkItem(record, state, waits.signal),
         },
+        retryIntervalOverrides: Object.fromEntries(
+          [STATES.plan, STATES.act, STATES.openTask, STATES.recordFault].map((state) => [state, retryMs]),
+        ),
       },
-    );
+      // `$$.Task.Token` in OpenTask's payload. Offline a work item is completed by its id, not its token.
+      context: { Task: { Token: `local-${randomUUID()}` } },
+    });
+    void (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') record.lastState = event.state.name;
+      }
+    })().catch(() => {});
     const done = execution.result.then(
       (output) => {
         record.status = 'SUCCEEDED';
@@ -119,12 +199,14 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       },
     );
     const settled = done.finally(() => {
+      waits.abort(new ExecutionAbortedError());
       record.stoppedAt = this.options.clock.now().toISOString();
       delete record.waitingUntil;
       delete record.waitingFor;
+      delete record.workItem;
       this.running.delete(name);
     });
-    this.running.set(name, { abort: execution.abort, done: settled });
+    this.running.set(name, { abort: execution.abort, done: settled, waits });
     return 'running';
   }
 
@@ -132,8 +214,20 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     const name = executionName(escalation);
     const execution = this.running.get(name);
     if (!execution) return;
+    execution.waits.abort(new ExecutionAbortedError());
     execution.abort();
     await execution.done;
+  }
+
+  /**
+   * What the staff API does in AWS with SendTaskSuccess: completes the work item an execution waits for, whose
+   * outcome goes to Act. False when no execution waits for that item (unknown, timed out, or stopped).
+   */
+  completeWorkItem(itemId: string, outcome: Extract<WorkItemOutcome, { outcome: 'done' }>): boolean {
+    const waiting = this.workItems.get(itemId);
+    if (!waiting) return false;
+    waiting.complete(outcome);
+    return true;
   }
 
   /** Every execution started so far, by name. */
@@ -143,7 +237,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       .map((record) => ({ ...record }));
   }
 
-  /** True while some running execution is doing work rather than sleeping on the virtual clock. */
+  /** True while some running execution is doing work rather than waiting on the virtual clock. */
   get busy(): boolean {
     return this.running.size > this.options.clock.sleeping;
   }
@@ -151,28 +245,79 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   /** Aborts every running execution and waits until each has settled. */
   async stop(): Promise<void> {
     const running = [...this.running.values()];
-    for (const execution of running) execution.abort();
+    for (const execution of running) {
+      execution.waits.abort(new ExecutionAbortedError());
+      execution.abort();
+    }
     await Promise.all(running.map((execution) => execution.done));
   }
 
-  /**
-   * The `Act` task offline. In AWS the `WaitForNextStep` state sleeps until `plan.at`; here that Wait is
-   * overridden to take no time and this handler models it on the virtual clock: it sleeps until the clock
-   * reaches `plan.at`, then calls the real send-reminder handler, which reads the same clock.
-   */
-  private async act(record: ExecutionRecord, event: unknown): Promise<unknown> {
-    const plan = (event as { plan?: { at?: unknown; stepId?: unknown } })?.plan;
-    if (typeof plan?.at === 'string') {
-      record.waitingUntil = plan.at;
-      record.waitingFor = typeof plan.stepId === 'string' ? plan.stepId : undefined;
-      try {
-        await this.options.clock.sleepUntil(new Date(plan.at));
-      } finally {
-        delete record.waitingUntil;
-        delete record.waitingFor;
-      }
+  /** `WaitForNextStep` offline: sleeps on the virtual clock until `$.plan.at`, so Act runs at that instant. */
+  private async waitForStep(record: ExecutionRecord, state: unknown, signal: AbortSignal): Promise<never> {
+    const plan = (state as { plan?: { at?: unknown; stepId?: unknown } })?.plan;
+    if (typeof plan?.at !== 'string') throw new Error('the plan has no instant to wait for');
+    record.waitingUntil = plan.at;
+    record.waitingFor = typeof plan.stepId === 'string' ? plan.stepId : undefined;
+    try {
+      await this.options.clock.sleepUntil(new Date(plan.at), signal);
+    } finally {
+      delete record.waitingUntil;
+      delete record.waitingFor;
     }
-    return this.options.sendReminder(event);
+    // Discarded (ResultPath null): the state's input goes on unchanged.
+    return {} as never;
+  }
+
+  /**
+   * `OpenTask` offline: calls the OpenTask handler with the payload (token included), then waits for
+   * completeWorkItem or, on the virtual clock, `plan.taskTimeoutSeconds` — then fails with States.Timeout,
+   * which the definition catches into TaskTimedOut as in AWS.
+   */
+  private async waitForWorkItem(
+    record: ExecutionRecord,
+    state: unknown,
+    signal: AbortSignal,
+  ): Promise<never> {
+    const payload = (state as { Payload?: unknown })?.Payload;
+    const plan = (payload as { plan?: { stepId?: unknown; taskTimeoutSeconds?: unknown } })?.plan;
+    const timeoutSeconds = Number(plan?.taskTimeoutSeconds);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+      throw new Error('the plan has no whole taskTimeoutSeconds');
+    }
+    const deadline = new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000);
+    const opened = (await this.options.openTask(payload)) as { itemId?: unknown };
+    if (typeof opened?.itemId !== 'string') throw new Error('OpenTask returned no itemId');
+    const itemId = opened.itemId;
+    const waitForDeadline = new AbortController();
+    const stopWaiting = () => waitForDeadline.abort(signal.reason);
+    signal.addEventListener('abort', stopWaiting, { once: true });
+    const completed = new Promise<WorkItemOutcome>((resolve) => {
+      this.workItems.set(itemId, {
+        complete: (outcome) => {
+          this.workItems.delete(itemId);
+          resolve(outcome);
+        },
+      });
+    });
+    const timedOut = this.options.clock.sleepUntil(deadline, waitForDeadline.signal).then(() => {
+      throw new VirtualTaskTimeout(`work item ${itemId} was not completed by ${deadline.toISOString()}`);
+    });
+    record.waitingUntil = deadline.toISOString();
+    record.waitingFor = typeof plan?.stepId === 'string' ? plan.stepId : undefined;
+    record.workItem = itemId;
+    try {
+      // The outcome itself is the task's result (SendTaskSuccess output), as with a real task token.
+      return (await Promise.race([completed, timedOut])) as never;
+    } finally {
+      this.workItems.delete(itemId);
+      signal.removeEventListener('abort', stopWaiting);
+      // A completion that won leaves the deadline's sleeper on the clock unless it is taken off.
+      waitForDeadline.abort();
+      timedOut.catch(() => {});
+      delete record.waitingUntil;
+      delete record.waitingFor;
+      delete record.workItem;
+    }
   }
 
   /**

@@ -63,13 +63,30 @@ export class VirtualClock implements Clock {
     return this.now();
   }
 
-  /** Resolves once the clock reads `date` or later (at once if it already does). */
-  sleepUntil(date: Date): Promise<void> {
+  /**
+   * Resolves once the clock reads `date` or later (at once if it already does). Aborting `signal` takes the
+   * sleeper off the clock (it no longer counts as sleeping) and rejects with the signal's reason.
+   */
+  sleepUntil(date: Date, signal?: AbortSignal): Promise<void> {
     if (this.stopped) return Promise.reject(new VirtualClockStoppedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const at = date.getTime();
     if (Number.isNaN(at) || at <= this.current) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.sleepers.push({ at, resolve, reject });
+      const sleeper: Sleeper = {
+        at,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      };
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((other) => other !== sleeper);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.push(sleeper);
     });
   }
 

@@ -74,13 +74,16 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
     this.calls.push({ name, input: { ...input } });
     const existing = this.executions.get(name);
     if (existing) {
-      const sameInput = existing.input.caseId === input.caseId && existing.input.cycle === input.cycle;
+      const sameInput =
+        existing.input.caseId === input.caseId &&
+        existing.input.cycle === input.cycle &&
+        existing.input.run === input.run;
       if (existing.status === 'RUNNING') return sameInput ? 'running' : 'name-taken';
       if (now < (existing.stoppedAt ?? now) + NAME_REUSE_MS) return 'name-taken';
     }
     this.executions.set(name, {
       name,
-      input: { caseId: input.caseId, cycle: input.cycle },
+      input: { caseId: input.caseId, cycle: input.cycle, run: input.run },
       status: 'RUNNING',
       startedAt: now,
     });

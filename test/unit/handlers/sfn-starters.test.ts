@@ -23,8 +23,8 @@ describe('SfnEscalationStarter.stopEscalation', () => {
       .resolvesOnce({ stopDate: new Date() })
       .rejectsOnce(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
     const starter = new SfnEscalationStarter(new SFNClient({}), machine);
-    await starter.stopEscalation({ caseId: 'demo-bank:ACC-1', cycle: '2026-02-17' });
-    await starter.stopEscalation({ caseId: 'demo-bank:ACC-2', cycle: '2026-02-17' });
+    await starter.stopEscalation({ caseId: 'demo-bank:ACC-1', cycle: '2026-02-17', run: 0 });
+    await starter.stopEscalation({ caseId: 'demo-bank:ACC-2', cycle: '2026-02-17', run: 0 });
     expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input.executionArn).toBe(
       'arn:aws:states:ap-east-1:111122223333:execution:overdue-prod-escalation:demo-bank_ACC-1_2026-02-17',
     );

@@ -81,7 +81,7 @@ describe('ingest feed: a later row restarts an escalation that stopped running',
     expect(paid.requests).toEqual([{ action: 'stop', caseId: CASE, cycle: CYCLE, run: 1 }]);
     const reopened = await drop(world, '2026-03-04');
     expect(reopened.requests).toEqual([{ action: 'resume', caseId: CASE, cycle: CYCLE, fromRun: 1 }]);
-    expect(await world.cases.get(CASE)).toMatchObject({ escalationRun: 2, escalationState: 'running' });
+    expect(await world.cases.get(CASE)).toMatchObject({ escalationRun: 2, startedRun: 2 });
   });
 
   it('asks again for a run that was taken but never started (a crash in the consumer)', async () => {

@@ -2,7 +2,12 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Pacing } from '../../../lambdas/ports/pacing';
-import { type EscalationRequest, WorkflowThrottledError } from '../../../lambdas/ports/workflow';
+import {
+  type EscalationInput,
+  type EscalationRequest,
+  escalationOf,
+  WorkflowThrottledError,
+} from '../../../lambdas/ports/workflow';
 import { startEscalations } from '../../../lambdas/use-cases/start-escalations';
 import { aCase } from '../../contracts/case-store.contract';
 import { FakeClock, InMemoryCaseStore, InMemoryStepFunctions, unpaced } from '../../support/fakes';
@@ -126,8 +131,8 @@ describe('starting the escalations intake asked for', () => {
   it('counts a name taken by a closed execution, and keeps one failing request from holding up the others', async () => {
     const { cases, requests } = await storeWith(3);
     const sfn = new InMemoryStepFunctions();
-    await sfn.start(requests[0] as EscalationRequest);
-    await sfn.stopEscalation(requests[0] as EscalationRequest);
+    await sfn.start(escalationOf(requests[0] as EscalationRequest));
+    await sfn.stopEscalation(escalationOf(requests[0] as EscalationRequest));
     const failing = {
       get: (caseId: string) => cases.get(caseId),
       beginRun: (caseId: string, cycle: string, fromRun: number) => cases.beginRun(caseId, cycle, fromRun),
@@ -151,7 +156,7 @@ describe('starting the escalations intake asked for', () => {
     let refusals = 5;
     const throttledStops = {
       start: sfn.start.bind(sfn),
-      stopEscalation: async (escalation: EscalationRequest) => {
+      stopEscalation: async (escalation: EscalationInput) => {
         if (escalation.caseId === requests[2]?.caseId && refusals-- > 0) {
           throw new WorkflowThrottledError('StopExecution refused: ThrottlingException');
         }

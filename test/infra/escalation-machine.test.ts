@@ -1,0 +1,150 @@
+/**
+ * The escalation state machine's shape as synthesized: no task fault ends an escalation (every task retries and
+ * is caught into RecordFault), work items wait on a task token with the plan's timeout, payloads carry ids only,
+ * and a parked escalation alarms.
+ */
+
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthesizeForLocal } from '../../bin/offline/synthesized';
+import { synthesize } from './synthesize';
+
+type Retrier = {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+};
+type Catcher = { ErrorEquals: string[]; Next: string; ResultPath?: string | null };
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+  Next?: string;
+  TimeoutSecondsPath?: string;
+  [field: string]: unknown;
+}
+
+const { stateMachineDefinition } = synthesizeForLocal();
+const states = stateMachineDefinition.States as Record<string, State>;
+const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+/** A task's payload: the Lambda invoke integration's `Payload`, or the parameters of a direct invoke. */
+const payloadOf = (state: State) =>
+  (state.Parameters?.Payload ?? state.Parameters) as Record<string, unknown>;
+
+describe('escalation state machine: faults', () => {
+  it('has the four Lambda tasks of the design', () => {
+    expect(tasks.map(([name]) => name).sort()).toEqual(['Act', 'OpenTask', 'PlanNextStep', 'RecordFault']);
+  });
+
+  for (const [name, state] of tasks) {
+    it(`${name}: retries Lambda service errors, then any error with jittered backoff`, () => {
+      expect(state.Retry?.[0]?.ErrorEquals).toContain('Lambda.ServiceException');
+      expect(state.Retry?.[0]?.ErrorEquals).toContain('Lambda.TooManyRequestsException');
+      const any = state.Retry?.at(-1);
+      expect(any).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2, JitterStrategy: 'FULL' });
+      expect(any?.MaxAttempts).toBeGreaterThanOrEqual(3);
+      expect(any?.IntervalSeconds).toBeGreaterThanOrEqual(5);
+    });
+  }
+
+  for (const [name, state] of tasks.filter(([task]) => task !== 'RecordFault')) {
+    it(`${name}: catches every error into RecordFault, keeping the error at $.error`, () => {
+      expect(state.Catch?.at(-1)).toEqual({
+        ErrorEquals: ['States.ALL'],
+        Next: 'RecordFault',
+        ResultPath: '$.error',
+      });
+    });
+  }
+
+  it('RecordFault has no Catch (its final failure fails the execution, which alarms) and then parks', () => {
+    expect(states.RecordFault?.Catch).toBeUndefined();
+    expect(states.RecordFault?.Next).toBe('Parked');
+    expect(states.Parked?.Type).toBe('Succeed');
+  });
+
+  it('RecordFault gets the ids and the error name only, never the Cause', () => {
+    expect(payloadOf(states.RecordFault as State)).toEqual({
+      'caseId.$': '$.caseId',
+      'cycle.$': '$.cycle',
+      'run.$': '$.run',
+      'error.$': '$.error.Error',
+    });
+    expect(JSON.stringify(stateMachineDefinition)).not.toContain('Cause');
+  });
+
+  it('parks a plan it could not follow instead of failing on it', () => {
+    expect(states.InvalidPlan).toMatchObject({ Type: 'Pass', ResultPath: '$.error', Next: 'RecordFault' });
+    expect(states.Route?.Default).toBe('InvalidPlan');
+  });
+});
+
+describe('escalation state machine: work items', () => {
+  const openTask = states.OpenTask as State;
+
+  it('opens the item with a Lambda that gets the task token and waits for it, up to the plan’s timeout', () => {
+    expect(openTask.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(payloadOf(openTask)['taskToken.$']).toBe('$$.Task.Token');
+    expect(openTask.TimeoutSecondsPath).toBe('$.plan.taskTimeoutSeconds');
+    expect(openTask.ResultPath).toBe('$.task');
+    expect(openTask.Next).toBe('Act');
+  });
+
+  it('takes a timeout as the default path: never retried, caught before any fault', () => {
+    const timeoutRetry = openTask.Retry?.findIndex((retrier) =>
+      retrier.ErrorEquals.includes('States.Timeout'),
+    );
+    const anyRetry = openTask.Retry?.findIndex((retrier) => retrier.ErrorEquals.includes('States.ALL'));
+    expect(timeoutRetry).toBeGreaterThanOrEqual(0);
+    expect(openTask.Retry?.[timeoutRetry as number]?.MaxAttempts).toBe(0);
+    expect(timeoutRetry).toBeLessThan(anyRetry as number);
+    expect(openTask.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'TaskTimedOut' });
+    expect(states.TaskTimedOut).toMatchObject({
+      Type: 'Pass',
+      Result: { outcome: 'timed-out' },
+      ResultPath: '$.task',
+      Next: 'Act',
+    });
+  });
+
+  it('routes call-task and review steps to OpenTask, every other step to Act with no work item', () => {
+    const rule = JSON.stringify((states.IsTask?.Choices as unknown[] | undefined)?.[0]);
+    expect(rule).toContain('"call-task"');
+    expect(rule).toContain('"review"');
+    expect(rule).toContain('"Next":"OpenTask"');
+    expect(states.IsTask?.Default).toBe('NoWorkItem');
+    expect(states.NoWorkItem).toMatchObject({
+      Result: { outcome: 'none' },
+      ResultPath: '$.task',
+      Next: 'Act',
+    });
+  });
+});
+
+describe('escalation state machine: payloads', () => {
+  it('gives every task ids, the plan and outcomes only, never the whole state', () => {
+    const allowed = ['caseId.$', 'cycle.$', 'run.$', 'plan.$', 'task.$', 'taskToken.$', 'error.$'];
+    for (const [, state] of tasks) {
+      const payload = payloadOf(state);
+      expect(Object.keys(payload).every((key) => allowed.includes(key))).toBe(true);
+      expect(payload).toMatchObject({ 'caseId.$': '$.caseId', 'cycle.$': '$.cycle', 'run.$': '$.run' });
+    }
+  });
+});
+
+describe('parked escalations', () => {
+  it('alarm on the escalationsParked metric RecordFault emits, under its service name, at the first one', () => {
+    const dev = synthesize('dev');
+    dev.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'escalationsParked',
+      Namespace: 'Overdue',
+      Dimensions: [{ Name: 'service', Value: dev.stacks.stateless.escalation.recordFault.serviceName }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+});
