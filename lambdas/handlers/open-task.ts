@@ -16,7 +16,7 @@ export const openTaskInput = escalationIds.extend({
     action: z.enum(['call-task', 'review']),
     stepId: z.string().min(1),
     template: z.string().min(1),
-    templateVersion: z.string().min(1),
+    templateVersion: z.number().int().positive(),
     at: z.string().min(1),
     taskTimeoutSeconds: z.number().int().min(1),
   }),

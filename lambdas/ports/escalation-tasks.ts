@@ -26,7 +26,7 @@ export type WorkItemAction = (typeof WORK_ITEM_ACTIONS)[number];
 interface PlannedStepFields {
   readonly stepId: string;
   readonly template: string;
-  readonly templateVersion: string;
+  readonly templateVersion: number;
   /** The lawful instant to act (ISO 8601 with zone); WaitForNextStep waits until then. */
   readonly at: string;
 }

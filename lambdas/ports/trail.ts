@@ -9,7 +9,15 @@ export type TrailKind =
   | 'contact.deferred'
   | 'contact.refused'
   | 'contact.failed'
-  | 'payment.posted';
+  | 'payment.posted'
+  | 'step.skipped'
+  | 'step.done'
+  | 'escalation.paused'
+  | 'escalation.parked'
+  | 'escalation.ended'
+  | 'work-item.opened'
+  | 'work-item.closed'
+  | 'freeze.requested';
 
 export interface TrailEntry {
   readonly caseId: string;

@@ -27,7 +27,7 @@ export function escalationQueueContract(name: string, parts: () => QueueParts): 
       await queue.enqueue([]);
       const names = received().map((r) => r.caseId);
       expect(new Set(names)).toEqual(new Set(requests.map((r) => r.caseId)));
-      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['action', 'caseId', 'cycle']);
+      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['action', 'caseId', 'cycle', 'run']);
     });
 
     it('sends again the entries a call failed for, losing none', async () => {

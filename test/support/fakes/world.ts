@@ -16,6 +16,7 @@ import type { Pacing } from '../../../lambdas/ports/pacing';
 import type { Stopwatch } from '../../../lambdas/ports/stopwatch';
 import { type StartReport, startEscalations } from '../../../lambdas/use-cases/start-escalations';
 import { InMemoryCaseStore } from './case-store';
+import { InMemoryContactLedger } from './contact-ledger';
 import { FakeClock } from './clock';
 import { InMemoryEscalationQueue } from './escalation-queue';
 import { InMemoryFeedStorage } from './feed-storage';
@@ -39,6 +40,8 @@ export interface FakeWorld {
   readonly escalationQueue: InMemoryEscalationQueue;
   readonly pacing: Pacing;
   readonly ledger: InMemoryPaymentLedger;
+  /** The contact ledger the guard reads (the payment ledger is `ledger`). */
+  readonly contacts: InMemoryContactLedger;
   readonly sms: RecordingSmsSender;
   readonly banks: BankDirectory;
   readonly clock: FakeClock;
@@ -58,6 +61,7 @@ export function createFakeWorld(options: { now?: Date | string; banks?: readonly
     storage: new InMemoryFeedStorage(),
     cases,
     ledger: new InMemoryPaymentLedger(cases, trail),
+    contacts: new InMemoryContactLedger(),
     trail,
     vault,
     keys,

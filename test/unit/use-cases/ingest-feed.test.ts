@@ -292,7 +292,7 @@ describe('ingest feed: escalations and sealing', () => {
     // The replay finds the escalation recorded as running and asks for nothing.
     expect(world.escalations.calls.map((call) => call.name)).toEqual(['demo-bank_ACC-001_2026-02-17']);
     expect([...world.escalations.started.entries()]).toEqual([
-      ['demo-bank_ACC-001_2026-02-17', { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17' }],
+      ['demo-bank_ACC-001_2026-02-17', { caseId: 'demo-bank:ACC-001', cycle: '2026-02-17', run: 0 }],
     ]);
   });
 

@@ -1,0 +1,342 @@
+/**
+ * Carries out one planned escalation step (the `Act` task), if and only if the guard allows it now.
+ * Input: case id, cycle, run, the planned step, and the work item's outcome for a call or review.
+ * Output: what happened (sent, deferred, refused, skipped, failed, recorded); the ladder goes on after each.
+ * 1. Load the case; a closed, superseded or already-done step is skipped.
+ * 2. A contact (SMS, email, letter, credit-report notice): read the debtor's contact ledger, ask the guard about
+ *    this instant (a refusal is recorded with its rule, nothing sent), reserve the slot in the ledger under the
+ *    step's deterministic contact id — a redelivered invocation finds it taken and sends nothing — then open the
+ *    address, render, send, and settle the slot as sent (or failed, recorded: the ladder goes on).
+ * 3. A freeze request is asked of the guard and published to the bank; a call or review records the outcome a
+ *    person gave (or the default path when nobody answered in time).
+ * 4. Mark the step done, with the instant.
+ * Errors that are not the provider's (KMS, DynamoDB) are thrown: the state machine retries, then parks the case.
+ */
+
+import { type BankSettings, currentLadder, ladderVersion } from '../domain/bank';
+import type { CollectionCase } from '../domain/collection-case';
+import { checkAction, checkContact } from '../domain/compliance-guard';
+import { type ContactRecord, debtorKeyOf } from '../domain/contact-record';
+import { addDays, daysPastDue } from '../domain/delinquency';
+import { renderLetter } from '../domain/letter-templates';
+import { renderEmail, renderSms } from '../domain/message-templates';
+import { formatMoney } from '../domain/money';
+import { policyPack } from '../domain/policy-packs';
+import { localDate } from '../domain/zoned-time';
+import type { BankDirectory } from '../ports/bank-directory';
+import type { CaseStore } from '../ports/case-store';
+import type { Clock } from '../ports/clock';
+import type { ContactLedger, LedgerView } from '../ports/contact-ledger';
+import type { ActInput, ActOutcome } from '../ports/escalation-tasks';
+import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/notifier';
+import type { PiiVault } from '../ports/pii-vault';
+import type { Trail, TrailKind } from '../ports/trail';
+import { caseFactsOf, contactTargetOf, guardFlags, purposeOf, stepContactId } from './escalation-context';
+
+export interface ActDeps {
+  readonly cases: CaseStore;
+  readonly trail: Trail;
+  readonly vault: PiiVault;
+  readonly contacts: ContactLedger;
+  readonly sms: SmsSender;
+  readonly email: EmailSender;
+  readonly letters: LetterStore;
+  readonly bankEvents: BankEvents;
+  readonly banks: BankDirectory;
+  readonly clock: Clock;
+}
+
+export type ActResult = ActOutcome & {
+  readonly rule?: string;
+  readonly reason?: string;
+  readonly contactId?: string;
+};
+
+const ACTOR = 'system:act';
+/** Reservations lost to another sender before the step gives up and lets the task retry. */
+const RESERVE_ATTEMPTS = 5;
+
+export async function actOnStep(deps: ActDeps, input: ActInput): Promise<ActResult> {
+  const collectionCase = await deps.cases.get(input.caseId);
+  if (!collectionCase) return { outcome: 'skipped', reason: 'case not found' };
+  if (collectionCase.status === 'closed') return { outcome: 'skipped', reason: 'case closed' };
+  if (collectionCase.cycle !== input.cycle) return { outcome: 'skipped', reason: 'cycle superseded' };
+  if ((collectionCase.escalationRun ?? 0) !== input.run) return { outcome: 'skipped', reason: 'run superseded' };
+  if (collectionCase.completedSteps.includes(input.plan.stepId))
+    return { outcome: 'skipped', reason: 'already done' };
+  const bank = deps.banks.get(collectionCase.bankId);
+  if (!bank) return { outcome: 'skipped', reason: 'bank no longer served' };
+  const now = deps.clock.now();
+  const step = new StepRecorder(deps, collectionCase, input, now);
+
+  switch (input.plan.action) {
+    case 'call-task':
+    case 'review': {
+      const task = input.task;
+      const outcome =
+        task.outcome === 'done' ? task.result : task.outcome === 'timed-out' ? 'timed-out' : 'no work item';
+      await step.record('work-item.closed', 'closed', {
+        outcome,
+        ...(task.outcome === 'done' ? { by: task.by } : {}),
+      });
+      await step.done();
+      return { outcome: 'recorded', reason: outcome };
+    }
+    case 'freeze-request': {
+      const pack = policyPack(collectionCase.policyPack);
+      const decision = checkAction(pack, {
+        action: 'freeze',
+        at: now,
+        flags: guardFlags(pack, collectionCase),
+        debtorKey: debtorKeyOf(collectionCase),
+        history: [],
+        facts: {},
+      });
+      if (!decision.allowed) return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt);
+      const eventId = stepContactId(collectionCase.caseId, input.cycle, input.plan.stepId);
+      await deps.bankEvents.publish({
+        bankId: collectionCase.bankId,
+        caseId: collectionCase.caseId,
+        type: 'freeze-request',
+        eventId,
+      });
+      await step.record('freeze.requested', 'requested', { eventId });
+      await step.done();
+      return { outcome: 'sent' };
+    }
+    default:
+      return contact(deps, collectionCase, bank, input, step, now);
+  }
+}
+
+async function contact(
+  deps: ActDeps,
+  collectionCase: CollectionCase,
+  bank: BankSettings,
+  input: ActInput,
+  step: StepRecorder,
+  now: Date,
+): Promise<ActResult> {
+  const { plan } = input;
+  const target = contactTargetOf(plan.action, collectionCase);
+  if (!target) {
+    await step.record('step.skipped', 'skipped', { reason: 'no address on file for the channel' });
+    await step.done();
+    return { outcome: 'skipped', reason: 'no address on file' };
+  }
+  const pack = policyPack(collectionCase.policyPack);
+  const debtorKey = debtorKeyOf(collectionCase);
+  const purpose = purposeOf(plan.action, plan.template);
+  const contactId = stepContactId(collectionCase.caseId, input.cycle, plan.stepId);
+  const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
+
+  let reserved: ContactRecord | undefined;
+  for (let attempt = 1; !reserved; attempt++) {
+    const view: LedgerView = await deps.contacts.read(debtorKey, target.addressKey, now);
+    const facts = caseFactsOf(collectionCase, [...view.records, ...caseRecords]);
+    const decision = checkContact(pack, {
+      channel: target.channel,
+      at: now,
+      timeZone: collectionCase.timeZone,
+      flags: guardFlags(pack, collectionCase),
+      automated: true,
+      purpose,
+      thirdParty: false,
+      debtorKey,
+      caseId: collectionCase.caseId,
+      addressKey: target.addressKey,
+      history: view.records,
+      facts,
+    });
+    if (!decision.allowed) return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt);
+    const record: ContactRecord = {
+      contactId,
+      debtorKey,
+      caseId: collectionCase.caseId,
+      channel: target.channel,
+      ...(target.addressKey ? { addressKey: target.addressKey } : {}),
+      at: now.toISOString(),
+      outcome: 'reserved',
+      automated: true,
+      purpose,
+      stepId: plan.stepId,
+    };
+    const result = await deps.contacts.reserve(view, record);
+    if (result === 'duplicate') {
+      // An earlier invocation reserved this very contact: it may have been sent; never send it twice.
+      await step.done();
+      return { outcome: 'skipped', reason: 'already sent', contactId };
+    }
+    if (result === 'reserved') reserved = record;
+    else if (attempt >= RESERVE_ATTEMPTS) throw new Error(`contact ledger of case ${collectionCase.caseId} kept moving`);
+  }
+  const detail = {
+    channel: target.channel,
+    template: plan.template,
+    templateVersion: plan.templateVersion,
+    purpose,
+    contactId,
+  };
+  await step.record('contact.attempted', 'attempted', detail);
+
+  const context = { bankId: collectionCase.bankId, accountId: collectionCase.accountId };
+  const to = await deps.vault.open(context, collectionCase.pii, target.field);
+  const language = collectionCase.language;
+  const dpd = daysPastDue(collectionCase.dueDate, localDate(now, collectionCase.timeZone));
+  const facts = {
+    bankName: bank.displayName,
+    bankPhone: bank.contact?.phone ?? '',
+    debtorName: collectionCase.masked.name,
+    ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
+    daysPastDue: dpd,
+    amount: formatMoney(collectionCase.overdue),
+    currency: collectionCase.overdue.currency,
+  };
+  let providerId: string;
+  let evidence: Record<string, string> = {};
+  try {
+    if (target.channel === 'sms') {
+      const body = renderSms(plan.template, plan.templateVersion, language, facts);
+      ({ providerMessageId: providerId } = await deps.sms.sendSms({ to, body, contactId }));
+    } else if (target.channel === 'email') {
+      const content = renderEmail(plan.template, plan.templateVersion, language, facts);
+      ({ providerMessageId: providerId } = await deps.email.sendEmail({ to, ...content, contactId }));
+    } else {
+      const name = await deps.vault.open(context, collectionCase.pii, 'name');
+      const html = renderLetter(plan.template, plan.templateVersion, language, {
+        bank: {
+          name: bank.displayName,
+          phone: bank.contact?.phone ?? '',
+          address: bank.contact?.address ?? '',
+          ...(bank.contact?.website ? { website: bank.contact.website } : {}),
+        },
+        debtor: { name, address: to },
+        ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
+        reference: contactId,
+        letterDate: localDate(now, collectionCase.timeZone),
+        dueDate: collectionCase.dueDate,
+        daysPastDue: dpd,
+        amount: facts.amount,
+        currency: facts.currency,
+        ...(plan.template.includes('validation')
+          ? { validation: validationFacts(collectionCase, bank, facts.amount, localDate(now, collectionCase.timeZone)) }
+          : {}),
+      });
+      const stored = await deps.letters.store({
+        bankId: collectionCase.bankId,
+        caseId: collectionCase.caseId,
+        contactId,
+        language,
+        template: plan.template,
+        templateVersion: plan.templateVersion,
+        body: new TextEncoder().encode(html),
+        contentType: 'text/html; charset=utf-8',
+      });
+      providerId = stored.key;
+      evidence = { sha256: stored.sha256, document: stored.key };
+    }
+  } catch (error) {
+    if (!isProviderFault(error)) throw error;
+    await deps.contacts.settle(reserved, 'failed', now);
+    await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
+    // The ladder goes on: a provider that refused this message does not hold the escalation up.
+    await step.done();
+    return { outcome: 'failed', reason: errorName(error), contactId };
+  }
+  await deps.contacts.settle(reserved, 'sent', now);
+  await step.record('contact.sent', 'sent', { ...detail, providerMessageId: providerId, ...evidence });
+  await step.done();
+  return { outcome: 'sent', contactId };
+}
+
+/**
+ * A provider's refusal of one message (an invalid number, a rejected address, a bounced request): recorded, and
+ * the ladder goes on. Anything else (throttling, KMS, DynamoDB, a network fault) is thrown for the task to retry.
+ */
+function isProviderFault(error: unknown): boolean {
+  const name = errorName(error);
+  return /^(InvalidParameter|MessageRejected|AccountSuspended|SendingPaused|MailFromDomainNotVerified|BadRequest|NotFound|InvalidParameterValue|OptedOut)/.test(
+    name,
+  );
+}
+
+function errorName(error: unknown): string {
+  const name = (error as Error)?.name;
+  return typeof name === 'string' && /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(name) ? name : 'Error';
+}
+
+/** §1006.34's itemisation for the validation notice, from what the feed gives (the due date is the itemisation date). */
+function validationFacts(collectionCase: CollectionCase, bank: BankSettings, amount: string, today: string) {
+  const zero = formatMoney({ amountMinor: 0, currency: collectionCase.overdue.currency });
+  return {
+    itemisationDate: collectionCase.dueDate,
+    amountOnItemisationDate: amount,
+    interestSince: zero,
+    feesSince: zero,
+    paymentsAndCreditsSince: zero,
+    amountNow: amount,
+    // Assumed received 5 business days after sending (a week, to the calendar), then 30 days (US-3).
+    periodEnds: addDays(today, 7 + 30),
+    creditorOnItemisationDate: bank.displayName,
+    currentCreditor: bank.displayName,
+  };
+}
+
+/** Trail entries and the step's completion, each under a deterministic id (a retried Act appends nothing twice). */
+class StepRecorder {
+  constructor(
+    private readonly deps: ActDeps,
+    private readonly collectionCase: CollectionCase,
+    private readonly input: ActInput,
+    private readonly now: Date,
+  ) {}
+
+  async record(kind: TrailKind, outcome: string, detail: Readonly<Record<string, string | number>>) {
+    const { plan } = this.input;
+    await this.deps.trail.append({
+      caseId: this.collectionCase.caseId,
+      kind,
+      at: this.now,
+      actor: ACTOR,
+      entryId: `${kind}#${this.input.cycle}#${plan.stepId}`,
+      detail: {
+        step: plan.stepId,
+        action: plan.action,
+        template: plan.template,
+        templateVersion: plan.templateVersion,
+        outcome,
+        ...detail,
+      },
+    });
+  }
+
+  async refuse(rule: string, reason: string, nextLawfulAt: Date | undefined): Promise<ActResult> {
+    const kind = nextLawfulAt ? 'contact.deferred' : 'contact.refused';
+    // One entry per refusal instant: a step deferred twice is two decisions, both on record.
+    await this.deps.trail.append({
+      caseId: this.collectionCase.caseId,
+      kind,
+      at: this.now,
+      actor: ACTOR,
+      entryId: `${kind}#${this.input.cycle}#${this.input.plan.stepId}#${this.now.toISOString()}`,
+      detail: {
+        step: this.input.plan.stepId,
+        action: this.input.plan.action,
+        template: this.input.plan.template,
+        templateVersion: this.input.plan.templateVersion,
+        rule,
+        reason,
+        outcome: nextLawfulAt ? 'deferred' : 'refused',
+      },
+    });
+    // A standing refusal passes the step over; a deferred one is planned again for its lawful moment.
+    if (!nextLawfulAt) await this.done();
+    return { outcome: nextLawfulAt ? 'deferred' : 'refused', rule, reason };
+  }
+
+  async done(): Promise<void> {
+    await this.deps.cases.markStepCompleted(this.collectionCase.caseId, this.input.plan.stepId, this.now);
+  }
+}
+
+export { currentLadder, ladderVersion };
