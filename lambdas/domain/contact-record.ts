@@ -17,7 +17,14 @@ import type { ContactChannel } from './policy-packs';
  * - `released`: the sender gave the slot back without contacting (counts for nothing);
  * - `failed`: the provider refused it (counts for nothing but stays on record).
  */
-export type ContactOutcome = 'reserved' | 'sent' | 'attempted' | 'connected' | 'delivered' | 'released' | 'failed';
+export type ContactOutcome =
+  | 'reserved'
+  | 'sent'
+  | 'attempted'
+  | 'connected'
+  | 'delivered'
+  | 'released'
+  | 'failed';
 
 /** Why the contact was made: some rules depend on it (US-3 validation notice first, CN-11, US-5). */
 export type ContactPurpose =
