@@ -8,7 +8,7 @@ import type { TableSpec } from './dynamodb-local';
 
 export interface SynthesizedForLocal {
   readonly stateMachineDefinition: Record<string, unknown>;
-  readonly tables: { readonly cases: TableSpec; readonly trail: TableSpec };
+  readonly tables: { readonly cases: TableSpec; readonly trail: TableSpec; readonly workItems: TableSpec };
 }
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
@@ -38,6 +38,10 @@ export function synthesizeForLocal(): SynthesizedForLocal {
         trail: tableSpec(
           statefulTemplate,
           stateful.getLogicalId(stateful.trailTable.node.defaultChild as never),
+        ),
+        workItems: tableSpec(
+          statefulTemplate,
+          stateful.getLogicalId(stateful.workItemsTable.node.defaultChild as never),
         ),
       },
     };

@@ -11,6 +11,7 @@ export interface DynamoTestBed {
   readonly documents: DynamoDBDocumentClient;
   readonly casesTable: string;
   readonly trailTable: string;
+  readonly workItemsTable: string;
 }
 
 /** One DynamoDB Local per test file; table names carry a uuid so data of one run never meets another's. */
@@ -21,9 +22,11 @@ export async function startDynamoTestBed(): Promise<DynamoTestBed> {
   const casesTable = `cases-${suffix}`;
   const trailTable = `trail-${suffix}`;
   await ensureTable(dynamo.client, casesTable, tables.cases);
+  const workItemsTable = `work-items-${suffix}`;
   await ensureTable(dynamo.client, trailTable, tables.trail);
+  await ensureTable(dynamo.client, workItemsTable, tables.workItems);
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { dynamo, documents, casesTable, trailTable };
+  return { dynamo, documents, casesTable, trailTable, workItemsTable };
 }
