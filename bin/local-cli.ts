@@ -12,6 +12,8 @@ const USAGE = `usage: npm run local -- <command>
   advance --days N | --hours N                            move the virtual clock forward
   clock                                                   show the virtual clock
   outbox                                                  list the SMS sent so far
+  mail [--show N]                                         list the email in the SES sink (address masked);
+                                                          --show N prints the Nth in full text
   executions                                              list the escalations and where they stand
   drop <file> [--bank demo-bank] [--payments]             upload a feed's bytes to incoming/<bank>/<file name>
                                                           (payments/… with --payments) and print its report;
@@ -167,6 +169,8 @@ async function main(argv: string[]): Promise<number> {
       for (const message of messages) console.log(`${message.sentAt}  ${message.to}\n  ${message.body}`);
       return EXIT.ok;
     }
+    case 'mail':
+      return mail(args);
     case 'executions': {
       const executions = (await call('executions')) as Array<{
         name: string;
@@ -194,6 +198,45 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw usageError(USAGE);
   }
+}
+
+interface MailView {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly sentAt: string;
+  readonly contactId?: string;
+}
+
+async function mail(args: string[]): Promise<number> {
+  const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--show');
+  if (unknown.length > 0) throw usageError(`mail does not know ${unknown.join(', ')}\n${USAGE}`);
+  const show = option(args, 'show');
+  const messages = (await call('mail')) as MailView[];
+  if (show === undefined) {
+    if (messages.length === 0) console.log('(no email sent yet)');
+    messages.forEach((message, index) => {
+      console.log(
+        `${String(index + 1).padStart(3)}  ${message.sentAt}  ${message.to}  ${message.contactId ?? '(no contact id)'}\n     ${message.subject}`,
+      );
+    });
+    return EXIT.ok;
+  }
+  const n = Number(show);
+  if (!Number.isInteger(n) || n < 1) throw usageError('--show needs a message number from `mail`');
+  const message = messages[n - 1];
+  if (!message) throw usageError(`there is no message ${n}: the sink holds ${messages.length}`);
+  console.log(
+    [
+      `To:         ${message.to}`,
+      `Subject:    ${message.subject}`,
+      `Sent:       ${message.sentAt}`,
+      `Contact id: ${message.contactId ?? '(not sent by this runtime)'}`,
+      '',
+      message.text,
+    ].join('\n'),
+  );
+  return EXIT.ok;
 }
 
 function printClock(view: unknown): void {

@@ -67,6 +67,12 @@ export interface FunctionSizing {
   readonly memoryMb: number;
 }
 
+/**
+ * The longest record retention of any policy pack: 3 years (RULES.md CN-5 keeps 3 to cover PIPL processing
+ * records and the limitation period; US-8 keeps 3 years). 1096 days holds three years with a leap day.
+ */
+export const RECORD_RETENTION_DAYS = 3 * 365 + 1;
+
 /** The prefixes of the drop bucket, each with its own retention. */
 export const DROP_PREFIXES = ['incoming', 'payments', 'reports', 'rejects', 'feed-loads'] as const;
 export type DropPrefix = (typeof DROP_PREFIXES)[number];
@@ -134,6 +140,11 @@ export interface StageConfig {
     readonly batchSize: number;
     readonly maxConcurrency: number;
   };
+  /**
+   * How long letters (`letters/<bank>/…`, the evidence of a formal contact) stay in the drop bucket, counted
+   * from the day each was written; their noncurrent versions (a deleted or replaced letter) stay as long.
+   */
+  readonly storedLetters: { readonly expireAfterDays: number };
   /** How long objects stay in the drop bucket (days), per prefix, then as noncurrent versions. */
   readonly storedFeeds: {
     readonly expireAfterDays: Readonly<Record<DropPrefix, number>>;
@@ -184,6 +195,7 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     intakeMaxConcurrency: 2,
     // A development account is shared with other work: leave it most of the StartExecution refill.
     escalationStarts: { ratePerSecond: 100, batchSize: 50, maxConcurrency: 2 },
+    storedLetters: { expireAfterDays: RECORD_RETENTION_DAYS },
     storedFeeds: {
       expireAfterDays: { incoming: 30, payments: 30, reports: 30, rejects: 30, 'feed-loads': 7 },
       noncurrentVersionDays: 7,
@@ -224,6 +236,9 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     feedLoad: { maxConcurrency: 8 },
     intakeMaxConcurrency: 4,
     escalationStarts: { ratePerSecond: 250, batchSize: 50, maxConcurrency: 2 },
+    // Letters are records of contact: every pack's retention, whatever the stage (dev holds no real letters,
+    // but a shorter rule there would be a rule no test of prod exercises).
+    storedLetters: { expireAfterDays: RECORD_RETENTION_DAYS },
     storedFeeds: {
       // Feeds hold personal data: kept a quarter for disputes over what was delivered, then gone. Reports
       // and rejects hold counts and ids only, kept past a year of audits.
@@ -325,6 +340,10 @@ export function stageConfigProblems(config: StageConfig): string[] {
   }
   check(wholeIn(stored.noncurrentVersionDays, 1, 36_500), 'storedFeeds.noncurrentVersionDays must be ≥ 1');
   check(
+    wholeIn(config.storedLetters.expireAfterDays, RECORD_RETENTION_DAYS, 36_500),
+    `storedLetters.expireAfterDays must be at least ${RECORD_RETENTION_DAYS} (3 years, RULES.md CN-5/US-8)`,
+  );
+  check(
     wholeIn(stored.abortIncompleteUploadDays, 1, 36_500),
     'storedFeeds.abortIncompleteUploadDays must be ≥ 1',
   );
@@ -413,12 +432,19 @@ export function tableNames(stage: Stage): {
   readonly cases: string;
   readonly trail: string;
   readonly contactLedger: string;
+  readonly workItems: string;
 } {
   return {
     cases: `overdue-${stage}-cases`,
     trail: `overdue-${stage}-trail`,
     contactLedger: `overdue-${stage}-contact-ledger`,
+    workItems: `overdue-${stage}-work-items`,
   };
+}
+
+/** The custom EventBridge bus events to the banks (freeze requests) are put on; each bank's rule picks its own. */
+export function bankEventsBusName(stage: Stage): string {
+  return `overdue-${stage}-bank-events`;
 }
 
 /** State machine names, fixed so that execution ARNs (and grants on them) can be written down. */

@@ -1,17 +1,19 @@
-// The stateful stack: keys, tables and the drop bucket — everything that holds data and outlives deployments.
+// The stateful stack: keys, tables, the drop bucket and the bank-events bus — what holds data or outlives deployments.
 import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DROP_PREFIXES, dropBucketName, type StageConfig, tableNames } from './config';
+import { bankEventsBusName, DROP_PREFIXES, dropBucketName, type StageConfig, tableNames } from './config';
 import { BankWriters } from './constructs/bank-writers';
 import {
   CONTACT_LEDGER_CASE_INDEX,
   CONTACT_LEDGER_KEY,
   CONTACT_LEDGER_TTL_ATTRIBUTE,
   LOOKUP_ATTRIBUTES,
+  WORKLIST_INDEX,
 } from './constructs/data-stores';
 
 export interface StatefulStackProps extends StackProps {
@@ -28,7 +30,11 @@ export class StatefulStack extends Stack {
   readonly casesTable: Table;
   readonly trailTable: Table;
   readonly contactLedgerTable: Table;
+  /** What people must do (calls, decisions), each holding the task token of the execution waiting on it. */
+  readonly workItemsTable: Table;
   readonly dropBucket: Bucket;
+  /** Events to the banks (freeze requests); each bank's rule will route its own to it. */
+  readonly bankEventsBus: EventBus;
   /** The only principals that may write a bank's feeds, one role per bank. */
   readonly bankWriters: BankWriters;
 
@@ -122,6 +128,29 @@ export class StatefulStack extends Stack {
       projectionType: ProjectionType.ALL,
     });
 
+    // Work items by id (`<case>#<cycle>#<step>`, so a retried task opens its item once); worklists by bank and
+    // kind in the order they fall due. Keys only, for the reason the lookups are: a worklist page reads its
+    // items from the table.
+    this.workItemsTable = new Table(this, 'WorkItems', {
+      tableName: tableNames(config.stage).workItems,
+      ...tableDefaults,
+      partitionKey: { name: 'itemId', type: AttributeType.STRING },
+    });
+    this.workItemsTable.addGlobalSecondaryIndex({
+      indexName: WORKLIST_INDEX,
+      partitionKey: { name: 'worklist', type: AttributeType.STRING },
+      sortKey: { name: 'dueBy', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    // Named, and here rather than in the stateless stack: banks will point rules and targets at it, so it
+    // outlives deployments. Events carry ids only; the bus encrypts them under the data key all the same.
+    this.bankEventsBus = new EventBus(this, 'BankEvents', {
+      eventBusName: bankEventsBusName(config.stage),
+      description: 'Overdue: events to the banks (freeze requests), ids only',
+      kmsKey: this.dataKey,
+    });
+
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -146,13 +175,24 @@ export class StatefulStack extends Stack {
       autoDeleteObjects: !config.retainData,
       // Stored feeds do not live forever: each prefix expires on its own clock, replaced and deleted
       // versions a few days later, abandoned multipart uploads after a day.
-      lifecycleRules: DROP_PREFIXES.map((prefix) => ({
-        id: `expire-${prefix}`,
-        prefix: `${prefix}/`,
-        expiration: Duration.days(config.storedFeeds.expireAfterDays[prefix]),
-        noncurrentVersionExpiration: Duration.days(config.storedFeeds.noncurrentVersionDays),
-        abortIncompleteMultipartUploadAfter: Duration.days(config.storedFeeds.abortIncompleteUploadDays),
-      })),
+      lifecycleRules: [
+        ...DROP_PREFIXES.map((prefix) => ({
+          id: `expire-${prefix}`,
+          prefix: `${prefix}/`,
+          expiration: Duration.days(config.storedFeeds.expireAfterDays[prefix]),
+          noncurrentVersionExpiration: Duration.days(config.storedFeeds.noncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(config.storedFeeds.abortIncompleteUploadDays),
+        })),
+        // Letters are evidence of a contact: kept as long as the longest pack keeps records, a deleted or
+        // replaced one as long again (a noncurrent version is what a dispute would need).
+        {
+          id: 'expire-letters',
+          prefix: 'letters/',
+          expiration: Duration.days(config.storedLetters.expireAfterDays),
+          noncurrentVersionExpiration: Duration.days(config.storedLetters.expireAfterDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(config.storedFeeds.abortIncompleteUploadDays),
+        },
+      ],
     });
     // Here rather than in the stateless stack: the roles and the bucket policy naming them live with the
     // bucket, so nothing in this stack refers to the other one.

@@ -1,11 +1,12 @@
 // The stateless stack: feed intake, the escalation workflow, the staff API, the email channel and monitoring.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { dropBucketName, type FunctionName, type StageConfig, tableNames } from './config';
+import { bankEventsBusName, dropBucketName, type FunctionName, type StageConfig, tableNames } from './config';
 import type { DataStores } from './constructs/data-stores';
 import { EscalationWorkflow } from './constructs/escalation-workflow';
 import { FeedIntake } from './constructs/feed-intake';
@@ -22,8 +23,18 @@ export interface StatelessStackProps extends StackProps {
   readonly indexKey: IKey;
 }
 
+/** The email channel reminders go out through; a function binds it to send (the SesEmailSender's settings). */
+export interface EmailChannel {
+  readonly configurationSet: ConfigurationSet;
+  readonly identity: EmailIdentity;
+  readonly fromAddress: string;
+}
+
 export class StatelessStack extends Stack {
   readonly stage: StageConfig['stage'];
+  /** What the stateful stack holds, as the stateless constructs are given it (the escalation workflow binds these). */
+  readonly stores: DataStores;
+  readonly email: EmailChannel;
   readonly escalation: EscalationWorkflow;
   readonly intake: FeedIntake;
   readonly staffApi: StaffApi;
@@ -53,12 +64,18 @@ export class StatelessStack extends Stack {
         tableName: names.contactLedger,
         encryptionKey: props.dataKey,
       }),
+      workItemsTable: Table.fromTableAttributes(this, 'WorkItemsRef', {
+        tableName: names.workItems,
+        encryptionKey: props.dataKey,
+      }),
+      bankEventsBus: EventBus.fromEventBusName(this, 'BankEventsRef', bankEventsBusName(config.stage)),
       dropBucket: Bucket.fromBucketName(this, 'DropBucketRef', dropBucketName(config.stage)),
       dataKey: props.dataKey,
       piiKey: props.piiKey,
       indexKey: props.indexKey,
     };
 
+    this.stores = stores;
     this.escalation = new EscalationWorkflow(this, 'EscalationWorkflow', { config, stores });
     this.intake = new FeedIntake(this, 'FeedIntake', {
       config,
@@ -79,15 +96,19 @@ export class StatelessStack extends Stack {
       findCases: this.staffApi.findCases,
     };
 
-    // Email: the identity and configuration set reminders will be sent through (SES is provisioned; the
-    // ladder sends SMS only so far, so no function is granted to send yet).
+    // Email: the identity and configuration set reminders are sent through (the SesEmailSender names the set
+    // on every send; no function is granted to send yet). Reminders carry personal data: SES delivers them
+    // over TLS or not at all.
     const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
       configurationSetName: config.email.configurationSetName,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
     });
-    new EmailIdentity(this, 'EmailIdentity', {
+    const identity = new EmailIdentity(this, 'EmailIdentity', {
       identity: Identity.domain(config.email.identityDomain),
       configurationSet,
     });
+    this.email = { configurationSet, identity, fromAddress: config.email.fromAddress };
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

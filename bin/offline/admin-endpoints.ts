@@ -1,4 +1,4 @@
-/** The loopback-only /_local/ endpoints behind `npm run local -- <command>`: clock, tokens, outbox, escalations, drop. */
+/** The loopback-only /_local/ endpoints behind `npm run local -- <command>`: clock, tokens, outbox, mail, escalations, drop. */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionRecord } from '../../lambdas/adapters/local/local-escalation-starter';
@@ -6,6 +6,7 @@ import type { OutboxSms } from '../../lambdas/adapters/local/outbox-sms-sender';
 import type { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { type FeedDrop, type FeedUpload, IngestFailedError, MAX_DROP_BYTES } from './feed-drop';
 import { acceptBody, BadRequestError, readJson, sendJson } from './http';
+import type { SinkMail } from './mail-sink';
 import { type TokenRequest, TokenRequestError } from './token-issuer';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +18,7 @@ export interface AdminDeps {
   advanceClock(ms: number): Promise<Date>;
   issueToken(request: TokenRequest): Promise<{ token: string; expiresAt: string }>;
   outbox(): Promise<OutboxSms[]>;
+  mail(): Promise<SinkMail[]>;
   executions(): ExecutionRecord[];
   /** Checks the upload (throws BadRequestError) and returns the function that stores and loads its bytes. */
   prepareDrop(upload: FeedUpload): (body: IncomingMessage, size: number) => Promise<FeedDrop>;
@@ -53,6 +55,8 @@ export function makeAdminEndpoints(deps: AdminDeps) {
         sendJson(response, 200, await deps.issueToken((await readJson(request, response)) as TokenRequest));
       } else if (method === 'GET' && path === '/_local/outbox') {
         sendJson(response, 200, await deps.outbox());
+      } else if (method === 'GET' && path === '/_local/mail') {
+        sendJson(response, 200, await deps.mail());
       } else if (method === 'GET' && path === '/_local/executions') {
         sendJson(response, 200, deps.executions());
       } else if (method === 'PUT' && path.startsWith('/_local/feeds/')) {

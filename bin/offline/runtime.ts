@@ -2,17 +2,18 @@
 
 import { createHmac } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSRecord } from 'aws-lambda';
-import * as sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
 import { DynamoPaymentLedger } from '../../lambdas/adapters/aws/dynamo-payment-ledger';
 import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
+import { DynamoWorkItems } from '../../lambdas/adapters/aws/dynamo-work-items';
 import { S3FeedStorage } from '../../lambdas/adapters/aws/s3-feed-storage';
+import { S3LetterStore } from '../../lambdas/adapters/aws/s3-letter-store';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { HmacBlindIndex } from '../../lambdas/adapters/hmac-blind-index';
@@ -23,6 +24,7 @@ import {
 } from '../../lambdas/adapters/local/local-escalation-starter';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { LocalQueue } from '../../lambdas/adapters/local/local-queue';
+import { OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-events';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { localDate } from '../../lambdas/domain/zoned-time';
@@ -33,6 +35,7 @@ import { makeOpenTaskHandler } from '../../lambdas/handlers/open-task';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
 import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
+import type { BankEvents, EmailSender, LetterStore, WorkItems } from '../../lambdas/ports/notifier';
 import type { EscalationRequest, FeedHandOver } from '../../lambdas/ports/workflow';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { makeAdminEndpoints } from './admin-endpoints';
@@ -42,6 +45,7 @@ import { inMemoryOpenWorkItem, logOnlyRecordFault } from './escalation-task-stub
 import { dropFeed, type FeedDrop, type FeedPrefix, feedKey, IngestFailedError } from './feed-drop';
 import { replayUnfinishedFeeds } from './feed-replay';
 import { closeServer, sendJson } from './http';
+import { LocalMail, type SinkMail, startSesSink } from './mail-sink';
 import { requireFreePort, requireJava17 } from './prerequisites';
 import { S3EventBridge } from './s3-event-bridge';
 import { generateSampleFeed } from './sample-feed';
@@ -53,7 +57,11 @@ export type { FeedDrop } from './feed-drop';
 export { encodeS3EventKey, type FeedReport } from './s3-event-bridge';
 
 export const LOCAL_BUCKET = 'overdue-local-drop';
-export const LOCAL_TABLES = { cases: 'overdue-local-cases', trail: 'overdue-local-trail' } as const;
+export const LOCAL_TABLES = {
+  cases: 'overdue-local-cases',
+  trail: 'overdue-local-trail',
+  workItems: 'overdue-local-work-items',
+} as const;
 /** s3rver's built-in account: requests must be signed with these. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';
@@ -102,6 +110,18 @@ export interface OfflineRuntime {
   readonly dataDir: string;
   readonly outboxDir: string;
   readonly dynamoEndpoint: string;
+  /**
+   * The senders as the escalation will use them offline (not wired to a use case yet): SesEmailSender on the
+   * SES sink, S3LetterStore on s3rver (`letters/`), DynamoWorkItems on DynamoDB Local, the bank-event outbox.
+   */
+  readonly senders: {
+    readonly email: EmailSender;
+    readonly letters: LetterStore;
+    readonly workItems: WorkItems;
+    readonly bankEvents: BankEvents;
+  };
+  /** The SES sink's messages, oldest first, addresses masked. */
+  mail(): Promise<SinkMail[]>;
   readonly clock: VirtualClock;
   executions(): ExecutionRecord[];
   /** Completes a work item an escalation waits for (what the staff API does in AWS); false if none waits. */
@@ -165,6 +185,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     onStop('DynamoDB Local', () => dynamo.stop());
     await ensureTable(dynamo.client, LOCAL_TABLES.cases, tables.cases);
     await ensureTable(dynamo.client, LOCAL_TABLES.trail, tables.trail);
+    await ensureTable(dynamo.client, LOCAL_TABLES.workItems, tables.workItems);
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -198,6 +219,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     const ses = await startSesSink({ host: '127.0.0.1', port: ports.ses });
     onStop('the SES sink', () => closeServer(ses));
     const sesUrl = `http://127.0.0.1:${ports.ses}`;
+    const localMail = new LocalMail(sesUrl, clock);
 
     // The adapters: real AWS-side code where a local service speaks the same API, local ones elsewhere.
     const banks = bankDirectoryFromConfig(JSON.stringify(LOCAL_BANKS));
@@ -209,6 +231,12 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       new LocalIndexKeySource(createHmac('sha256', masterKey).update('overdue-blind-index-secret').digest()),
     );
     const storage = new S3FeedStorage(s3, LOCAL_BUCKET);
+    const senders = {
+      email: localMail.sender,
+      letters: new S3LetterStore(s3, { bucket: LOCAL_BUCKET }),
+      workItems: new DynamoWorkItems(documents, LOCAL_TABLES.workItems),
+      bankEvents: new OutboxBankEvents(dataDir, clock),
+    };
 
     const escalations = new LocalEscalationStarter({
       definition: stateMachineDefinition,
@@ -291,6 +319,8 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       dataDir,
       outboxDir: outboxSms.directory,
       dynamoEndpoint: dynamo.endpoint,
+      senders,
+      mail: () => localMail.list(),
       clock,
       executions: () => escalations.executions(),
       completeWorkItem: (itemId, outcome) => escalations.completeWorkItem(itemId, outcome),
@@ -365,15 +395,6 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     await stopAll();
     throw error;
   }
-}
-
-/** aws-ses-v2-local is CommonJS: under Node's ESM loader its default export arrives one level down. */
-function startSesSink(config: { host: string; port: number }): Promise<Server> {
-  const exported = sesModule.default as unknown as
-    | typeof sesModule.default
-    | { default: typeof sesModule.default };
-  const start = typeof exported === 'function' ? exported : exported.default;
-  return start(config);
 }
 
 async function savedClock(dataDir: string): Promise<Date | undefined> {

@@ -12,6 +12,7 @@ export interface SynthesizedForLocal {
     readonly cases: TableSpec;
     readonly trail: TableSpec;
     readonly contactLedger: TableSpec;
+    readonly workItems: TableSpec;
   };
 }
 
@@ -46,6 +47,10 @@ export function synthesizeForLocal(): SynthesizedForLocal {
         contactLedger: tableSpec(
           statefulTemplate,
           stateful.getLogicalId(stateful.contactLedgerTable.node.defaultChild as never),
+        ),
+        workItems: tableSpec(
+          statefulTemplate,
+          stateful.getLogicalId(stateful.workItemsTable.node.defaultChild as never),
         ),
       },
     };

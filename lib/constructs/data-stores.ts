@@ -1,11 +1,16 @@
-// What the stateless constructs are given of the stateful stack: tables, the drop bucket and the keys.
+// What the stateless constructs are given of the stateful stack: tables, the drop bucket, the bank-events bus and the keys.
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 
 /** The blind-index attributes, each served by a GSI `by-<attribute>` (the adapter's lookupIndexName). */
 export const LOOKUP_ATTRIBUTES = ['mobileIndex', 'nationalIdIndex', 'cardLast4Index'] as const;
 export const LOOKUP_INDEX_NAMES = LOOKUP_ATTRIBUTES.map((attribute) => `by-${attribute}`);
+/** The work items' worklist GSI (partition `worklist` = `<bankId>#<kind>`, sort `dueBy`; the adapter's WORKLIST_INDEX). */
+export const WORKLIST_INDEX = 'by-worklist';
+/** Where letters are written in the drop bucket (`letters/<bankId>/…`). */
+export const LETTERS_PREFIX = 'letters';
 
 /**
  * The contact ledger's key (`pk`), its TTL attribute and its case index: the adapter
@@ -21,7 +26,11 @@ export interface DataStores {
   readonly trailTable: ITable;
   /** Every contact, by debtor and address head (see the adapter); bound to no function yet. */
   readonly contactLedgerTable: ITable;
-  /** Referenced by derived name, so that grants read `…/incoming/*`. */
+  /** Work items (calls, decisions) with their task tokens; by derived name; knows its key. */
+  readonly workItemsTable: ITable;
+  /** The bus events to the banks are put on; by derived name. */
+  readonly bankEventsBus: IEventBus;
+  /** Referenced by derived name, so that grants read `…/incoming/*` (and `…/letters/*`). */
   readonly dropBucket: IBucket;
   /** Encrypts tables and the bucket at rest. */
   readonly dataKey: IKey;

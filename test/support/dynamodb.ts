@@ -12,6 +12,7 @@ export interface DynamoTestBed {
   readonly casesTable: string;
   readonly trailTable: string;
   readonly contactLedgerTable: string;
+  readonly workItemsTable: string;
 }
 
 /** One DynamoDB Local per test file; table names carry a uuid so data of one run never meets another's. */
@@ -23,10 +24,13 @@ export async function startDynamoTestBed(): Promise<DynamoTestBed> {
   const trailTable = `trail-${suffix}`;
   const contactLedgerTable = `contact-ledger-${suffix}`;
   await ensureTable(dynamo.client, casesTable, tables.cases);
+  const workItemsTable = `work-items-${suffix}`;
   await ensureTable(dynamo.client, trailTable, tables.trail);
   await ensureTable(dynamo.client, contactLedgerTable, tables.contactLedger);
+  await ensureTable(dynamo.client, workItemsTable, tables.workItems);
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { dynamo, documents, casesTable, trailTable, contactLedgerTable };
+
+  return { dynamo, documents, casesTable, trailTable, contactLedgerTable, workItemsTable };
 }

@@ -23,7 +23,11 @@ export interface TestRuntime {
   removeDataDir(): Promise<void>;
 }
 
-export async function startTestRuntime(clockStart: Date): Promise<TestRuntime> {
+/** `log` receives the runtime's log lines (dropped when absent). */
+export async function startTestRuntime(
+  clockStart: Date,
+  log: (line: string) => void = () => {},
+): Promise<TestRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'overdue-e2e-'));
   const apiPort = await freePort();
   const dynamoPort = await freePort();
@@ -33,7 +37,7 @@ export async function startTestRuntime(clockStart: Date): Promise<TestRuntime> {
     seedSample: false,
     clockStart,
     inMemory: true,
-    log: () => {},
+    log,
   });
   const dynamo = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${dynamoPort}`,

@@ -1,7 +1,8 @@
 /**
  * Every port's contract, held against the in-memory fakes the unit tests use, and against the AWS adapters
  * over an aws-sdk-client-mock model of the service where no local part speaks the API (Step Functions, SQS,
- * SNS, KMS), and against the offline parts that need no server (the SMS outbox, the local keys).
+ * SNS, KMS, EventBridge) or where the local part leaves out what AWS does (SESv2 refusals, S3 conditional
+ * writes), and against the offline parts that need no server (the SMS and bank-event outboxes, the local keys).
  * The same contracts run against the real local parts in test/integration/contracts.test.ts.
  */
 
@@ -17,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
+import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -29,8 +30,11 @@ import { InternalErrorException, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll } from 'vitest';
+import { EventBridgeBankEvents } from '../../lambdas/adapters/aws/eventbridge-bank-events';
 import { KmsDataKeyProvider } from '../../lambdas/adapters/aws/kms-data-key-provider';
 import { KmsIndexKeySource } from '../../lambdas/adapters/aws/kms-index-key-source';
+import { S3LetterStore } from '../../lambdas/adapters/aws/s3-letter-store';
+import { SesEmailSender } from '../../lambdas/adapters/aws/ses-email-sender';
 import { SfnEscalationStarter } from '../../lambdas/adapters/aws/sfn-escalation-starter';
 import { SfnFeedLoadStarter } from '../../lambdas/adapters/aws/sfn-feed-load-starter';
 import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
@@ -39,34 +43,46 @@ import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
 import { executionName } from '../../lambdas/adapters/execution-name';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
+import { type OutboxBankEvent, OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-events';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { filesOfMessage } from '../../lambdas/handlers/ingest-feed';
 import type { EscalationRequest, FeedLoadInput } from '../../lambdas/ports/workflow';
+import { bankEventsContract } from '../contracts/bank-events.contract';
 import { caseStoreContract } from '../contracts/case-store.contract';
 import { contactLedgerContract } from '../contracts/contact-ledger.contract';
 import { dataKeyProviderContract } from '../contracts/data-key-provider.contract';
+import { emailSenderContract } from '../contracts/email-sender.contract';
 import { escalationQueueContract } from '../contracts/escalation-queue.contract';
 import { escalationStarterContract, startThrottlingContract } from '../contracts/escalation-starter.contract';
 import { feedContinuationContract } from '../contracts/feed-continuation.contract';
 import { feedLoadStarterContract } from '../contracts/feed-load-starter.contract';
 import { feedStorageContract } from '../contracts/feed-storage.contract';
 import { indexKeySourceContract } from '../contracts/index-key-source.contract';
+import { letterStoreContract } from '../contracts/letter-store.contract';
 import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
 import { piiVaultContract } from '../contracts/pii-vault.contract';
 import { smsSenderContract } from '../contracts/sms-sender.contract';
 import { trailContract } from '../contracts/trail.contract';
+import { workItemsContract } from '../contracts/work-items.contract';
 import {
   FakeClock,
   InMemoryCaseStore,
   InMemoryContactLedger,
   InMemoryEscalationQueue,
   InMemoryFeedStorage,
+  InMemoryLetterStore,
   InMemoryPaymentLedger,
   InMemoryStepFunctions,
   InMemoryTrail,
+  InMemoryWorkItems,
+  RecordingBankEvents,
+  RecordingEmailSender,
   RecordingSmsSender,
 } from '../support/fakes';
+import { EventBridgeModel } from '../support/models/eventbridge';
 import { KmsModel } from '../support/models/kms';
+import { S3ObjectsModel } from '../support/models/s3-objects';
+import { SesV2Model } from '../support/models/ses';
 import { SnsSmsModel } from '../support/models/sns';
 import { SqsQueueModel } from '../support/models/sqs';
 import { StepFunctionsModel } from '../support/models/step-functions';
@@ -316,5 +332,122 @@ feedLoadStarterContract('SfnFeedLoadStarter over a model of the Step Functions A
       })),
     finishRuns: () => sfn.finishAll(),
     throttleNextStart: () => sfn.throttleNext(),
+  };
+});
+
+emailSenderContract('in-memory fake', () => {
+  const sender = new RecordingEmailSender();
+  return {
+    sender,
+    delivered: async () => sender.sent.map(({ to, subject, text }) => ({ to, subject, text })),
+    failSends: () => void sender.failWith(new Error('email provider unavailable')),
+    recover: () => void sender.failWith(undefined),
+  };
+});
+
+emailSenderContract('SesEmailSender over a model of SESv2 SendEmail', () => {
+  const ses = new SesV2Model('collections.dev.overdue.example', ['overdue-dev-reminders']);
+  return {
+    sender: new SesEmailSender(ses.client(), {
+      fromAddress: 'reminders@collections.dev.overdue.example',
+      configurationSetName: 'overdue-dev-reminders',
+    }),
+    delivered: async () =>
+      ses.delivered.map(({ to, subject, text }) => ({ to: to.join(','), subject, text })),
+    // The model refuses the recipient by name, as SES does: what the adapter throws must not repeat it.
+    failSends: () => void ses.refusedRecipients.add('zhang.wei.1987@example.cn'),
+    recover: () => void ses.refusedRecipients.clear(),
+  };
+});
+
+emailSenderContract('SesEmailSender over a model of SESv2 SendEmail, throttled', () => {
+  const ses = new SesV2Model('collections.dev.overdue.example', ['overdue-dev-reminders']);
+  return {
+    sender: new SesEmailSender(ses.client(), {
+      fromAddress: 'reminders@collections.dev.overdue.example',
+      configurationSetName: 'overdue-dev-reminders',
+    }),
+    delivered: async () =>
+      ses.delivered.map(({ to, subject, text }) => ({ to: to.join(','), subject, text })),
+    failSends: () =>
+      ses.failWith(
+        new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }),
+      ),
+    recover: () => ses.failWith(undefined),
+  };
+});
+
+letterStoreContract('in-memory fake', () => {
+  const store = new InMemoryLetterStore();
+  return {
+    store,
+    read: async (key) => store.objects.get(key)?.body,
+    keys: async () => [...store.objects.keys()],
+  };
+});
+
+letterStoreContract('S3LetterStore over a model of S3 conditional writes', () => {
+  const s3 = new S3ObjectsModel('overdue-dev-drop-111122223333-ap-east-1');
+  return {
+    store: new S3LetterStore(s3.client(), {
+      bucket: s3.bucket,
+      kmsKeyId: 'arn:aws:kms:ap-east-1:111122223333:key/data',
+    }),
+    read: async (key) => s3.objects.get(key)?.body,
+    keys: async () => [...s3.objects.keys()],
+  };
+});
+
+workItemsContract('in-memory fake', () => new InMemoryWorkItems());
+
+bankEventsContract('in-memory fake', () => {
+  const events = new RecordingBankEvents();
+  return {
+    events,
+    received: async () => events.published,
+    failPublishes: () => void events.failWith(new Error('event bus unavailable')),
+    recover: () => void events.failWith(undefined),
+  };
+});
+
+bankEventsContract('EventBridgeBankEvents over a model of PutEvents (per-entry refusals)', () => {
+  const bus = new EventBridgeModel('overdue-dev-bank-events');
+  return {
+    events: new EventBridgeBankEvents(bus.client(), bus.busName),
+    received: async () =>
+      bus.events.map(({ detail }) => ({
+        bankId: String(detail.bankId),
+        caseId: String(detail.caseId),
+        type: detail.type as 'freeze-request',
+        eventId: String(detail.eventId),
+      })),
+    failPublishes: () => bus.failEntriesWith('ThrottlingException'),
+    recover: () => bus.failEntriesWith(undefined),
+  };
+});
+
+bankEventsContract('OutboxBankEvents (the offline outbox, a temporary folder)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'overdue-bank-events-'));
+  outboxDirs.push(dataDir);
+  const events = new OutboxBankEvents(dataDir, new FakeClock());
+  return {
+    events,
+    received: async () => {
+      let names: string[];
+      try {
+        names = readdirSync(events.directory);
+      } catch {
+        return [];
+      }
+      return names
+        .map((name) => JSON.parse(readFileSync(join(events.directory, name), 'utf8')) as OutboxBankEvent)
+        .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt))
+        .map(({ bankId, caseId, type, eventId }) => ({ bankId, caseId, type, eventId }));
+    },
+    failPublishes: () => {
+      mkdirSync(dirname(events.directory), { recursive: true });
+      writeFileSync(events.directory, '');
+    },
+    recover: () => unlinkSync(events.directory),
   };
 });

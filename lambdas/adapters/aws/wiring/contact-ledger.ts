@@ -5,7 +5,7 @@
 
 import type { ContactLedger } from '../../../ports/contact-ledger';
 import { CONTACT_RECORD_RETENTION_YEARS, DynamoContactLedger } from '../dynamo-contact-ledger';
-import { documentClient } from './dynamodb';
+import { documentClient } from './dynamodb-client';
 import { asBuilt, type Instrument, requiredEnv } from './lazy';
 
 /** Records are kept CONTACT_RECORD_RETENTION_YEARS (an infra test holds it ≥ every pack's retention). */

@@ -1,9 +1,11 @@
 /**
  * How a handler gets its AWS adapters. Every function pays at cold start for each module its handler
  * imports, so there is no module that imports every client:
- * - one module per AWS service (dynamodb.ts, kms.ts, s3.ts, sqs.ts, step-functions.ts, sns.ts) owns that
- *   service's single SDK client per container (built on first use) and exports one `build…()` per
- *   adapter, reading its table, key or bucket from the environment;
+ * - one module per AWS service (dynamodb.ts, kms.ts, s3.ts, sqs.ts, step-functions.ts, sns.ts, ses.ts,
+ *   bank-events.ts) owns that service's single SDK client per container (built on first use) and exports one
+ *   `build…()` per adapter, reading its table, key or bucket from the environment; where two modules of one
+ *   service serve different functions (s3.ts and letters.ts, dynamodb.ts and work-items.ts), the client lives
+ *   in a module of its own (s3-client.ts, dynamodb-client.ts) that both import;
  * - a handler passes `traced` (../tracer.ts) to its builders to see each SDK call as an X-Ray subsegment:
  *   the API and escalation functions do; the feed batch functions (intake, a map segment, its last step)
  *   do not, as every row would be a subsegment (a million a day) and the X-Ray SDK a third of their
