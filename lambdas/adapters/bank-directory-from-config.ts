@@ -1,28 +1,28 @@
 /** Reads the banks this deployment serves from the BANKS_CONFIG JSON set by the stage configuration. */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BankSettings, withDefaultLadder } from '../domain/bank';
 import { isKnownTemplate } from '../domain/message-templates';
 import type { BankDirectory } from '../ports/bank-directory';
 
 const ladderStep = z.object({
-  id: z.string().min(1),
-  fromDaysPastDue: z.number().int().nonnegative(),
+  id: z.string().check(z.minLength(1)),
+  fromDaysPastDue: z.int().check(z.nonnegative()),
   action: z.enum(['sms']),
   // Checked at cold start: an unknown template would otherwise fail only in Act, after the contact is claimed.
-  template: z.string().refine(isKnownTemplate, 'unknown reminder template'),
+  template: z.string().check(z.refine(isKnownTemplate, 'unknown reminder template')),
 });
 
 const bankSchema = z.object({
-  bankId: z.string().regex(/^[a-z0-9-]{2,32}$/),
-  displayName: z.string().min(1),
+  bankId: z.string().check(z.regex(/^[a-z0-9-]{2,32}$/)),
+  displayName: z.string().check(z.minLength(1)),
   policyPack: z.enum(['cn', 'us']),
   defaults: z.object({
-    currency: z.string().length(3),
-    timeZone: z.string().min(1),
+    currency: z.string().check(z.length(3)),
+    timeZone: z.string().check(z.minLength(1)),
     language: z.enum(['zh-CN', 'en']),
   }),
-  ladder: z.array(ladderStep).min(1).optional(),
+  ladder: z.optional(z.array(ladderStep).check(z.minLength(1))),
 });
 
 export function bankDirectoryFromConfig(json: string | undefined): BankDirectory {

@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
@@ -11,7 +11,10 @@ import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
 import { type PlanNextStepDeps, planNextStep, type StepPlan } from '../use-cases/plan-next-step';
 
-export const planNextStepInput = z.object({ caseId: z.string().min(3), cycle: z.string().min(1) });
+export const planNextStepInput = z.object({
+  caseId: z.string().check(z.minLength(3)),
+  cycle: z.string().check(z.minLength(1)),
+});
 
 export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
   return async (event: unknown): Promise<StepPlan> => {

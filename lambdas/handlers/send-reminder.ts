@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
@@ -14,9 +14,13 @@ import { systemClock } from '../adapters/system-clock';
 import { type ReminderOutcome, type SendReminderDeps, sendReminder } from '../use-cases/send-reminder';
 
 export const sendReminderInput = z.object({
-  caseId: z.string().min(3),
-  cycle: z.string().min(1),
-  plan: z.object({ action: z.literal('sms'), stepId: z.string().min(1), template: z.string().min(1) }),
+  caseId: z.string().check(z.minLength(3)),
+  cycle: z.string().check(z.minLength(1)),
+  plan: z.object({
+    action: z.literal('sms'),
+    stepId: z.string().check(z.minLength(1)),
+    template: z.string().check(z.minLength(1)),
+  }),
 });
 
 export function makeSendReminderHandler(deps: () => SendReminderDeps) {

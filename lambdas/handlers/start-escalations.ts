@@ -9,7 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
 import { traced } from '../adapters/aws/tracer';
@@ -21,9 +21,9 @@ import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-
 
 const startRequest = z.object({
   // Requests written before stops went through the buffer carry no action: they are starts.
-  action: z.enum(['start', 'stop']).default('start'),
-  caseId: z.string().min(3).max(200),
-  cycle: z.string().min(1).max(40),
+  action: z._default(z.enum(['start', 'stop']), 'start'),
+  caseId: z.string().check(z.minLength(3), z.maxLength(200)),
+  cycle: z.string().check(z.minLength(1), z.maxLength(40)),
 });
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
