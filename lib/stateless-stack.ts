@@ -76,7 +76,24 @@ export class StatelessStack extends Stack {
     };
 
     this.stores = stores;
-    this.escalation = new EscalationWorkflow(this, 'EscalationWorkflow', { config, stores });
+    // Email: the identity and configuration set reminders are sent through (the SesEmailSender names the set
+    // on every send; Act is granted to send through it). Reminders carry personal data: SES delivers them
+    // over TLS or not at all.
+    const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
+      configurationSetName: config.email.configurationSetName,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+    });
+    const identity = new EmailIdentity(this, 'EmailIdentity', {
+      identity: Identity.domain(config.email.identityDomain),
+      configurationSet,
+    });
+    this.email = { configurationSet, identity, fromAddress: config.email.fromAddress };
+    this.escalation = new EscalationWorkflow(this, 'EscalationWorkflow', {
+      config,
+      stores,
+      email: this.email,
+    });
     this.intake = new FeedIntake(this, 'FeedIntake', {
       config,
       stores,
@@ -95,20 +112,6 @@ export class StatelessStack extends Stack {
       getCase: this.staffApi.getCase,
       findCases: this.staffApi.findCases,
     };
-
-    // Email: the identity and configuration set reminders are sent through (the SesEmailSender names the set
-    // on every send; no function is granted to send yet). Reminders carry personal data: SES delivers them
-    // over TLS or not at all.
-    const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
-      configurationSetName: config.email.configurationSetName,
-      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
-      reputationMetrics: true,
-    });
-    const identity = new EmailIdentity(this, 'EmailIdentity', {
-      identity: Identity.domain(config.email.identityDomain),
-      configurationSet,
-    });
-    this.email = { configurationSet, identity, fromAddress: config.email.fromAddress };
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,

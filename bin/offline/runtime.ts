@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSRecord } from 'aws-lambda';
 import S3rver from 's3rver';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
+import { DynamoContactLedger } from '../../lambdas/adapters/aws/dynamo-contact-ledger';
 import { DynamoPaymentLedger } from '../../lambdas/adapters/aws/dynamo-payment-ledger';
 import { DynamoTrail } from '../../lambdas/adapters/aws/dynamo-trail';
 import { DynamoWorkItems } from '../../lambdas/adapters/aws/dynamo-work-items';
@@ -28,20 +29,21 @@ import { OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-event
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { localDate } from '../../lambdas/domain/zoned-time';
+import { makeActHandler } from '../../lambdas/handlers/act';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
 import { handleFeedMessages } from '../../lambdas/handlers/ingest-feed';
 import { makeOpenTaskHandler } from '../../lambdas/handlers/open-task';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
-import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
 import type { BankEvents, EmailSender, LetterStore, WorkItems } from '../../lambdas/ports/notifier';
 import type { EscalationRequest, FeedHandOver } from '../../lambdas/ports/workflow';
+import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
+import { recordFault } from '../../lambdas/use-cases/record-fault';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { makeAdminEndpoints } from './admin-endpoints';
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { resumeEscalations } from './escalation-resume';
-import { inMemoryOpenWorkItem, logOnlyRecordFault } from './escalation-task-stubs';
 import { dropFeed, type FeedDrop, type FeedPrefix, feedKey, IngestFailedError } from './feed-drop';
 import { replayUnfinishedFeeds } from './feed-replay';
 import { closeServer, sendJson } from './http';
@@ -61,6 +63,7 @@ export const LOCAL_TABLES = {
   cases: 'overdue-local-cases',
   trail: 'overdue-local-trail',
   workItems: 'overdue-local-work-items',
+  contactLedger: 'overdue-local-contact-ledger',
 } as const;
 /** s3rver's built-in account: requests must be signed with these. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -186,6 +189,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     await ensureTable(dynamo.client, LOCAL_TABLES.cases, tables.cases);
     await ensureTable(dynamo.client, LOCAL_TABLES.trail, tables.trail);
     await ensureTable(dynamo.client, LOCAL_TABLES.workItems, tables.workItems);
+    await ensureTable(dynamo.client, LOCAL_TABLES.contactLedger, tables.contactLedger);
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -231,6 +235,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       new LocalIndexKeySource(createHmac('sha256', masterKey).update('overdue-blind-index-secret').digest()),
     );
     const storage = new S3FeedStorage(s3, LOCAL_BUCKET);
+    const contacts = new DynamoContactLedger(documents, LOCAL_TABLES.contactLedger);
     const senders = {
       email: localMail.sender,
       letters: new S3LetterStore(s3, { bucket: LOCAL_BUCKET }),
@@ -241,11 +246,28 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     const escalations = new LocalEscalationStarter({
       definition: stateMachineDefinition,
       clock,
-      planNextStep: makePlanNextStepHandler(() => ({ cases, banks, clock })),
-      act: makeSendReminderHandler(() => ({ cases, trail, vault, sms: outboxSms, banks, clock })),
-      // STUBS until their use cases exist (see escalation-task-stubs.ts).
-      openTask: makeOpenTaskHandler(() => ({ openWorkItem: inMemoryOpenWorkItem(clock) })),
-      recordFault: makeRecordFaultHandler(() => ({ recordFault: logOnlyRecordFault(log) })),
+      planNextStep: makePlanNextStepHandler(() => ({ cases, trail, contacts, banks, clock })),
+      act: makeActHandler(() => ({
+        cases,
+        trail,
+        vault,
+        contacts,
+        sms: outboxSms,
+        ...senders,
+        banks,
+        clock,
+      })),
+      openTask: makeOpenTaskHandler(() => ({
+        openWorkItem: (input) => openWorkItem({ cases, workItems: senders.workItems, trail, clock }, input),
+      })),
+      recordFault: makeRecordFaultHandler(() => ({
+        recordFault: async (input) => {
+          log(
+            `[overdue] escalation of ${input.caseId} (cycle ${input.cycle}, run ${input.run}) parked: ${input.error}`,
+          );
+          return recordFault({ cases, trail, clock }, input);
+        },
+      })),
       onFailure: (record) => log(`[overdue] escalation ${record.name} failed: ${record.error?.name}`),
     });
     onStop('escalations', async () => {

@@ -1,54 +1,54 @@
 /** Reads the banks this deployment serves from the BANKS_CONFIG JSON set by the stage configuration. */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BankSettings, withDefaultLadders } from '../domain/bank';
 import { LADDER_ACTIONS } from '../domain/escalation-ladder';
 import { validateLadderVersions } from '../domain/ladder-validation';
 import type { BankDirectory } from '../ports/bank-directory';
 
+const text = z.string().check(z.minLength(1));
+const positive = z.int().check(z.positive());
+const nonNegative = z.int().check(z.nonnegative());
+
 const condition = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('overdue-above'), minor: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('overdue-above'), minor: nonNegative }),
   z.object({ kind: z.literal('no-agreement-in-good-standing') }),
-  z.object({
-    kind: z.literal('days-after-step'),
-    stepId: z.string().min(1),
-    days: z.number().int().nonnegative(),
-  }),
+  z.object({ kind: z.literal('days-after-step'), stepId: text, days: nonNegative }),
   z.object({ kind: z.literal('effective-collection-evidence') }),
 ]);
 
 const ladderStep = z.object({
-  id: z.string().min(1),
-  fromDaysPastDue: z.number().int().positive(),
+  id: text,
+  fromDaysPastDue: positive,
   action: z.enum(LADDER_ACTIONS),
-  template: z.string().min(1),
-  templateVersion: z.number().int().positive().optional(),
-  conditions: z.array(condition).optional(),
-  taskDays: z.number().int().positive().optional(),
-  defaultOutcome: z.enum(['unanswered', 'not-approved']).optional(),
-  reportsToCreditBureau: z.boolean().optional(),
+  template: text,
+  templateVersion: z.optional(positive),
+  conditions: z.optional(z.array(condition)),
+  taskDays: z.optional(positive),
+  defaultOutcome: z.optional(z.enum(['unanswered', 'not-approved'])),
+  reportsToCreditBureau: z.optional(z.boolean()),
 });
 
 const ladder = z.object({
-  id: z.string().min(1),
-  version: z.number().int().positive(),
+  id: text,
+  version: positive,
   pack: z.enum(['cn', 'us']),
-  steps: z.array(ladderStep).min(1),
+  steps: z.array(ladderStep).check(z.minLength(1)),
 });
 
 const bankSchema = z.object({
-  bankId: z.string().regex(/^[a-z0-9-]{2,32}$/),
-  displayName: z.string().min(1),
+  bankId: z.string().check(z.regex(/^[a-z0-9-]{2,32}$/)),
+  displayName: text,
   policyPack: z.enum(['cn', 'us']),
   defaults: z.object({
-    currency: z.string().length(3),
-    timeZone: z.string().min(1),
+    currency: z.string().check(z.length(3)),
+    timeZone: text,
     language: z.enum(['zh-CN', 'en']),
   }),
-  contact: z
-    .object({ phone: z.string().min(3), address: z.string().min(1), website: z.string().min(1).optional() })
-    .optional(),
-  ladders: z.array(ladder).min(1).optional(),
+  contact: z.optional(
+    z.object({ phone: z.string().check(z.minLength(3)), address: text, website: z.optional(text) }),
+  ),
+  ladders: z.optional(z.array(ladder).check(z.minLength(1))),
 });
 
 /**

@@ -149,8 +149,10 @@ function sealWith(
   const names = Object.freeze(Object.keys(fields).filter((name) => fields[name] !== undefined));
   const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
   cipher.setAAD(associatedData(bankId, accountId, names.join(',')));
-  const body = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
-  const ciphertext = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  const body = cipher.update(JSON.stringify(fields), 'utf8');
+  const rest = cipher.final();
+  // One copy into the sealed layout, IV | tag | ciphertext, rather than joining the ciphertext first.
+  const ciphertext = Buffer.concat([iv, cipher.getAuthTag(), body, rest]).toString('base64');
   return { wrappedKey: key.wrapped, fields: names, ciphertext };
 }
 

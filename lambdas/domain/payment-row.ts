@@ -1,6 +1,6 @@
 /** The payments feed row (feed contract v1): one payment a bank received on an account. */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { containsCardNumber } from './card-number';
 import { calendarDayNumber } from './delinquency';
 import { shownColumnName } from './feed-row';
@@ -34,36 +34,39 @@ function isRealInstant(text: string): boolean {
   return !Number.isNaN(Date.parse(text));
 }
 
+function blankAsAbsent(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
 const rawPayment = z.object({
   payment_id: z
     .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
+    .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')),
   account_id: z
     .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
-  amount: z.string().trim().min(1, 'is required'),
-  currency: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
+    .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')),
+  amount: z.string().check(z.trim(), z.minLength(1, 'is required')),
+  currency: z.pipe(z.optional(z.string().check(z.trim())), z.transform(blankAsAbsent)),
   paid_at: z
     .string()
-    .trim()
-    .regex(ISO_INSTANT, 'must be ISO 8601 with a zone')
-    .refine(isRealInstant, 'not a real instant'),
+    .check(
+      z.trim(),
+      z.regex(ISO_INSTANT, 'must be ISO 8601 with a zone'),
+      z.refine(isRealInstant, 'not a real instant'),
+    ),
   // A code, not free text: the channel is stored plain in the trail, and free text could carry a name or a
   // number ("王小明 138…"), which must only ever be stored sealed.
-  channel: z
-    .string()
-    .trim()
-    .max(32, 'longer than 32 characters')
-    .transform((v) => v.toLowerCase())
-    .refine((v) => v === '' || /^[a-z][a-z0-9_-]*$/.test(v), 'not a channel code (a-z, 0-9, - and _)')
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
+  channel: z.pipe(
+    z.optional(
+      z.string().check(
+        z.trim(),
+        z.maxLength(32, 'longer than 32 characters'),
+        z.toLowerCase(),
+        z.refine((v) => v === '' || /^[a-z][a-z0-9_-]*$/.test(v), 'not a channel code (a-z, 0-9, - and _)'),
+      ),
+    ),
+    z.transform(blankAsAbsent),
+  ),
 });
 
 export function parsePaymentRow(

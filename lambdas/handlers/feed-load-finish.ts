@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildFeedStorage } from '../adapters/aws/wiring/s3';
@@ -13,12 +13,12 @@ import { finishFeedLoad } from '../use-cases/finish-feed-load';
 import type { FeedReport } from '../use-cases/ingest-feed';
 
 const finishEvent = z.object({
-  key: z.string().min(1),
-  bankId: z.string().min(2),
+  key: z.string().check(z.minLength(1)),
+  bankId: z.string().check(z.minLength(2)),
   version: z.string(),
-  startedAt: z.string().min(1),
-  manifestKey: z.string().min(1),
-  resultManifestKey: z.string().min(1),
+  startedAt: z.string().check(z.minLength(1)),
+  manifestKey: z.string().check(z.minLength(1)),
+  resultManifestKey: z.string().check(z.minLength(1)),
 });
 
 export function makeFeedLoadFinishHandler(deps: () => { storage: FeedStorage; clock: Clock }) {

@@ -2,7 +2,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
@@ -18,14 +18,14 @@ import {
 } from '../use-cases/load-feed-segment';
 
 const segmentEvent = z.object({
-  key: z.string().min(1),
-  bankId: z.string().min(2),
-  manifestKey: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
+  bankId: z.string().check(z.minLength(2)),
+  manifestKey: z.string().check(z.minLength(1)),
   segment: z.object({
-    index: z.number().int().nonnegative(),
-    start: z.number().int().nonnegative(),
-    end: z.number().int().nonnegative(),
-    line: z.number().int().positive(),
+    index: z.int().check(z.nonnegative()),
+    start: z.int().check(z.nonnegative()),
+    end: z.int().check(z.nonnegative()),
+    line: z.int().check(z.positive()),
   }),
 });
 

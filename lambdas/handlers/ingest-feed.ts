@@ -10,7 +10,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
@@ -38,10 +38,10 @@ const s3Notification = z.object({
       eventName: z.string(),
       s3: z.object({
         object: z.object({
-          key: z.string().min(1),
-          size: z.number().int().nonnegative().optional(),
-          eTag: z.string().optional(),
-          versionId: z.string().optional(),
+          key: z.string().check(z.minLength(1)),
+          size: z.optional(z.int().check(z.nonnegative())),
+          eTag: z.optional(z.string()),
+          versionId: z.optional(z.string()),
         }),
       }),
     }),
@@ -49,10 +49,10 @@ const s3Notification = z.object({
 });
 const continuation = z.object({
   continueFeed: z.object({
-    key: z.string().min(1),
+    key: z.string().check(z.minLength(1)),
     version: z.string(),
-    versionId: z.string().optional(),
-    size: z.number().int().nonnegative().optional(),
+    versionId: z.optional(z.string()),
+    size: z.optional(z.int().check(z.nonnegative())),
   }),
 });
 

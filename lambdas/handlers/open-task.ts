@@ -6,21 +6,23 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
-import type { OpenWorkItem, WorkItemOpened } from '../ports/escalation-tasks';
-import { escalationIds } from './escalation-task-input';
+import { traced } from '../adapters/aws/tracer';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { once } from '../adapters/aws/wiring/lazy';
+import { buildWorkItems } from '../adapters/aws/wiring/work-items';
+import { systemClock } from '../adapters/system-clock';
+import type { OpenTaskInput, OpenWorkItem, WorkItemOpened } from '../ports/escalation-tasks';
+import { openWorkItem } from '../use-cases/open-work-item';
+import { escalationIds, plannedStep } from './escalation-task-input';
 
-export const openTaskInput = escalationIds.extend({
-  plan: z.object({
+export const openTaskInput = z.extend(escalationIds, {
+  plan: z.extend(plannedStep, {
     action: z.enum(['call-task', 'review']),
-    stepId: z.string().min(1),
-    template: z.string().min(1),
-    templateVersion: z.number().int().positive(),
-    at: z.string().min(1),
-    taskTimeoutSeconds: z.number().int().min(1),
+    taskTimeoutSeconds: z.int().check(z.positive()),
   }),
-  taskToken: z.string().min(1),
+  taskToken: z.string().check(z.minLength(1)),
 });
 
 export interface OpenTaskHandlerDeps {
@@ -29,7 +31,7 @@ export interface OpenTaskHandlerDeps {
 
 export function makeOpenTaskHandler(deps: () => OpenTaskHandlerDeps) {
   return async (event: unknown): Promise<WorkItemOpened> => {
-    const input = openTaskInput.parse(event);
+    const input = openTaskInput.parse(event) as OpenTaskInput;
     const opened = await deps().openWorkItem(input);
     // The token is a credential for completing the task: never logged.
     logger.info('work item opened', { caseId: input.caseId, step: input.plan.stepId, itemId: opened.itemId });
@@ -37,19 +39,16 @@ export function makeOpenTaskHandler(deps: () => OpenTaskHandlerDeps) {
   };
 }
 
-/** Thrown until the work-items store exists: the step's task fails, is retried, then parks the case. */
-export class WorkItemsUnavailableError extends Error {
-  override readonly name = 'WorkItemsUnavailable';
-}
-
-/**
- * INTERIM, until the OpenWorkItem use case (lambdas/use-cases/open-work-item.ts, over the WorkItems port) and its
- * table exist: no ladder plans a `call-task` or `review` step yet, and one that did would park its case.
- */
-const unavailable: OpenWorkItem = async () => {
-  throw new WorkItemsUnavailableError('work items are not available yet');
-};
-
-export const handler = middy(makeOpenTaskHandler(() => ({ openWorkItem: unavailable }))).use(
-  injectLambdaContext(logger),
-);
+export const handler = middy(
+  makeOpenTaskHandler(
+    once(() => {
+      const deps = {
+        cases: buildCaseStore(traced),
+        workItems: buildWorkItems(traced),
+        trail: buildTrail(traced),
+        clock: systemClock,
+      };
+      return { openWorkItem: (input: OpenTaskInput) => openWorkItem(deps, input) };
+    }),
+  ),
+).use(injectLambdaContext(logger));

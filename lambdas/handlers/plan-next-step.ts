@@ -2,28 +2,35 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { logger } from '../adapters/aws/logger';
 import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
-import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
+import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
 import { type PlanNextStepDeps, planNextStep, type StepPlan } from '../use-cases/plan-next-step';
+import { escalationIds } from './escalation-task-input';
 
-export const planNextStepInput = z.object({ caseId: z.string().min(3), cycle: z.string().min(1) });
+export const planNextStepInput = escalationIds;
 
 export function makePlanNextStepHandler(deps: () => PlanNextStepDeps) {
   return async (event: unknown): Promise<StepPlan> => {
     const input = planNextStepInput.parse(event);
     const plan = await planNextStep(deps(), input);
-    logger.info('planned', { caseId: input.caseId, action: plan.action });
+    logger.info('planned', { caseId: input.caseId, run: input.run, action: plan.action });
     return plan;
   };
 }
 
 export const handler = middy(
   makePlanNextStepHandler(
-    once(() => ({ cases: buildCaseStore(traced), banks: buildBankDirectory(), clock: systemClock })),
+    once(() => ({
+      cases: buildCaseStore(traced),
+      trail: buildTrail(traced),
+      contacts: buildContactLedger(traced),
+      banks: buildBankDirectory(),
+      clock: systemClock,
+    })),
   ),
 ).use(injectLambdaContext(logger));

@@ -7,12 +7,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
-import type { FaultRecorded, RecordFault } from '../ports/escalation-tasks';
+import { traced } from '../adapters/aws/tracer';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { once } from '../adapters/aws/wiring/lazy';
+import { systemClock } from '../adapters/system-clock';
+import type { FaultRecorded, RecordFault, RecordFaultInput } from '../ports/escalation-tasks';
+import { recordFault } from '../use-cases/record-fault';
 import { errorName, escalationIds } from './escalation-task-input';
 
-export const recordFaultInput = escalationIds.extend({ error: errorName });
+export const recordFaultInput = z.extend(escalationIds, { error: errorName });
 
 export interface RecordFaultHandlerDeps {
   readonly recordFault: RecordFault;
@@ -28,13 +34,13 @@ export function makeRecordFaultHandler(deps: () => RecordFaultHandlerDeps) {
   };
 }
 
-/**
- * INTERIM, until the RecordFault use case (lambdas/use-cases/record-fault.ts: the case's escalationState
- * `parked` with its reason, a trail entry) is wired here: the fault is logged and counted, so the parked alarm
- * fires, but the case does not show it yet. Its grants (cases UpdateItem, trail PutItem) come with it.
- */
-const logAndCountOnly: RecordFault = async (input) => ({ state: 'parked', error: input.error });
-
-export const handler = middy(makeRecordFaultHandler(() => ({ recordFault: logAndCountOnly })))
+export const handler = middy(
+  makeRecordFaultHandler(
+    once(() => {
+      const deps = { cases: buildCaseStore(traced), trail: buildTrail(traced), clock: systemClock };
+      return { recordFault: (input: RecordFaultInput) => recordFault(deps, input) };
+    }),
+  ),
+)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -9,7 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { metrics } from '../adapters/aws/metrics';
 import { traced } from '../adapters/aws/tracer';
@@ -19,12 +19,15 @@ import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring
 import type { EscalationRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
-const ids = { caseId: z.string().min(3).max(200), cycle: z.string().min(1).max(40) };
-const run = z.number().int().nonnegative().max(10_000);
+const ids = {
+  caseId: z.string().check(z.minLength(3), z.maxLength(200)),
+  cycle: z.string().check(z.minLength(1), z.maxLength(40)),
+};
+const run = z.int().check(z.minimum(0), z.maximum(10_000));
 const startRequest = z.union([
   // Requests written before stops and runs went through the buffer carry neither: they start run 0.
-  z.object({ action: z.literal('start').default('start'), ...ids, run: run.default(0) }),
-  z.object({ action: z.literal('stop'), ...ids, run: run.optional() }),
+  z.object({ action: z._default(z.literal('start'), 'start'), ...ids, run: z._default(run, 0) }),
+  z.object({ action: z.literal('stop'), ...ids, run: z.optional(run) }),
   z.object({ action: z.literal('resume'), ...ids, fromRun: run }),
 ]);
 

@@ -61,7 +61,8 @@ export async function actOnStep(deps: ActDeps, input: ActInput): Promise<ActResu
   if (!collectionCase) return { outcome: 'skipped', reason: 'case not found' };
   if (collectionCase.status === 'closed') return { outcome: 'skipped', reason: 'case closed' };
   if (collectionCase.cycle !== input.cycle) return { outcome: 'skipped', reason: 'cycle superseded' };
-  if ((collectionCase.escalationRun ?? 0) !== input.run) return { outcome: 'skipped', reason: 'run superseded' };
+  if ((collectionCase.escalationRun ?? 0) !== input.run)
+    return { outcome: 'skipped', reason: 'run superseded' };
   if (collectionCase.completedSteps.includes(input.plan.stepId))
     return { outcome: 'skipped', reason: 'already done' };
   const bank = deps.banks.get(collectionCase.bankId);
@@ -130,9 +131,30 @@ async function contact(
   const contactId = stepContactId(collectionCase.caseId, input.cycle, plan.stepId);
   const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
 
+  const context = { bankId: collectionCase.bankId, accountId: collectionCase.accountId };
+  // Everything that can fail for a reason of ours (KMS, a template) fails before the slot is reserved: a
+  // reserved slot is never sent again, so it must only ever be lost to the send itself.
+  const to = await deps.vault.open(context, collectionCase.pii, target.field);
+  const name = target.channel === 'letter' ? await deps.vault.open(context, collectionCase.pii, 'name') : '';
+  const language = collectionCase.language;
+  const dpd = daysPastDue(collectionCase.dueDate, localDate(now, collectionCase.timeZone));
+  const facts = {
+    bankName: bank.displayName,
+    bankPhone: bank.contact?.phone ?? '',
+    debtorName: collectionCase.masked.name,
+    ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
+    daysPastDue: dpd,
+    amount: formatMoney(collectionCase.overdue),
+    currency: collectionCase.overdue.currency,
+  };
   let reserved: ContactRecord | undefined;
   for (let attempt = 1; !reserved; attempt++) {
     const view: LedgerView = await deps.contacts.read(debtorKey, target.addressKey, now);
+    // This very contact on record already (a redelivered Act, a crash after the send): never again.
+    if (view.records.some((record) => record.contactId === contactId)) {
+      await step.done();
+      return { outcome: 'skipped', reason: 'already sent', contactId };
+    }
     const facts = caseFactsOf(collectionCase, [...view.records, ...caseRecords]);
     const decision = checkContact(pack, {
       channel: target.channel,
@@ -148,7 +170,8 @@ async function contact(
       history: view.records,
       facts,
     });
-    if (!decision.allowed) return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt);
+    if (!decision.allowed)
+      return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt, target.channel);
     const record: ContactRecord = {
       contactId,
       debtorKey,
@@ -168,7 +191,8 @@ async function contact(
       return { outcome: 'skipped', reason: 'already sent', contactId };
     }
     if (result === 'reserved') reserved = record;
-    else if (attempt >= RESERVE_ATTEMPTS) throw new Error(`contact ledger of case ${collectionCase.caseId} kept moving`);
+    else if (attempt >= RESERVE_ATTEMPTS)
+      throw new Error(`contact ledger of case ${collectionCase.caseId} kept moving`);
   }
   const detail = {
     channel: target.channel,
@@ -179,19 +203,6 @@ async function contact(
   };
   await step.record('contact.attempted', 'attempted', detail);
 
-  const context = { bankId: collectionCase.bankId, accountId: collectionCase.accountId };
-  const to = await deps.vault.open(context, collectionCase.pii, target.field);
-  const language = collectionCase.language;
-  const dpd = daysPastDue(collectionCase.dueDate, localDate(now, collectionCase.timeZone));
-  const facts = {
-    bankName: bank.displayName,
-    bankPhone: bank.contact?.phone ?? '',
-    debtorName: collectionCase.masked.name,
-    ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
-    daysPastDue: dpd,
-    amount: formatMoney(collectionCase.overdue),
-    currency: collectionCase.overdue.currency,
-  };
   let providerId: string;
   let evidence: Record<string, string> = {};
   try {
@@ -202,7 +213,6 @@ async function contact(
       const content = renderEmail(plan.template, plan.templateVersion, language, facts);
       ({ providerMessageId: providerId } = await deps.email.sendEmail({ to, ...content, contactId }));
     } else {
-      const name = await deps.vault.open(context, collectionCase.pii, 'name');
       const html = renderLetter(plan.template, plan.templateVersion, language, {
         bank: {
           name: bank.displayName,
@@ -219,7 +229,14 @@ async function contact(
         amount: facts.amount,
         currency: facts.currency,
         ...(plan.template.includes('validation')
-          ? { validation: validationFacts(collectionCase, bank, facts.amount, localDate(now, collectionCase.timeZone)) }
+          ? {
+              validation: validationFacts(
+                collectionCase,
+                bank,
+                facts.amount,
+                localDate(now, collectionCase.timeZone),
+              ),
+            }
           : {}),
       });
       const stored = await deps.letters.store({
@@ -236,9 +253,15 @@ async function contact(
       evidence = { sha256: stored.sha256, document: stored.key };
     }
   } catch (error) {
-    if (!isProviderFault(error)) throw error;
-    await deps.contacts.settle(reserved, 'failed', now);
     await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
+    if (!isProviderFault(error)) {
+      // Maybe sent, maybe not (a timeout, a throttle): the slot stays reserved and a retry skips the step —
+      // at most once. The error is rethrown by name only: a provider's message can quote the address.
+      throw Object.assign(new Error(`send of ${contactId} failed: ${errorName(error)}`), {
+        name: errorName(error),
+      });
+    }
+    await deps.contacts.settle(reserved, 'failed', now);
     // The ladder goes on: a provider that refused this message does not hold the escalation up.
     await step.done();
     return { outcome: 'failed', reason: errorName(error), contactId };
@@ -310,7 +333,12 @@ class StepRecorder {
     });
   }
 
-  async refuse(rule: string, reason: string, nextLawfulAt: Date | undefined): Promise<ActResult> {
+  async refuse(
+    rule: string,
+    reason: string,
+    nextLawfulAt: Date | undefined,
+    channel?: string,
+  ): Promise<ActResult> {
     const kind = nextLawfulAt ? 'contact.deferred' : 'contact.refused';
     // One entry per refusal instant: a step deferred twice is two decisions, both on record.
     await this.deps.trail.append({
@@ -324,6 +352,7 @@ class StepRecorder {
         action: this.input.plan.action,
         template: this.input.plan.template,
         templateVersion: this.input.plan.templateVersion,
+        ...(channel ? { channel } : {}),
         rule,
         reason,
         outcome: nextLawfulAt ? 'deferred' : 'refused',

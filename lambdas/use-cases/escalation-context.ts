@@ -48,7 +48,10 @@ export interface ContactTarget {
  * The target of a contact step, or undefined when the case has no address for it. A credit-report notice goes
  * by SMS, or by email when there is no mobile number.
  */
-export function contactTargetOf(action: LadderAction, collectionCase: CollectionCase): ContactTarget | undefined {
+export function contactTargetOf(
+  action: LadderAction,
+  collectionCase: CollectionCase,
+): ContactTarget | undefined {
   const has = (field: string) => collectionCase.pii.fields.includes(field);
   const sms: ContactTarget = { channel: 'sms', field: 'mobile', addressKey: collectionCase.mobileIndex };
   const email: ContactTarget = { channel: 'email', field: 'email', addressKey: undefined };

@@ -92,7 +92,10 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
   const debtorKey = debtorKeyOf(collectionCase);
   const history = await deps.contacts.read(debtorKey, collectionCase.mobileIndex, now);
   const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
-  const records = [...history.records, ...caseRecords.filter((r) => !history.records.some((h) => h.contactId === r.contactId))];
+  const records = [
+    ...history.records,
+    ...caseRecords.filter((r) => !history.records.some((h) => h.contactId === r.contactId)),
+  ];
   const facts = caseFactsOf(collectionCase, records);
   const stepsDone: Record<string, string> = { ...(collectionCase.stepTimes ?? {}) };
   for (const stepId of collectionCase.completedSteps)
@@ -123,7 +126,16 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
       return { action: 'end', reason: plan.reason };
     }
     const due = new Date(plan.dueAt);
-    const lawful = lawfulMoment(pack, collectionCase, plan.action, plan.template, due, debtorKey, history.records, facts);
+    const lawful = lawfulMoment(
+      pack,
+      collectionCase,
+      plan.action,
+      plan.template,
+      due,
+      debtorKey,
+      history.records,
+      facts,
+    );
     if ('refused' in lawful) {
       await record(deps, collectionCase, 'contact.refused', `${plan.stepId}#planned`, now, {
         step: plan.stepId,
@@ -152,7 +164,9 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
   throw new Error(`ladder ${ladder.id} v${ladder.version} did not settle for case ${collectionCase.caseId}`);
 }
 
-type Lawful = { readonly at: Date } | { readonly refused: { readonly rule: string; readonly reason: string } };
+type Lawful =
+  | { readonly at: Date }
+  | { readonly refused: { readonly rule: string; readonly reason: string } };
 
 /** The first lawful moment for the step at or after it is due, or the standing rule that bars it. */
 function lawfulMoment(
@@ -182,7 +196,12 @@ function lawfulMoment(
   }
   const target = contactTargetOf(action, collectionCase);
   if (action !== 'call-task' && !target) {
-    return { refused: { rule: 'NO-ADDRESS', reason: `no ${action === 'letter' ? 'postal address' : action} on file` } };
+    return {
+      refused: {
+        rule: 'NO-ADDRESS',
+        reason: `no ${action === 'letter' ? 'postal address' : action} on file`,
+      },
+    };
   }
   const request = {
     channel: target?.channel ?? ('call' as const),

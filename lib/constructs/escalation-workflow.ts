@@ -10,7 +10,8 @@ import {
   startsPerSecondPerConsumer,
   stateMachineNames,
 } from '../config';
-import type { DataStores } from './data-stores';
+import type { EmailChannel } from '../stateless-stack';
+import { CONTACT_LEDGER_CASE_INDEX, type DataStores } from './data-stores';
 import { EscalationStateMachine } from './escalation-state-machine';
 import { OverdueFunction } from './overdue-function';
 import { WorkQueue } from './work-queue';
@@ -18,6 +19,8 @@ import { WorkQueue } from './work-queue';
 export interface EscalationWorkflowProps {
   readonly config: StageConfig;
   readonly stores: DataStores;
+  /** The SES identity and configuration set Act sends email through. */
+  readonly email: EmailChannel;
 }
 
 /**
@@ -27,8 +30,8 @@ export interface EscalationWorkflowProps {
  * share of `escalationStarts.ratePerSecond` (`STARTS_PER_SECOND`), batches of `escalationStarts.batchSize`
  * gathered for up to a second, failed starts returned one by one (reportBatchItemFailures) and moved to the
  * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases; SendReminder reads and marks cases,
- * appends to the trail, opens PII (mobile) and sends SMS; OpenTask and RecordFault write only their logs until
- * their use cases land; StartEscalations starts and stops executions (all
+ * appends to the trail, reserves contacts in the ledger, opens PII and sends SMS, email (SES), letters
+ * (`letters/`) and freeze requests (EventBridge); OpenTask opens work items; RecordFault parks cases; StartEscalations starts and stops executions (all
  * Step Functions calls of intake and payments go through its queue, paced) and updates cases.
  */
 export class EscalationWorkflow extends Construct {
@@ -48,36 +51,86 @@ export class EscalationWorkflow extends Construct {
     const bankIds = config.banks.map((bank) => bank.bankId);
     const machineName = stateMachineNames(config.stage).escalation;
 
+    const ledgerIndex = [CONTACT_LEDGER_CASE_INDEX.name];
     this.planNextStep = new OverdueFunction(this, 'PlanNextStep', {
       config,
       sizing: 'planNextStep',
       entry: 'lambdas/handlers/plan-next-step.ts',
       description: 'Plans the next escalation step',
-    }).bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'] });
+    })
+      // Reads the case; pins its ladder version, records a pause, an end or a step passed over.
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
+      .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
+      // The guard reads the debtor's contact history (heads) and the case's letters (by-case).
+      .bindTable(stores.contactLedgerTable, 'CONTACT_LEDGER_TABLE_NAME', {
+        items: ['GetItem'],
+        queryIndexes: ledgerIndex,
+      });
 
     this.sendReminder = new OverdueFunction(this, 'SendReminder', {
       config,
       sizing: 'sendReminder',
-      entry: 'lambdas/handlers/send-reminder.ts',
-      description: 'Sends a reminder the guard allows',
+      entry: 'lambdas/handlers/act.ts',
+      description: 'Carries out an escalation step the guard allows',
     })
       // Reads the case, marks the step done (a conditional update).
       .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
       // Appends the claim, the refusal or the sent record: puts only, conditioned in the adapter.
       .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
+      // Reserves and settles contacts: one transaction of a conditional put and conditional updates.
+      .bindTable(stores.contactLedgerTable, 'CONTACT_LEDGER_TABLE_NAME', {
+        items: ['GetItem', 'PutItem', 'UpdateItem'],
+        queryIndexes: ledgerIndex,
+      })
       .bindPiiKey(stores.piiKey, 'open', bankIds)
-      .setEnvironment({ SMS_SENDER_ID: config.smsSenderId })
+      // Letters are rendered into the drop bucket's letters/ prefix (a HEAD first: ListBucket makes a
+      // missing letter a 404, not a 403).
+      .bindBucket(stores.dropBucket, stores.dataKey, 'DROP_BUCKET_NAME', {
+        read: ['letters'],
+        write: ['letters'],
+        listForMissingKeys: true,
+      })
+      .setEnvironment({
+        SMS_SENDER_ID: config.smsSenderId,
+        DROP_BUCKET_KEY_ARN: stores.dataKey.keyArn,
+        EMAIL_FROM_ADDRESS: props.email.fromAddress,
+        EMAIL_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
+        BANK_EVENTS_BUS_NAME: stores.bankEventsBus.eventBusName,
+      })
       // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
-      .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }))
+      // Email only from the stage's identity, only through its configuration set.
+      .allow(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'identity',
+              resourceName: props.email.identity.emailIdentityName,
+            }),
+            Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: props.email.configurationSet.configurationSetName,
+            }),
+          ],
+        }),
+      )
+      .allow(
+        new PolicyStatement({ actions: ['events:PutEvents'], resources: [stores.bankEventsBus.eventBusArn] }),
+      );
 
     // Opens a work item holding the task token; completing it (states:SendTaskSuccess) is the staff API's.
-    // No grants yet: the work-items table and its use case come with the steps that need them.
     this.openTask = new OverdueFunction(this, 'OpenTask', {
       config,
       sizing: 'openTask',
       entry: 'lambdas/handlers/open-task.ts',
       description: 'Opens the work item an escalation step waits for',
-    });
+    })
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'] })
+      .bindTable(stores.workItemsTable, 'WORK_ITEMS_TABLE_NAME', { items: ['PutItem'] })
+      .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] });
     // Parks a case whose escalation task failed for good and counts it (escalationsParked, alarmed). The
     // metric goes out in its logs (EMF): no cloudwatch:PutMetricData.
     this.recordFault = new OverdueFunction(this, 'RecordFault', {
@@ -85,7 +138,9 @@ export class EscalationWorkflow extends Construct {
       sizing: 'recordFault',
       entry: 'lambdas/handlers/record-fault.ts',
       description: 'Parks a case whose escalation failed',
-    });
+    })
+      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['UpdateItem'] })
+      .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] });
 
     this.machine = new EscalationStateMachine(this, 'Escalation', {
       planNextStep: this.planNextStep.fn,

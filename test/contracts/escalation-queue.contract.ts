@@ -27,7 +27,20 @@ export function escalationQueueContract(name: string, parts: () => QueueParts): 
       await queue.enqueue([]);
       const names = received().map((r) => r.caseId);
       expect(new Set(names)).toEqual(new Set(requests.map((r) => r.caseId)));
-      for (const got of received()) expect(Object.keys(got).sort()).toEqual(['action', 'caseId', 'cycle', 'run']);
+      for (const got of received())
+        expect(Object.keys(got).sort()).toEqual(['action', 'caseId', 'cycle', 'run']);
+    });
+
+    it('carries each kind of request whole: a start’s run, a stop without one, a resume’s run to resume from', async () => {
+      const { queue, received } = parts();
+      const sent: EscalationRequest[] = [
+        { action: 'start', caseId: 'demo-bank:K1', cycle: '2026-11-10', run: 2 },
+        { action: 'stop', caseId: 'demo-bank:K2', cycle: '2026-11-10' },
+        { action: 'resume', caseId: 'demo-bank:K3', cycle: '2026-11-10', fromRun: 4 },
+      ];
+      await queue.enqueue(sent);
+      const byCase = new Map(received().map((r) => [r.caseId, r]));
+      for (const request of sent) expect(byCase.get(request.caseId)).toEqual(request);
     });
 
     it('sends again the entries a call failed for, losing none', async () => {

@@ -23,10 +23,17 @@ const SDK_PACKAGES_BY_HANDLER: Record<string, string[]> = {
   'feed-load-finish': S3,
   'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS],
   'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS, SFN],
-  'open-task': [],
+  act: [
+    ...DYNAMODB,
+    KMS,
+    '@aws-sdk/client-sns',
+    '@aws-sdk/client-sesv2',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-eventbridge',
+  ],
+  'open-task': DYNAMODB,
   'plan-next-step': DYNAMODB,
-  'record-fault': [],
-  'send-reminder': [...DYNAMODB, KMS, '@aws-sdk/client-sns'],
+  'record-fault': DYNAMODB,
   'start-escalations': [...DYNAMODB, SFN],
 };
 

@@ -20,7 +20,7 @@ describe('an escalation waiting on the virtual clock', () => {
             action: 'sms',
             stepId: 'sms-1',
             template: 'courtesy-reminder',
-            templateVersion: '1',
+            templateVersion: 1,
             at: planned,
           },
         ],

@@ -12,14 +12,14 @@ const sms = (stepId: string, inMs: number): NextStepPlan => ({
   action: 'sms',
   stepId,
   template: 'courtesy-reminder',
-  templateVersion: '1',
+  templateVersion: 1,
   at: at(inMs),
 });
 const review = (inMs: number, taskTimeoutSeconds = 3 * 86_400): NextStepPlan => ({
   action: 'review',
   stepId: 'legal-review',
   template: 'legal-review',
-  templateVersion: '1',
+  templateVersion: 1,
   at: at(inMs),
   taskTimeoutSeconds,
 });

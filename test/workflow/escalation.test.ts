@@ -7,15 +7,27 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { synthesizeForLocal } from '../../bin/offline/synthesized';
 import { wallTimeIn } from '../../lambdas/domain/zoned-time';
+import { makeActHandler } from '../../lambdas/handlers/act';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
-import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder';
 import { type EscalationInput, escalationOf } from '../../lambdas/ports/workflow';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
+import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
 import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../support/fakes';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const { stateMachineDefinition } = synthesizeForLocal();
+/**
+ * The synthesized definition, but OpenTask's timeout is fixed: the interpreter reads TimeoutSecondsPath from
+ * the task's payload rather than its input (Step Functions reads the input). The collector answers at once here.
+ */
+const definition = (() => {
+  const copy = structuredClone(stateMachineDefinition) as { States: Record<string, Record<string, unknown>> };
+  const openTask = copy.States.OpenTask as Record<string, unknown>;
+  delete openTask.TimeoutSecondsPath;
+  openTask.TimeoutSeconds = 3600;
+  return copy;
+})();
 /** Far more than a three-step ladder with deferrals needs; more means the workflow is looping. */
 const MAX_PLANS = 50;
 
@@ -59,9 +71,11 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   const input = escalationOf(request);
 
   const plan = makePlanNextStepHandler(() => deps);
-  const act = makeSendReminderHandler(() => deps);
+  const act = makeActHandler(() => deps);
   let plans = 0;
-  const execution = new StateMachine(stateMachineDefinition as never).run(input as never, {
+  const execution = new StateMachine(definition as never).run(input as never, {
+    // `$$.Task.Token` in OpenTask's payload, as Step Functions gives it.
+    context: { Task: { Token: 'token-1' } },
     overrides: {
       taskResourceLocalHandlers: {
         PlanNextStep: async (event) => {
@@ -70,6 +84,12 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
           return (await plan(event)) as never;
         },
         Act: async (event) => (await act(event)) as never,
+        // The work item is opened for real; a collector answers it at once (the staff endpoints come later).
+        OpenTask: async (event) => {
+          const input = (event as unknown as { Payload: Parameters<typeof openWorkItem>[1] }).Payload;
+          await openWorkItem(deps, input);
+          return { outcome: 'done', result: 'no answer', by: 'collector-1' } as never;
+        },
       },
     },
   });
@@ -125,25 +145,42 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     ]);
   });
 
-  it('walks the whole ladder on the right days at lawful hours and then finishes', async () => {
-    const run = await dropAndEscalate(oneDayPastDue);
+  it('walks the whole cn ladder: every channel on its day at lawful hours, then finishes', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, address: '上海市浦东新区世纪大道100号' });
 
-    await advance(31 * DAY);
+    await advance(130 * DAY);
     await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'ladder complete' } });
 
     const sent = run.world.trail.ofKind('contact.sent');
-    expect(sent.map((entry) => entry.detail.step)).toEqual(['sms-courtesy', 'sms-second', 'sms-firm']);
-    // Due dates: day 1 (held from 23:00 to 08:00), day 15 and day 30 past due at 09:00 local.
-    expect(sent.map((entry) => entry.at.toISOString())).toEqual([
-      '2026-03-02T00:00:00.000Z',
-      '2026-03-15T01:00:00.000Z',
-      '2026-03-30T01:00:00.000Z',
+    expect(sent.map((entry) => [entry.detail.step, entry.detail.channel])).toEqual([
+      ['sms-courtesy', 'sms'],
+      ['email-statement', 'email'],
+      ['sms-second', 'sms'],
+      ['letter-first', 'letter'],
+      ['sms-firm', 'sms'],
+      ['letter-second', 'letter'],
+      ['credit-report-notice', 'sms'],
     ]);
     for (const entry of sent) {
       expect(shanghaiHour(entry.at)).toBeGreaterThanOrEqual(8);
       expect(shanghaiHour(entry.at)).toBeLessThan(22);
+      expect(entry.detail.templateVersion).toBeGreaterThanOrEqual(1);
     }
-    expect(run.world.sms.sent).toHaveLength(3);
+    // CN-9: the second letter at least 30 days after the first; each letter's hash on record.
+    const letters = sent.filter((entry) => entry.detail.channel === 'letter');
+    expect((letters[1]?.at.getTime() ?? 0) - (letters[0]?.at.getTime() ?? 0)).toBeGreaterThanOrEqual(
+      30 * DAY,
+    );
+    for (const letter of letters) expect(letter.detail.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.world.trail.ofKind('work-item.closed').map((entry) => entry.detail.step)).toEqual([
+      'call-first',
+      'call-plan',
+    ]);
+    expect(run.world.bankEvents.published.map((event) => event.type)).toEqual(['freeze-request']);
+    // No delivery proof of the letters is on record, so the legal review lacks its evidence (CN-9): passed over.
+    expect(run.world.trail.ofKind('step.skipped').map((entry) => entry.detail.step)).toContain(
+      'legal-review',
+    );
     expect(run.states.at(-1)).toBe('Finished');
   });
 
@@ -163,31 +200,41 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     await advance(30 * DAY);
     await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'case closed' } });
     expect(run.world.sms.sent).toHaveLength(1);
+    // The statement email went out on day 3, before the cure; nothing after it.
+    expect(run.world.email.sent).toHaveLength(1);
+    expect(run.world.trail.ofKind('work-item.opened')).toHaveLength(0);
   });
 
-  it('sends nothing to a debtor who disputes the debt', async () => {
+  it('pauses, sending nothing, while the debtor disputes the debt', async () => {
     const run = await dropAndEscalate({ ...oneDayPastDue, flags: 'dispute' });
     await advance(2 * DAY);
-    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end', reason: 'collection ceased' } });
+    await expect(run.result).resolves.toMatchObject({ plan: { action: 'pause', reason: 'flag:dispute' } });
+    expect(run.states.at(-1)).toBe('Paused');
     expect(run.world.sms.sent).toHaveLength(0);
-  });
-
-  it('sends no SMS to a debtor who opted out of SMS', async () => {
-    const run = await dropAndEscalate({ ...oneDayPastDue, flags: 'do_not_sms' });
-    await advance(2 * DAY);
-    await expect(run.result).resolves.toMatchObject({ plan: { action: 'end' } });
-    expect(run.world.sms.sent).toHaveLength(0);
-  });
-
-  it('finishes at once, with no SMS, for a debtor reachable by email only', async () => {
-    const run = await dropAndEscalate({ ...oneDayPastDue, mobile: '' });
-    await advance(2 * DAY);
-    await expect(run.result).resolves.toMatchObject({
-      plan: { action: 'end', reason: 'no mobile on file' },
+    expect(await run.world.cases.get(run.input.caseId)).toMatchObject({
+      escalationState: 'paused',
+      escalationReason: 'flag:dispute',
     });
+  });
+
+  it('passes the SMS steps over, on record, for a debtor who opted out of SMS, and emails', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, flags: 'do_not_sms' });
+    await advance(4 * DAY);
     expect(run.world.sms.sent).toHaveLength(0);
-    // One plan, then Finished: never a plan → act → plan loop on a step that cannot be carried out.
-    expect(run.states).toEqual(['PlanNextStep', 'Route', 'Finished']);
+    expect(run.world.email.sent).toHaveLength(1);
+    const refused = run.world.trail.ofKind('contact.refused')[0];
+    expect(refused?.detail).toMatchObject({ step: 'sms-courtesy', rule: 'OPT-OUT' });
+  });
+
+  it('passes the SMS step over for a debtor reachable by email only, and emails on day 3', async () => {
+    const run = await dropAndEscalate({ ...oneDayPastDue, mobile: '' });
+    await advance(4 * DAY);
+    expect(run.world.sms.sent).toHaveLength(0);
+    expect(run.world.email.sent).toHaveLength(1);
+    expect(run.world.trail.ofKind('contact.refused')[0]?.detail).toMatchObject({
+      step: 'sms-courtesy',
+      rule: 'NO-ADDRESS',
+    });
   });
 
   it('reads quiet hours in the debtor zone: 23:00 in Shanghai is 10:00 in New York, so it sends at once', async () => {
@@ -203,11 +250,11 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
 
   it('keeps personal data out of execution payloads and logs', async () => {
     const run = await dropAndEscalate(oneDayPastDue);
-    await advance(31 * DAY);
+    await advance(130 * DAY);
     await run.result;
     const seen = [...run.payloads, ...stdout].join('\n');
     expect(run.payloads.length).toBeGreaterThan(10);
-    expect(stdout.join('')).toContain('"message":"reminder"');
+    expect(stdout.join('')).toContain('"message":"acted"');
     expect(seen).toContain('ACC-WF-1');
     for (const value of [DEBTOR.name, DEBTOR.mobile, DEBTOR.email]) expect(seen).not.toContain(value);
   });

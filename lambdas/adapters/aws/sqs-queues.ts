@@ -25,7 +25,7 @@ export class SqsEscalationQueue implements EscalationQueue {
     for (let at = 0; at < requests.length; at += BATCH) {
       let pending = requests.slice(at, at + BATCH).map((request, i) => ({
         Id: String(i),
-        MessageBody: JSON.stringify({ action: request.action, caseId: request.caseId, cycle: request.cycle }),
+        MessageBody: JSON.stringify(messageOf(request)),
       }));
       for (let attempt = 1; pending.length > 0; attempt++) {
         const out = await this.sqs.send(
@@ -70,4 +70,16 @@ export class SqsFeedContinuation implements FeedContinuation {
  */
 function sqsSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}
+
+/** The request's ids and nothing else (a request object may carry more at runtime than its type says). */
+function messageOf(request: EscalationRequest): EscalationRequest {
+  const { caseId, cycle } = request;
+  if (request.action === 'resume') return { action: 'resume', caseId, cycle, fromRun: request.fromRun };
+  return {
+    action: request.action,
+    caseId,
+    cycle,
+    ...(request.run !== undefined ? { run: request.run } : {}),
+  };
 }

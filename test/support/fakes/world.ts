@@ -15,16 +15,20 @@ import type { BankDirectory } from '../../../lambdas/ports/bank-directory';
 import type { Pacing } from '../../../lambdas/ports/pacing';
 import type { Stopwatch } from '../../../lambdas/ports/stopwatch';
 import { type StartReport, startEscalations } from '../../../lambdas/use-cases/start-escalations';
+import { RecordingBankEvents } from './bank-events';
 import { InMemoryCaseStore } from './case-store';
-import { InMemoryContactLedger } from './contact-ledger';
 import { FakeClock } from './clock';
+import { InMemoryContactLedger } from './contact-ledger';
+import { RecordingEmailSender } from './email';
 import { InMemoryEscalationQueue } from './escalation-queue';
 import { InMemoryFeedStorage } from './feed-storage';
+import { InMemoryLetterStore } from './letters';
 import { InMemoryPaymentLedger } from './payment-ledger';
 import { RecordingSmsSender } from './sms';
 import { InMemoryStepFunctions } from './step-functions';
 import { bankDirectory, localVault } from './test-data';
 import { InMemoryTrail } from './trail';
+import { InMemoryWorkItems } from './work-items';
 
 /** No waiting: a unit test's StartExecution has no quota unless the fake is given one. */
 export const unpaced: Pacing = { next: async () => {}, afterThrottle: async () => {} };
@@ -43,6 +47,10 @@ export interface FakeWorld {
   /** The contact ledger the guard reads (the payment ledger is `ledger`). */
   readonly contacts: InMemoryContactLedger;
   readonly sms: RecordingSmsSender;
+  readonly email: RecordingEmailSender;
+  readonly letters: InMemoryLetterStore;
+  readonly workItems: InMemoryWorkItems;
+  readonly bankEvents: RecordingBankEvents;
   readonly banks: BankDirectory;
   readonly clock: FakeClock;
   readonly stopwatch: Stopwatch;
@@ -70,6 +78,10 @@ export function createFakeWorld(options: { now?: Date | string; banks?: readonly
     escalationQueue,
     pacing: unpaced,
     sms: new RecordingSmsSender(),
+    email: new RecordingEmailSender(),
+    letters: new InMemoryLetterStore(),
+    workItems: new InMemoryWorkItems(),
+    bankEvents: new RecordingBankEvents(),
     banks: bankDirectory(...(options.banks ?? [])),
     clock,
     stopwatch: { readMs: () => performance.now() },

@@ -1,9 +1,9 @@
 /** A bank on pack us: its cases carry its defaults, and US-1 (08:00–21:00 New York time) holds its reminders. */
 
 import { describe, expect, it } from 'vitest';
+import { actOnStep } from '../../../lambdas/use-cases/act-on-step';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { planNextStep } from '../../../lambdas/use-cases/plan-next-step';
-import { sendReminder } from '../../../lambdas/use-cases/send-reminder';
 import {
   type CaseOptions,
   createFakeWorld,
@@ -15,7 +15,18 @@ import {
 
 const CASE_ID = 'us-bank:US-001';
 const CYCLE = '2026-02-17';
-const PLAN = { action: 'sms', stepId: 'sms-courtesy', template: 'courtesy-reminder' } as const;
+const PLAN = {
+  action: 'sms',
+  stepId: 'sms-reminder',
+  template: 'us-reminder',
+  templateVersion: 1,
+  at: '2026-03-03T00:00:00.000Z',
+} as const;
+const ids = { caseId: CASE_ID, cycle: CYCLE, run: 0 };
+const sendReminder = (
+  world: Awaited<ReturnType<typeof usWorld>>,
+  input: { caseId: string; cycle: string; plan: typeof PLAN },
+) => actOnStep(world, { ...input, run: 0, task: { outcome: 'none' } });
 const US_DEBTOR = { name: 'John Smith', mobile: '+12125550123' };
 
 async function usWorld(now: string, options: CaseOptions = {}) {
@@ -29,9 +40,27 @@ async function usWorld(now: string, options: CaseOptions = {}) {
       language: 'en',
       overdue: { amountMinor: 25_000, currency: 'USD' },
       personal: US_DEBTOR,
+      completedSteps: ['validation-letter', 'validation-email'],
+      stepTimes: {
+        'validation-letter': '2026-02-18T14:00:00.000Z',
+        'validation-email': '2026-02-19T14:00:00.000Z',
+      },
       ...options,
     }),
   );
+  // The validation notice went out (US-3): later collection communications are lawful.
+  const debtorKey = `case:${CASE_ID}`;
+  const view = await world.contacts.read(debtorKey, undefined, new Date('2026-02-18T14:00:00Z'));
+  await world.contacts.reserve(view, {
+    contactId: `${CASE_ID}#${CYCLE}#validation-letter`,
+    debtorKey,
+    caseId: CASE_ID,
+    channel: 'letter',
+    at: '2026-02-18T14:00:00.000Z',
+    outcome: 'reserved',
+    automated: true,
+    purpose: 'validation-notice',
+  });
   return world;
 }
 
@@ -74,18 +103,42 @@ describe('pack us: planning under US-1', () => {
     // 21:30 EST on 2 March is 02:30Z on 3 March; 08:00 EST on 3 March is 13:00Z.
     const world = await usWorld('2026-03-03T02:30:00Z');
 
-    const plan = await planNextStep(world, { caseId: CASE_ID, cycle: CYCLE });
+    const plan = await planNextStep(world, ids);
 
-    expect(plan).toMatchObject({ action: 'sms', stepId: 'sms-courtesy', at: '2026-03-03T13:00:00.000Z' });
+    expect(plan).toMatchObject({ action: 'sms', stepId: 'sms-reminder', at: '2026-03-03T13:00:00.000Z' });
   });
 
   it('moves a step due the night before the clocks spring forward to 08:00 daylight time', async () => {
     // 21:30 EST on 7 March 2026; the clocks go forward at 02:00 on 8 March, so 08:00 EDT is 12:00Z.
     const world = await usWorld('2026-03-08T02:30:00Z');
 
-    const plan = await planNextStep(world, { caseId: CASE_ID, cycle: CYCLE });
+    const plan = await planNextStep(world, ids);
 
     expect(plan).toMatchObject({ action: 'sms', at: '2026-03-08T12:00:00.000Z' });
+  });
+});
+
+describe('pack us: the validation notice first (US-3)', () => {
+  it('refuses a reminder before the validation notice went out, and passes it over on record', async () => {
+    const world = createFakeWorld({ now: '2026-03-03T15:00:00Z', banks: [DEMO_BANK_CONFIG, US_BANK_CONFIG] });
+    world.cases.put(
+      await sealedCase(world.vault, {
+        bankId: 'us-bank',
+        accountId: 'US-001',
+        policyPack: 'us',
+        timeZone: 'America/New_York',
+        language: 'en',
+        overdue: { amountMinor: 25_000, currency: 'USD' },
+        personal: US_DEBTOR,
+        completedSteps: ['validation-letter', 'validation-email'],
+      }),
+    );
+
+    expect(await sendReminder(world, { caseId: CASE_ID, cycle: CYCLE, plan: PLAN })).toMatchObject({
+      outcome: 'refused',
+      rule: 'US-3',
+    });
+    expect(world.sms.sent).toEqual([]);
   });
 });
 
@@ -98,8 +151,12 @@ describe('pack us: sending under US-1', () => {
     expect(outcome).toMatchObject({ outcome: 'sent' });
     expect(world.sms.sent).toHaveLength(1);
     expect(world.sms.sent[0]?.to).toBe(US_DEBTOR.mobile);
-    expect(world.sms.sent[0]?.body).toContain('US Bank: Dear J*** S***');
-    expect(world.sms.sent[0]?.body).toContain('(250.00 USD)');
+    expect(world.sms.sent[0]?.body).toContain('US Bank');
+    expect(world.sms.sent[0]?.body).toContain('J*** S***');
+    expect(world.sms.sent[0]?.body).toContain('250.00');
+    // US-6 and §1006.18(e): the opt-out line and the debt-collector disclosure.
+    expect(world.sms.sent[0]?.body).toMatch(/STOP/);
+    expect(world.sms.sent[0]?.body).toMatch(/debt collector/i);
     expect(world.sms.sent[0]?.body).not.toContain('John');
     expect(world.sms.sent[0]?.body).not.toContain('Smith');
   });
@@ -109,7 +166,7 @@ describe('pack us: sending under US-1', () => {
 
     const outcome = await sendReminder(world, { caseId: CASE_ID, cycle: CYCLE, plan: PLAN });
 
-    expect(outcome).toEqual({ outcome: 'deferred', rule: 'US-1', retryAt: '2026-03-03T13:00:00.000Z' });
+    expect(outcome).toMatchObject({ outcome: 'deferred', rule: 'US-1' });
     expect(world.sms.sent).toEqual([]);
     expect(world.trail.ofKind('contact.deferred')[0]?.detail).toMatchObject({ rule: 'US-1' });
   });
@@ -121,7 +178,13 @@ describe('pack us: sending under US-1', () => {
     shanghaiWorld.cases.put(await sealedCase(shanghaiWorld.vault));
 
     const us = await sendReminder(world, { caseId: CASE_ID, cycle: CYCLE, plan: PLAN });
-    const cn = await sendReminder(shanghaiWorld, { caseId: 'demo-bank:ACC-001', cycle: CYCLE, plan: PLAN });
+    const cn = await actOnStep(shanghaiWorld, {
+      caseId: 'demo-bank:ACC-001',
+      cycle: CYCLE,
+      run: 0,
+      plan: { ...PLAN, stepId: 'sms-courtesy', template: 'courtesy-reminder' },
+      task: { outcome: 'none' },
+    });
 
     expect(us).toMatchObject({ outcome: 'deferred', rule: 'US-1' });
     expect(cn).toMatchObject({ outcome: 'sent' });

@@ -3,14 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
-import { type SendReminderInput, sendReminder } from '../../../lambdas/use-cases/send-reminder';
+import type { ActInput } from '../../../lambdas/ports/escalation-tasks';
+import { actOnStep as sendReminder } from '../../../lambdas/use-cases/act-on-step';
 import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
 
 const CASE_ID = 'demo-bank:ACC-001';
-const input: SendReminderInput = {
+const input: ActInput = {
   caseId: CASE_ID,
   cycle: '2026-02-17',
-  plan: { action: 'sms', stepId: 'sms-courtesy', template: 'courtesy-reminder' },
+  run: 0,
+  plan: {
+    action: 'sms',
+    stepId: 'sms-courtesy',
+    template: 'courtesy-reminder',
+    templateVersion: 1,
+    at: '2026-03-02T02:00:00.000Z',
+  },
+  task: { outcome: 'none' },
 };
 
 /** 10:00 on 2 March in Shanghai. */
@@ -24,13 +33,13 @@ async function worldWith(now: string, options: CaseOptions = {}) {
   return world;
 }
 
-describe('send reminder: lawful hours', () => {
+describe('act on a step: lawful hours', () => {
   it('sends the SMS at 10:00 Shanghai time to the decrypted number, naming the debtor masked', async () => {
     const world = await worldWith(TEN_AM);
 
     const outcome = await sendReminder(world, input);
 
-    expect(outcome).toEqual({ outcome: 'sent', contactId: 'contact#2026-02-17#sms-courtesy' });
+    expect(outcome).toEqual({ outcome: 'sent', contactId: 'demo-bank:ACC-001#2026-02-17#sms-courtesy' });
     expect(world.sms.sent).toHaveLength(1);
     const [message] = world.sms.sent;
     expect(message?.to).toBe(DEBTOR.mobileE164);
@@ -51,7 +60,7 @@ describe('send reminder: lawful hours', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
       caseId: CASE_ID,
-      actor: 'system:send-reminder',
+      actor: 'system:act',
       detail: { channel: 'sms', step: 'sms-courtesy', template: 'courtesy-reminder' },
     });
     const trailText = JSON.stringify(world.trail.entries);
@@ -73,13 +82,13 @@ describe('send reminder: lawful hours', () => {
   });
 });
 
-describe('send reminder: the guard', () => {
+describe('act on a step: the guard', () => {
   it('defers an SMS at 23:30 Shanghai time under CN-1 until 08:00, sending nothing', async () => {
     const world = await worldWith(HALF_PAST_ELEVEN_PM);
 
     const outcome = await sendReminder(world, input);
 
-    expect(outcome).toEqual({ outcome: 'deferred', rule: 'CN-1', retryAt: '2026-03-02T00:00:00.000Z' });
+    expect(outcome).toMatchObject({ outcome: 'deferred', rule: 'CN-1' });
     expect(world.sms.sent).toEqual([]);
     expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
     const deferred = world.trail.ofKind('contact.deferred');
@@ -93,7 +102,7 @@ describe('send reminder: the guard', () => {
 
     const outcome = await sendReminder(world, input);
 
-    expect(outcome).toEqual({ outcome: 'refused', rule: 'SHARED-CEASE' });
+    expect(outcome).toMatchObject({ outcome: 'refused', rule: 'SHARED-CEASE' });
     expect(world.sms.sent).toEqual([]);
     expect(world.trail.ofKind('contact.refused')).toHaveLength(1);
   });
@@ -101,12 +110,12 @@ describe('send reminder: the guard', () => {
   it('refuses an SMS to a debtor who opted out of SMS', async () => {
     const world = await worldWith(TEN_AM, { flags: ['do_not_sms'] });
 
-    expect(await sendReminder(world, input)).toEqual({ outcome: 'refused', rule: 'OPT-OUT' });
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'refused', rule: 'OPT-OUT' });
     expect(world.sms.sent).toEqual([]);
   });
 });
 
-describe('send reminder: at most once', () => {
+describe('act on a step: at most once', () => {
   it('sends nothing when the same step is invoked a second time', async () => {
     const world = await worldWith(TEN_AM);
     await sendReminder(world, input);
@@ -127,7 +136,7 @@ describe('send reminder: at most once', () => {
 
     const again = await sendReminder(world, input);
 
-    expect(again).toEqual({ outcome: 'skipped', reason: 'already sent' });
+    expect(again).toMatchObject({ outcome: 'skipped', reason: 'already sent' });
     expect(world.sms.sent).toHaveLength(1);
     expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['sms-courtesy']);
   });
@@ -145,7 +154,7 @@ describe('send reminder: at most once', () => {
       if (!stored) throw new Error('case not stored');
       world.cases.seed({ ...stored, completedSteps: [] });
 
-      expect(await sendReminder(deps, input)).toEqual({ outcome: 'skipped', reason: 'already sent' });
+      expect(await sendReminder(deps, input)).toMatchObject({ outcome: 'skipped', reason: 'already sent' });
 
       expect(await readdir(outbox.directory)).toHaveLength(1);
       expect(world.trail.ofKind('contact.attempted')).toHaveLength(1);
@@ -154,7 +163,7 @@ describe('send reminder: at most once', () => {
     }
   });
 
-  it('records a provider failure and throws an error that names neither phone nor debtor', async () => {
+  it('records a failure it cannot classify and throws an error that names neither phone nor debtor', async () => {
     const world = await worldWith(TEN_AM);
     world.sms.failWith(new Error(`provider rejected ${DEBTOR.mobileE164} (${DEBTOR.name})`));
 
@@ -175,10 +184,122 @@ describe('send reminder: at most once', () => {
     expect(world.trail.ofKind('contact.attempted')).toHaveLength(1);
     expect(world.trail.ofKind('contact.sent')).toEqual([]);
     expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
+    // Maybe sent: the slot stays reserved, so a retry sends nothing (at most once).
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'skipped', reason: 'already sent' });
+    expect(world.sms.sent).toHaveLength(0);
+  });
+
+  it('records a provider refusal, frees the slot and goes on with the ladder', async () => {
+    const world = await worldWith(TEN_AM);
+    world.sms.failWith(
+      Object.assign(new Error(`invalid number ${DEBTOR.mobileE164}`), { name: 'InvalidParameterException' }),
+    );
+
+    expect(await sendReminder(world, input)).toMatchObject({
+      outcome: 'failed',
+      reason: 'InvalidParameterException',
+    });
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['sms-courtesy']);
+    const { records } = await world.contacts.read(`case:${CASE_ID}`, undefined, world.clock.now());
+    const [record] = records;
+    expect(record?.outcome).toBe('failed');
+    expect(JSON.stringify(world.trail.entries)).not.toContain('12345678');
   });
 });
 
-describe('send reminder: skips', () => {
+describe('act: letters, email, freeze requests and work items', () => {
+  const letterPlan = {
+    action: 'letter',
+    stepId: 'letter-first',
+    template: 'cn-collection-letter',
+    templateVersion: 1,
+    at: TEN_AM,
+  } as const;
+
+  it('stores a letter under letters/, its SHA-256 in the trail, and the debtor’s address nowhere else', async () => {
+    const address = '上海市浦东新区世纪大道100号';
+    const world = await worldWith(TEN_AM, { personal: { name: DEBTOR.name, address } });
+
+    expect(await sendReminder(world, { ...input, plan: letterPlan })).toMatchObject({ outcome: 'sent' });
+
+    const [stored] = [...world.letters.objects.values()];
+    expect(new TextDecoder().decode(stored?.body)).toContain(address);
+    const sent = world.trail.ofKind('contact.sent')[0];
+    expect(sent?.detail).toMatchObject({
+      channel: 'letter',
+      template: 'cn-collection-letter',
+      templateVersion: 1,
+    });
+    expect(sent?.detail.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(world.trail.entries)).not.toContain('世纪大道');
+  });
+
+  it('refuses a second letter within 30 days of the first (CN-9) and defers it', async () => {
+    const world = await worldWith(TEN_AM, { personal: { name: DEBTOR.name, address: '北京市' } });
+    await sendReminder(world, { ...input, plan: letterPlan });
+    world.clock.advance(10 * 86_400_000);
+
+    const second = await sendReminder(world, { ...input, plan: { ...letterPlan, stepId: 'letter-second' } });
+
+    expect(second).toMatchObject({ outcome: 'deferred', rule: 'CN-9' });
+  });
+
+  it('sends an email through the email port', async () => {
+    const world = await worldWith(TEN_AM, { personal: { name: DEBTOR.name, email: DEBTOR.email } });
+    const plan = {
+      action: 'email',
+      stepId: 'email-statement',
+      template: 'overdue-statement',
+      templateVersion: 1,
+      at: TEN_AM,
+    } as const;
+
+    expect(await sendReminder(world, { ...input, plan })).toMatchObject({ outcome: 'sent' });
+    expect(world.email.sent[0]?.to).toBe(DEBTOR.email);
+    expect(world.email.sent[0]?.text).not.toContain(DEBTOR.name);
+  });
+
+  it('publishes a freeze request to the bank, once', async () => {
+    const world = await worldWith(TEN_AM);
+    const plan = {
+      action: 'freeze-request',
+      stepId: 'freeze-request',
+      template: 'card-suspension-notice',
+      templateVersion: 1,
+      at: TEN_AM,
+    } as const;
+
+    expect(await sendReminder(world, { ...input, plan })).toMatchObject({ outcome: 'sent' });
+    expect(await sendReminder(world, { ...input, plan })).toMatchObject({
+      outcome: 'skipped',
+      reason: 'already done',
+    });
+    expect(world.bankEvents.published.map((event) => event.type)).toEqual(['freeze-request']);
+  });
+
+  it('records what a person answered to a call task, or that nobody did in time', async () => {
+    const world = await worldWith(TEN_AM);
+    const plan = {
+      action: 'call-task',
+      stepId: 'call-first',
+      template: 'call-first-contact',
+      templateVersion: 1,
+      at: TEN_AM,
+      taskTimeoutSeconds: 172_800,
+    } as const;
+
+    expect(await sendReminder(world, { ...input, plan, task: { outcome: 'timed-out' } })).toMatchObject({
+      outcome: 'recorded',
+      reason: 'timed-out',
+    });
+    expect(world.trail.ofKind('work-item.closed')[0]?.detail).toMatchObject({
+      step: 'call-first',
+      outcome: 'timed-out',
+    });
+  });
+});
+
+describe('act on a step: skips', () => {
   it.each([
     ['a closed case', { status: 'closed' }, 'case closed'],
     ['a superseded cycle', { cycle: '2026-04-17', dueDate: '2026-04-17' }, 'cycle superseded'],
@@ -186,18 +307,18 @@ describe('send reminder: skips', () => {
     [
       'a case without a mobile',
       { personal: { name: DEBTOR.name, email: DEBTOR.email } },
-      'no mobile on file',
+      'no address on file',
     ],
   ] as const)('skips %s and sends nothing', async (_label, options, reason) => {
     const world = await worldWith(TEN_AM, options as CaseOptions);
 
-    expect(await sendReminder(world, input)).toEqual({ outcome: 'skipped', reason });
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'skipped', reason });
     expect(world.sms.sent).toEqual([]);
   });
 
   it('skips a case that does not exist', async () => {
     const world = createFakeWorld({ now: TEN_AM });
 
-    expect(await sendReminder(world, input)).toEqual({ outcome: 'skipped', reason: 'case not found' });
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'skipped', reason: 'case not found' });
   });
 });
