@@ -21,6 +21,11 @@ const A = '<AWS::AccountId>';
 const table = (name: string) => `arn:${P}:dynamodb:${R}:${A}:table/overdue-dev-${name}`;
 const cases = table('cases');
 const trail = table('trail');
+const ledger = table('contact-ledger');
+const ledgerByCase = `${ledger}/index/by-case`;
+const workItems = table('work-items');
+const bankEvents = `arn:${P}:events:${R}:${A}:event-bus/overdue-dev-bank-events`;
+const sesArn = (kind: string, ref: string) => `arn:${P}:ses:${R}:${A}:${kind}/${ref}`;
 const lookupIndexes = ['by-mobileIndex', 'by-nationalIdIndex', 'by-cardLast4Index'].map(
   (index) => `${cases}/index/${index}`,
 );
@@ -112,19 +117,42 @@ describe('each function may do exactly what its code calls, on the resources it 
     },
     planNextStep: {
       ...basics(functions.planNextStep),
-      [cases]: ['dynamodb:GetItem'],
-      [dataKey]: ['kms:Decrypt'],
+      // Pins the ladder version, records a pause, an end or a step passed over.
+      [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [trail]: ['dynamodb:PutItem'],
+      // Reads the contact history; never reserves.
+      [ledger]: ['dynamodb:GetItem'],
+      [ledgerByCase]: ['dynamodb:Query'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },
     sendReminder: {
       ...basics(functions.sendReminder, ['sns:Publish']),
       [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       [trail]: ['dynamodb:PutItem'],
+      [ledger]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      [ledgerByCase]: ['dynamodb:Query'],
+      [bucket]: ['s3:ListBucket'],
+      [objects('letters')]: READ_WRITE,
+      [bankEvents]: ['events:PutEvents'],
+      [sesArn('identity', iam.refOf(stateless.email.identity))]: ['ses:SendEmail'],
+      [sesArn('configuration-set', iam.refOf(stateless.email.configurationSet))]: ['ses:SendEmail'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [piiKey]: ['kms:Decrypt'],
     },
-    // Until their use cases land (see the handlers), their own logs only; never states:SendTaskSuccess.
-    openTask: basics(functions.openTask),
-    recordFault: basics(functions.recordFault),
+    // Never states:SendTaskSuccess: completing a work item is the staff API's.
+    openTask: {
+      ...basics(functions.openTask),
+      [cases]: ['dynamodb:GetItem'],
+      [workItems]: ['dynamodb:PutItem'],
+      [trail]: ['dynamodb:PutItem'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
+    },
+    recordFault: {
+      ...basics(functions.recordFault),
+      [cases]: ['dynamodb:UpdateItem'],
+      [trail]: ['dynamodb:PutItem'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
+    },
     getCase: {
       ...basics(functions.getCase),
       [cases]: ['dynamodb:GetItem'],
@@ -155,7 +183,9 @@ describe('each function may do exactly what its code calls, on the resources it 
       [viaDynamoDb]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [viaS3]: ['kms:Decrypt', 'kms:GenerateDataKey'],
     });
-    expect(keyUses(functions.planNextStep.role, dataKey)).toEqual({ [viaDynamoDb]: ['kms:Decrypt'] });
+    expect(keyUses(functions.planNextStep.role, dataKey)).toEqual({
+      [viaDynamoDb]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
+    });
     expect(keyUses(functions.feedLoadFinish.role, dataKey)).toEqual({
       [viaS3]: ['kms:Decrypt', 'kms:GenerateDataKey'],
     });
@@ -191,7 +221,15 @@ describe('the trail is append-only in IAM', () => {
       .filter(([, house]) => allowing(iam.statementsOf(house.role), ['dynamodb:PutItem'], trail).length > 0)
       .map(([name]) => name)
       .sort();
-    expect(writers).toEqual(['findCases', 'getCase', 'ingestFeed', 'sendReminder']);
+    expect(writers).toEqual([
+      'findCases',
+      'getCase',
+      'ingestFeed',
+      'openTask',
+      'planNextStep',
+      'recordFault',
+      'sendReminder',
+    ]);
     for (const statement of iam.identityStatements()) {
       if (!statement.resources.includes(trail)) continue;
       expect(statement.actions, statement.source).toEqual(['dynamodb:PutItem']);

@@ -173,14 +173,14 @@ describe('stateless stack', () => {
     });
   });
 
-  it('gives the PII key only to intake and its batches (to seal) and the reminder sender (to open)', () => {
+  it('gives the PII key only to intake and its batches (to seal) and the step carrier, Act (to open)', () => {
     const holders = houseFunctions()
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
     expect(holders.sort()).toEqual([
+      'Carries out an escalation step the guard allows',
       'Loads a bank feed dropped in S3',
       'Loads one segment of a large overdue feed',
-      'Sends a reminder the guard allows',
     ]);
   });
 });
