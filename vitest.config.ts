@@ -23,7 +23,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Starting DynamoDB Local (Java), s3rver and the SES sink takes seconds alone, minutes on shared cores.
+          hookTimeout: 180_000,
         },
       },
       {
