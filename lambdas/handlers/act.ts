@@ -44,8 +44,9 @@ export const handler = middy(
       trail: buildTrail(traced),
       vault: buildPiiVault(traced),
       contacts: buildContactLedger(traced),
-      sms: buildSmsSender(traced),
-      email: buildEmailSender(traced),
+      // Not traced: X-Ray records an SDK error's message, and SNS and SES can quote the number or address there.
+      sms: buildSmsSender(),
+      email: buildEmailSender(),
       letters: buildLetterStore(traced),
       bankEvents: buildBankEvents(traced),
       banks: buildBankDirectory(),

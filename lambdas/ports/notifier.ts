@@ -78,7 +78,10 @@ export type WorkItemOutcome =
 
 /** The work items table (worklists by bank and kind); the staff endpoints that complete them come later. */
 export interface WorkItems {
-  /** Creates the item unless one with the same id exists (a retried task creates it once). */
+  /**
+   * Creates the item unless one with the same id exists (a retried task creates it once); a retried task's
+   * new task token and deadline replace the old ones (the old token died with the failed attempt).
+   */
   open(item: WorkItem): Promise<void>;
   get(itemId: string): Promise<WorkItem | undefined>;
 }

@@ -31,7 +31,14 @@ import type { ActInput, ActOutcome } from '../ports/escalation-tasks';
 import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/notifier';
 import type { PiiVault } from '../ports/pii-vault';
 import type { Trail, TrailKind } from '../ports/trail';
-import { caseFactsOf, contactTargetOf, guardFlags, purposeOf, stepContactId } from './escalation-context';
+import {
+  caseFactsOf,
+  contactTargetOf,
+  guardFlags,
+  pauseReason,
+  purposeOf,
+  stepContactId,
+} from './escalation-context';
 
 export interface ActDeps {
   readonly cases: CaseStore;
@@ -69,6 +76,13 @@ export async function actOnStep(deps: ActDeps, input: ActInput): Promise<ActResu
   if (!bank) return { outcome: 'skipped', reason: 'bank no longer served' };
   const now = deps.clock.now();
   const step = new StepRecorder(deps, collectionCase, input, now);
+  // A cease flag or hold that arrived while the step waited: nothing is done and the step stays due; the next
+  // plan pauses the run, and the step is carried out when the state lifts (docs/escalation-engine.md).
+  const pause = pauseReason(policyPack(collectionCase.policyPack), collectionCase);
+  if (pause) {
+    await step.record('contact.deferred', 'paused', { rule: 'PAUSE', reason: pause });
+    return { outcome: 'deferred', rule: 'PAUSE', reason: pause };
+  }
 
   switch (input.plan.action) {
     case 'call-task':
@@ -148,13 +162,26 @@ async function contact(
     currency: collectionCase.overdue.currency,
   };
   let reserved: ContactRecord | undefined;
+  let reservationId = contactId;
   for (let attempt = 1; !reserved; attempt++) {
     const view: LedgerView = await deps.contacts.read(debtorKey, target.addressKey, now);
-    // This very contact on record already (a redelivered Act, a crash after the send): never again.
-    if (view.records.some((record) => record.contactId === contactId)) {
+    const tries = view.records.filter(
+      (record) => record.contactId === contactId || record.contactId.startsWith(`${contactId}#retry`),
+    );
+    const taken = tries.find((record) => record.outcome !== 'released');
+    if (taken) {
+      // A letter reserved but never settled (a crash between storing and settling): storing it again is
+      // harmless (same key, same object), and gives the evidence its hash.
+      if (taken.channel === 'letter' && taken.outcome === 'reserved') {
+        reserved = taken;
+        break;
+      }
+      // This very contact on record already (a redelivered Act, a crash after the send): never again.
       await step.done();
       return { outcome: 'skipped', reason: 'already sent', contactId };
     }
+    // Earlier attempts the provider turned away unsent were released: this one gets its own record.
+    reservationId = tries.length === 0 ? contactId : `${contactId}#retry${tries.length}`;
     const facts = caseFactsOf(collectionCase, [...view.records, ...caseRecords]);
     const decision = checkContact(pack, {
       channel: target.channel,
@@ -173,7 +200,7 @@ async function contact(
     if (!decision.allowed)
       return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt, target.channel);
     const record: ContactRecord = {
-      contactId,
+      contactId: reservationId,
       debtorKey,
       caseId: collectionCase.caseId,
       channel: target.channel,
@@ -255,8 +282,11 @@ async function contact(
   } catch (error) {
     await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
     if (!isProviderFault(error)) {
-      // Maybe sent, maybe not (a timeout, a throttle): the slot stays reserved and a retry skips the step —
-      // at most once. The error is rethrown by name only: a provider's message can quote the address.
+      // The service answered and did not take it (throttled, unavailable): released, and the task's retry
+      // reserves and sends again. No answer at all (a timeout, a dropped connection): maybe sent, so the slot
+      // stays reserved and a retry skips the step — at most once. Rethrown by name only: a provider's
+      // message can quote the address.
+      if (answeredWithoutTaking(error)) await deps.contacts.settle(reserved, 'released', now);
       throw Object.assign(new Error(`send of ${contactId} failed: ${errorName(error)}`), {
         name: errorName(error),
       });
@@ -281,6 +311,12 @@ function isProviderFault(error: unknown): boolean {
   return /^(InvalidParameter|MessageRejected|AccountSuspended|SendingPaused|MailFromDomainNotVerified|BadRequest|NotFound|InvalidParameterValue|OptedOut)/.test(
     name,
   );
+}
+
+/** An AWS service's error response (it has an HTTP status): the request was answered, not taken. */
+function answeredWithoutTaking(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400;
 }
 
 function errorName(error: unknown): string {

@@ -5,7 +5,7 @@
 
 import type { CollectionCase } from '../domain/collection-case';
 import type { CaseFacts } from '../domain/compliance-guard';
-import { type ContactPurpose, type ContactRecord, countsAsContact } from '../domain/contact-record';
+import type { ContactPurpose, ContactRecord } from '../domain/contact-record';
 import type { LadderAction } from '../domain/escalation-ladder';
 import type { ContactChannel, PolicyPack } from '../domain/policy-packs';
 
@@ -71,7 +71,13 @@ export function contactTargetOf(
 
 /** The dated facts the guard needs, read from the ledger's records of the case. */
 export function caseFactsOf(collectionCase: CollectionCase, records: readonly ContactRecord[]): CaseFacts {
-  const own = records.filter((record) => record.caseId === collectionCase.caseId && countsAsContact(record));
+  // A notice counts once the provider took it (sent) or it was delivered, never while only reserved: a
+  // reservation whose send failed must not open the way for what the notice has to come before (US-3, CN-11).
+  const own = records.filter(
+    (record) =>
+      record.caseId === collectionCase.caseId &&
+      (record.outcome === 'sent' || record.outcome === 'delivered'),
+  );
   const first = (purpose: ContactPurpose) =>
     own
       .filter((record) => record.purpose === purpose)

@@ -129,7 +129,8 @@ export class EscalationWorkflow extends Construct {
       description: 'Opens the work item an escalation step waits for',
     })
       .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem'] })
-      .bindTable(stores.workItemsTable, 'WORK_ITEMS_TABLE_NAME', { items: ['PutItem'] })
+      // Creates the item; a retried task refreshes its token (UpdateItem).
+      .bindTable(stores.workItemsTable, 'WORK_ITEMS_TABLE_NAME', { items: ['PutItem', 'UpdateItem'] })
       .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] });
     // Parks a case whose escalation task failed for good and counts it (escalationsParked, alarmed). The
     // metric goes out in its logs (EMF): no cloudwatch:PutMetricData.

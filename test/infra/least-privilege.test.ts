@@ -143,7 +143,7 @@ describe('each function may do exactly what its code calls, on the resources it 
     openTask: {
       ...basics(functions.openTask),
       [cases]: ['dynamodb:GetItem'],
-      [workItems]: ['dynamodb:PutItem'],
+      [workItems]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       [trail]: ['dynamodb:PutItem'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },

@@ -62,7 +62,9 @@ describe('feed intake on DynamoDB Local', () => {
     );
 
     expect(report.created).toBe(1);
-    expect(queue.sent).toEqual([{ action: 'start', caseId: 'demo-bank:ACC-PRIV-1', cycle: '2026-11-08', run: 0 }]);
+    expect(queue.sent).toEqual([
+      { action: 'start', caseId: 'demo-bank:ACC-PRIV-1', cycle: '2026-11-08', run: 0 },
+    ]);
     const raw = JSON.stringify(
       (await bed.dynamo.client.send(new ScanCommand({ TableName: bed.casesTable }))).Items,
     );

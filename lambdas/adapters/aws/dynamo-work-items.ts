@@ -1,7 +1,7 @@
 /** Work items on DynamoDB: created once per id (a retried task finds its item there), read by id. */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkItem, WorkItems } from '../../ports/notifier';
 
 /** The worklist index: one partition per bank and kind, items in the order they fall due (keys only). */
@@ -33,9 +33,19 @@ export class DynamoWorkItems implements WorkItems {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // The item exists: a retried OpenTask. Step Functions gave the retry a new token and the old one is dead,
+    // so the item takes the new token and deadline; completing it with the old one would fail.
+    if (item.taskToken === undefined) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { itemId: item.itemId },
+        UpdateExpression: 'SET taskToken = :token, dueBy = :dueBy',
+        ExpressionAttributeValues: { ':token': item.taskToken, ':dueBy': item.dueBy },
+      }),
+    );
   }
 
   async get(itemId: string): Promise<WorkItem | undefined> {

@@ -7,7 +7,17 @@ export class InMemoryWorkItems implements WorkItems {
   readonly items = new Map<string, WorkItem>();
 
   async open(item: WorkItem): Promise<void> {
-    if (!this.items.has(item.itemId)) this.items.set(item.itemId, structuredClone(item));
+    const known = this.items.get(item.itemId);
+    if (!known) this.items.set(item.itemId, structuredClone(item));
+    else if (item.taskToken !== undefined) {
+      // As DynamoWorkItems: the first item stays, with the newest token and deadline (a retried task's).
+      const { taskToken: _old, ...rest } = known;
+      this.items.set(item.itemId, {
+        ...rest,
+        taskToken: item.taskToken,
+        dueBy: item.dueBy,
+      });
+    }
   }
 
   async get(itemId: string): Promise<WorkItem | undefined> {

@@ -97,14 +97,15 @@ describe('act on a step: the guard', () => {
     expect(world.trail.ofKind('contact.sent')).toEqual([]);
   });
 
-  it('refuses while a cease flag holds and records the refusal', async () => {
+  it('sends nothing while a cease flag holds, and leaves the step due for when it lifts', async () => {
     const world = await worldWith(TEN_AM, { flags: ['hardship'] });
 
     const outcome = await sendReminder(world, input);
 
-    expect(outcome).toMatchObject({ outcome: 'refused', rule: 'SHARED-CEASE' });
+    expect(outcome).toMatchObject({ outcome: 'deferred', rule: 'PAUSE', reason: 'flag:hardship' });
     expect(world.sms.sent).toEqual([]);
-    expect(world.trail.ofKind('contact.refused')).toHaveLength(1);
+    expect(world.trail.ofKind('contact.deferred')).toHaveLength(1);
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
   });
 
   it('refuses an SMS to a debtor who opted out of SMS', async () => {
@@ -320,5 +321,35 @@ describe('act on a step: skips', () => {
     const world = createFakeWorld({ now: TEN_AM });
 
     expect(await sendReminder(world, input)).toMatchObject({ outcome: 'skipped', reason: 'case not found' });
+  });
+});
+
+describe('act on a step: review findings', () => {
+  const input2: ActInput = {
+    caseId: CASE_ID,
+    cycle: '2026-02-17',
+    run: 0,
+    plan: {
+      action: 'sms',
+      stepId: 'sms-courtesy',
+      template: 'courtesy-reminder',
+      templateVersion: 1,
+      at: TEN_AM,
+    },
+    task: { outcome: 'none' },
+  };
+
+  it('sends again after the provider answered without taking it (throttled): released, then reserved anew', async () => {
+    const world = await worldWith(TEN_AM);
+    world.sms.failNext(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+
+    await expect(sendReminder(world, input2)).rejects.toThrow('ThrottlingException');
+    expect(await sendReminder(world, input2)).toMatchObject({ outcome: 'sent' });
+    expect(world.sms.sent).toHaveLength(1);
   });
 });

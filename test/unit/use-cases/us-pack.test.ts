@@ -29,7 +29,7 @@ const sendReminder = (
 ) => actOnStep(world, { ...input, run: 0, task: { outcome: 'none' } });
 const US_DEBTOR = { name: 'John Smith', mobile: '+12125550123' };
 
-async function usWorld(now: string, options: CaseOptions = {}) {
+async function usWorld(now: string, options: CaseOptions = {}, validationSent = true) {
   const world = createFakeWorld({ now, banks: [DEMO_BANK_CONFIG, US_BANK_CONFIG] });
   world.cases.put(
     await sealedCase(world.vault, {
@@ -48,10 +48,11 @@ async function usWorld(now: string, options: CaseOptions = {}) {
       ...options,
     }),
   );
+  if (!validationSent) return world;
   // The validation notice went out (US-3): later collection communications are lawful.
   const debtorKey = `case:${CASE_ID}`;
   const view = await world.contacts.read(debtorKey, undefined, new Date('2026-02-18T14:00:00Z'));
-  await world.contacts.reserve(view, {
+  const notice = {
     contactId: `${CASE_ID}#${CYCLE}#validation-letter`,
     debtorKey,
     caseId: CASE_ID,
@@ -60,7 +61,9 @@ async function usWorld(now: string, options: CaseOptions = {}) {
     outcome: 'reserved',
     automated: true,
     purpose: 'validation-notice',
-  });
+  } as const;
+  await world.contacts.reserve(view, notice);
+  await world.contacts.settle(notice, 'sent', new Date('2026-02-18T14:00:00Z'));
   return world;
 }
 
@@ -120,19 +123,7 @@ describe('pack us: planning under US-1', () => {
 
 describe('pack us: the validation notice first (US-3)', () => {
   it('refuses a reminder before the validation notice went out, and passes it over on record', async () => {
-    const world = createFakeWorld({ now: '2026-03-03T15:00:00Z', banks: [DEMO_BANK_CONFIG, US_BANK_CONFIG] });
-    world.cases.put(
-      await sealedCase(world.vault, {
-        bankId: 'us-bank',
-        accountId: 'US-001',
-        policyPack: 'us',
-        timeZone: 'America/New_York',
-        language: 'en',
-        overdue: { amountMinor: 25_000, currency: 'USD' },
-        personal: US_DEBTOR,
-        completedSteps: ['validation-letter', 'validation-email'],
-      }),
-    );
+    const world = await usWorld('2026-03-03T15:00:00Z', {}, false);
 
     expect(await sendReminder(world, { caseId: CASE_ID, cycle: CYCLE, plan: PLAN })).toMatchObject({
       outcome: 'refused',
