@@ -100,7 +100,7 @@ export interface SimulationResult {
   readonly feedRejects: number;
   readonly dynamo: { writes: number; reads: number };
   readonly seconds: number;
-  readonly phaseSeconds: { ingest: number; escalations: number };
+  readonly phaseSeconds: { startup: number; ingest: number; escalations: number };
 }
 
 function money(minor: number): string {
@@ -240,6 +240,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       clock.stop();
     });
 
+    const startupMs = performance.now() - wallStart;
     const storage = new InMemoryFeedStorage();
     const queued: EscalationRequest[] = [];
     const ingestDeps = {
@@ -426,7 +427,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       feedRejects,
       dynamo: { writes: counts.writes, reads: counts.reads },
       seconds: (performance.now() - wallStart) / 1000,
-      phaseSeconds: { ingest: ingestMs / 1000, escalations: escalationMs / 1000 },
+      phaseSeconds: { startup: startupMs / 1000, ingest: ingestMs / 1000, escalations: escalationMs / 1000 },
     };
     return result;
   } finally {

@@ -80,7 +80,7 @@ export function formatReport(result: SimulationResult, cost: CostProjection): st
     `Executions: ${result.executions.total} (parked ${result.executions.parked}, failed ${result.executions.failed}, still running ${result.executions.running})`,
     `Work items: ${result.workItems.opened} opened, ${result.workItems.completed} completed by the simulated staff, the rest timed out`,
     `DynamoDB requests (approx.): ${result.dynamo.writes} writes, ${result.dynamo.reads} reads`,
-    `Wall time: ${result.seconds.toFixed(1)} s (feeds + starts ${result.phaseSeconds.ingest.toFixed(1)} s, escalations ${result.phaseSeconds.escalations.toFixed(1)} s)`,
+    `Wall time: ${result.seconds.toFixed(1)} s (synth + DynamoDB Local start ${result.phaseSeconds.startup.toFixed(1)} s, feeds + starts ${result.phaseSeconds.ingest.toFixed(1)} s, escalations ${result.phaseSeconds.escalations.toFixed(1)} s)`,
     'Projected AWS cost per 1,000 accounts per month (list prices, us-east-1):',
     `    Step Functions Standard ($0.025 / 1,000 transitions)     ${usd(c.stepFunctions ?? 0)}`,
     `    Lambda requests ($0.20 / 1M)                              ${usd(c.lambdaRequests ?? 0)}`,
