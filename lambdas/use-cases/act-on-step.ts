@@ -237,7 +237,20 @@ async function contact(
       const body = renderSms(plan.template, plan.templateVersion, language, facts);
       ({ providerMessageId: providerId } = await deps.sms.sendSms({ to, body, contactId }));
     } else if (target.channel === 'email') {
-      const content = renderEmail(plan.template, plan.templateVersion, language, facts);
+      // The validation email (US-3) itemises the debt as the validation letter does.
+      const content = renderEmail(plan.template, plan.templateVersion, language, {
+        ...facts,
+        ...(plan.template.includes('validation')
+          ? {
+              validation: validationFacts(
+                collectionCase,
+                bank,
+                facts.amount,
+                localDate(now, collectionCase.timeZone),
+              ),
+            }
+          : {}),
+      });
       ({ providerMessageId: providerId } = await deps.email.sendEmail({ to, ...content, contactId }));
     } else {
       const html = renderLetter(plan.template, plan.templateVersion, language, {

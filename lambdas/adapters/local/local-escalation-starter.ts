@@ -56,6 +56,8 @@ export interface LocalEscalationOptions {
   readonly retryIntervalMs?: number;
   /** Called when an execution fails; must not log personal data. */
   readonly onFailure?: (record: ExecutionRecord) => void;
+  /** Called for every state an execution enters (state transitions, as Step Functions bills them). */
+  readonly onStateEntered?: (record: ExecutionRecord, state: string) => void;
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -176,7 +178,10 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     });
     void (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered') record.lastState = event.state.name;
+        if (event.type === 'StateEntered') {
+          record.lastState = event.state.name;
+          this.options.onStateEntered?.(record, event.state.name);
+        }
       }
     })().catch(() => {});
     const done = execution.result.then(

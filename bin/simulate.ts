@@ -1,0 +1,68 @@
+/**
+ * npm run simulate -- [--accounts N] [--days D] [--seed S] [--json]
+ * Runs the real escalation engine over simulated days on DynamoDB Local and a virtual clock, then checks what
+ * was sent with an independent checker (bin/simulation/checker.ts). See bin/simulation/engine.ts.
+ */
+
+import { parseArgs } from 'node:util';
+import { runSimulation } from './simulation/engine';
+import { formatReport, projectCost } from './simulation/report';
+
+const { values } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '1000' },
+    days: { type: 'string', default: '180' },
+    seed: { type: 'string', default: '7' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const whole = (name: string, text: string | undefined, min: number) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be a whole number ≥ ${min}`);
+    process.exit(2);
+  }
+  return n;
+};
+const accounts = whole('accounts', values.accounts, 1);
+const days = whole('days', values.days, 1);
+const seed = whole('seed', values.seed, 0);
+
+const result = await runSimulation({ accounts, days, seed, log: (line) => console.error(line) });
+const usSms = result.contactsByStep;
+const usShare =
+  result.contacts.sms === 0
+    ? 0
+    : Object.entries(usSms)
+        .filter(([step]) => step.startsWith('us-bank/') && step.includes('sms'))
+        .reduce((a, [, n]) => a + n, 0) / result.contacts.sms;
+const cost = projectCost(result, usShare);
+console.log(formatReport(result, cost));
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      accounts: result.accounts,
+      accountsFed: result.accountsFed,
+      days: result.days,
+      seed: result.seed,
+      violations: result.check.violations.length,
+      violationsByRule: result.check.byRule,
+      violationExamples: result.check.violations.slice(0, 10),
+      transitionsP50: result.transitions.p50,
+      transitionsP95: result.transitions.p95,
+      transitionsMax: result.transitions.max,
+      contacts: result.contacts,
+      contactsByStep: result.contactsByStep,
+      refusalsByRule: result.refusalsByRule,
+      deferralsByRule: result.deferralsByRule,
+      invocationsPerAccount: Number(result.invocations.perAccount.toFixed(2)),
+      invocationsByTask: result.invocations.byTask,
+      executions: result.executions,
+      workItems: result.workItems,
+      dynamo: result.dynamo,
+      costPerThousandAccountsPerMonth: cost.perThousandAccountsPerMonth,
+      seconds: Number(result.seconds.toFixed(1)),
+    }),
+  );
+}
+process.exit(result.check.violations.length > 0 ? 1 : 0);
