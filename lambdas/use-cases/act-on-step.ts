@@ -161,6 +161,46 @@ async function contact(
     amount: formatMoney(collectionCase.overdue),
     currency: collectionCase.overdue.currency,
   };
+  // Rendered before the slot is reserved, like the decryption above: a template that cannot render fails here.
+  const validation = plan.template.includes('validation')
+    ? {
+        validation: validationFacts(
+          collectionCase,
+          bank,
+          facts.amount,
+          localDate(now, collectionCase.timeZone),
+        ),
+      }
+    : {};
+  const rendered =
+    target.channel === 'sms'
+      ? { channel: 'sms' as const, body: renderSms(plan.template, plan.templateVersion, language, facts) }
+      : target.channel === 'email'
+        ? {
+            channel: 'email' as const,
+            // The validation email (US-3) itemises the debt as the validation letter does.
+            content: renderEmail(plan.template, plan.templateVersion, language, { ...facts, ...validation }),
+          }
+        : {
+            channel: 'letter' as const,
+            html: renderLetter(plan.template, plan.templateVersion, language, {
+              bank: {
+                name: bank.displayName,
+                phone: bank.contact?.phone ?? '',
+                address: bank.contact?.address ?? '',
+                ...(bank.contact?.website ? { website: bank.contact.website } : {}),
+              },
+              debtor: { name, address: to },
+              ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
+              reference: contactId,
+              letterDate: localDate(now, collectionCase.timeZone),
+              dueDate: collectionCase.dueDate,
+              daysPastDue: dpd,
+              amount: facts.amount,
+              currency: facts.currency,
+              ...validation,
+            }),
+          };
   let reserved: ContactRecord | undefined;
   let reservationId = contactId;
   for (let attempt = 1; !reserved; attempt++) {
@@ -233,52 +273,15 @@ async function contact(
   let providerId: string;
   let evidence: Record<string, string> = {};
   try {
-    if (target.channel === 'sms') {
-      const body = renderSms(plan.template, plan.templateVersion, language, facts);
-      ({ providerMessageId: providerId } = await deps.sms.sendSms({ to, body, contactId }));
-    } else if (target.channel === 'email') {
-      // The validation email (US-3) itemises the debt as the validation letter does.
-      const content = renderEmail(plan.template, plan.templateVersion, language, {
-        ...facts,
-        ...(plan.template.includes('validation')
-          ? {
-              validation: validationFacts(
-                collectionCase,
-                bank,
-                facts.amount,
-                localDate(now, collectionCase.timeZone),
-              ),
-            }
-          : {}),
-      });
-      ({ providerMessageId: providerId } = await deps.email.sendEmail({ to, ...content, contactId }));
+    if (rendered.channel === 'sms') {
+      ({ providerMessageId: providerId } = await deps.sms.sendSms({ to, body: rendered.body, contactId }));
+    } else if (rendered.channel === 'email') {
+      ({ providerMessageId: providerId } = await deps.email.sendEmail({
+        to,
+        ...rendered.content,
+        contactId,
+      }));
     } else {
-      const html = renderLetter(plan.template, plan.templateVersion, language, {
-        bank: {
-          name: bank.displayName,
-          phone: bank.contact?.phone ?? '',
-          address: bank.contact?.address ?? '',
-          ...(bank.contact?.website ? { website: bank.contact.website } : {}),
-        },
-        debtor: { name, address: to },
-        ...(collectionCase.cardLast4 ? { cardLast4: collectionCase.cardLast4 } : {}),
-        reference: contactId,
-        letterDate: localDate(now, collectionCase.timeZone),
-        dueDate: collectionCase.dueDate,
-        daysPastDue: dpd,
-        amount: facts.amount,
-        currency: facts.currency,
-        ...(plan.template.includes('validation')
-          ? {
-              validation: validationFacts(
-                collectionCase,
-                bank,
-                facts.amount,
-                localDate(now, collectionCase.timeZone),
-              ),
-            }
-          : {}),
-      });
       const stored = await deps.letters.store({
         bankId: collectionCase.bankId,
         caseId: collectionCase.caseId,
@@ -286,7 +289,7 @@ async function contact(
         language,
         template: plan.template,
         templateVersion: plan.templateVersion,
-        body: new TextEncoder().encode(html),
+        body: new TextEncoder().encode(rendered.html),
         contentType: 'text/html; charset=utf-8',
       });
       providerId = stored.key;
