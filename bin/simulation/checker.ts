@@ -130,8 +130,10 @@ export function checkContacts(input: CheckInput): CheckResult {
       remindersPerPersonDay.set(key, count);
       if (count > 1) flag('AUTO-DAILY', sent, `reminder no. ${count} to ${facts.personId} on ${local.date}`);
     }
-    // Nothing while the day's feed carried a cease flag.
-    const ceased = facts.ceased.find((c) => t > c.from && t <= c.to);
+    // Nothing while the day's feed carried a cease flag: from the feed that raised it to the feed that lifted it.
+    // At either instant the feed comes first (the harness loads it, then lets escalations act), so a send at the
+    // raising instant would have read the flag, and one at the lifting instant comes after the lift.
+    const ceased = facts.ceased.find((c) => t >= c.from && t < c.to);
     if (ceased) flag('CEASE', sent, `sent while the feed flagged ${ceased.flag}`);
     // Nothing after the case closed.
     if (facts.closedAt !== undefined && t > facts.closedAt)

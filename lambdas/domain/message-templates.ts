@@ -24,6 +24,8 @@ export interface MessageFacts {
   readonly currency: string;
   /** The US validation email only. */
   readonly validation?: ValidationFacts;
+  /** False when no letter goes with the message (no postal address on file): it must not say one was posted. */
+  readonly letterPosted?: boolean;
 }
 
 export interface EmailContent {
@@ -132,6 +134,19 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     },
   },
   {
+    // v2: v1 said a collection letter had been posted, which is false for a debtor with no postal address on
+    // file (the letter step is passed over): a false statement in a collection message (CN-13).
+    id: 'firm-reminder',
+    version: 2,
+    packs: ['cn'],
+    sms: {
+      'zh-CN': (f) =>
+        `【${f.bankName}】尊敬的${f.debtorName}：您${cardZh(f)}${owedZh(f)}。请尽快还款；如需核对账户或有异议，请致电${f.bankPhone}。`,
+      en: (f) =>
+        `${f.bankName}: Dear ${f.debtorName}, your ${cardEn(f)} ${owedEn(f)}. Please pay soon; to check your account or dispute it, call ${f.bankPhone}.`,
+    },
+  },
+  {
     id: 'credit-report-notice',
     version: 1,
     packs: ['cn'],
@@ -199,7 +214,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         return email(
           `${f.bankName}: information about your debt (validation notice)`,
           `Dear ${f.debtorName},`,
-          `${f.bankName} is a debt collector. We are trying to collect a debt that you owe to ${v.currentCreditor} on your ${cardEn(f)}. We will use any information you give us to help collect the debt. We have also posted you this notice as a letter.`,
+          `${f.bankName} is a debt collector. We are trying to collect a debt that you owe to ${v.currentCreditor} on your ${cardEn(f)}. We will use any information you give us to help collect the debt.${f.letterPosted === false ? '' : ' We have also posted you this notice as a letter.'}`,
           `As of ${v.itemisationDate}, you owed ${v.amountOnItemisationDate}. Since then: interest +${v.interestSince}, fees +${v.feesSince}, payments and credits -${v.paymentsAndCreditsSince}. Total amount of the debt now: ${v.amountNow} ${f.currency}.`,
           `Call or write to us by ${v.periodEnds} to dispute all or part of the debt. If you do not, we will assume that our information is correct. If you write to us by ${v.periodEnds}, we must stop collection on any amount you dispute until we send you information that shows you owe the debt. You may also ask us in writing by then for the name and address of the original creditor, and we must stop collection until we send it. Learn more about your rights under federal law at www.cfpb.gov/debt-collection.`,
           usEmailFooterEn(f),
@@ -210,7 +225,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         return email(
           `${f.bankName}：关于您欠款的信息（债务核实通知）`,
           `尊敬的${f.debtorName}：`,
-          `${f.bankName}是债务催收方，正在催收您欠${v.currentCreditor}的${cardZh(f)}欠款。您提供的任何信息将用于催收该债务。本通知同时以信函寄送给您。`,
+          `${f.bankName}是债务催收方，正在催收您欠${v.currentCreditor}的${cardZh(f)}欠款。您提供的任何信息将用于催收该债务。${f.letterPosted === false ? '' : '本通知同时以信函寄送给您。'}`,
           `截至${v.itemisationDate}，您欠款${v.amountOnItemisationDate}。此后：利息 +${v.interestSince}，费用 +${v.feesSince}，还款及抵扣 -${v.paymentsAndCreditsSince}。目前欠款总额：${v.amountNow} ${f.currency}。`,
           `如对全部或部分欠款有异议，请于${v.periodEnds}前致电或致函本行。如您未提出异议，我们将视为信息无误。如您于${v.periodEnds}前书面提出异议，在我们寄送证明您欠款的资料之前，将停止催收有异议的部分。您也可于该日期前书面索取原债权人的名称和地址，在寄出前我们将停止催收。您可在 www.cfpb.gov/debt-collection 了解联邦法律赋予您的权利。`,
           usEmailFooterZh(f),

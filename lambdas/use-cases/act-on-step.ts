@@ -160,6 +160,7 @@ async function contact(
     daysPastDue: dpd,
     amount: formatMoney(collectionCase.overdue),
     currency: collectionCase.overdue.currency,
+    letterPosted: collectionCase.pii.fields.includes('address'),
   };
   // Rendered before the slot is reserved, like the decryption above: a template that cannot render fails here.
   const validation = plan.template.includes('validation')

@@ -18,7 +18,15 @@ export interface CaseView {
   readonly timeZone: string;
   readonly language: CollectionCase['language'];
   readonly flags: CollectionCase['flags'];
+  /** Steps of the cycle no longer due: carried out, or passed over (the trail says which, and why). */
   readonly completedSteps: readonly string[];
+  /** Where the escalation stands (running, paused, parked, ended), why, and the ladder version it keeps. */
+  readonly escalation: {
+    readonly state: NonNullable<CollectionCase['escalationState']>;
+    readonly run: number;
+    readonly reason?: string;
+    readonly ladderVersion?: number;
+  };
   readonly updatedAt: string;
 }
 
@@ -39,6 +47,13 @@ export function toCaseView(found: CollectionCase): CaseView {
     language: found.language,
     flags: found.flags,
     completedSteps: found.completedSteps,
+    escalation: {
+      // A closed case's escalation is over, whatever its last run recorded before it stopped.
+      state: found.status === 'closed' ? 'ended' : (found.escalationState ?? 'running'),
+      run: found.escalationRun ?? 0,
+      ...(found.escalationReason ? { reason: found.escalationReason } : {}),
+      ...(found.ladderVersion !== undefined ? { ladderVersion: found.ladderVersion } : {}),
+    },
     updatedAt: found.updatedAt,
   };
 }

@@ -5,11 +5,13 @@
  * later with the token (SendTaskSuccess). The token is a credential: stored, never logged or put in the trail.
  */
 
+import { policyPack } from '../domain/policy-packs';
 import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { OpenTaskInput, WorkItemOpened } from '../ports/escalation-tasks';
 import type { WorkItems } from '../ports/notifier';
 import type { Trail } from '../ports/trail';
+import { pauseReason } from './escalation-context';
 
 export interface OpenWorkItemDeps {
   readonly cases: Pick<CaseStore, 'get'>;
@@ -26,11 +28,13 @@ export async function openWorkItem(deps: OpenWorkItemDeps, input: OpenTaskInput)
   // A case that closed (or moved on) while the step waited gets no item on anyone's worklist: its execution is
   // being stopped, and if it is not, the step times out and Act skips it.
   const collectionCase = await deps.cases.get(input.caseId);
+  // Nor one whose escalation must pause (a flag arrived while the step waited): Act pauses it next.
   if (
     !collectionCase ||
     collectionCase.status === 'closed' ||
     collectionCase.cycle !== input.cycle ||
-    (collectionCase.escalationRun ?? 0) !== input.run
+    (collectionCase.escalationRun ?? 0) !== input.run ||
+    pauseReason(policyPack(collectionCase.policyPack), collectionCase)
   ) {
     return { itemId, dueBy };
   }

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { type CaseFacts, checkContacts } from '../../bin/simulation/checker';
 
 describe('npm run simulate', () => {
-  it('runs 16 accounts over 40 days with no violation and prints the JSON summary last', () => {
+  it('runs 10 accounts over 40 days with no violation and prints the JSON summary last', () => {
     const run = spawnSync(
       'npm',
-      ['run', '--silent', 'simulate', '--', '--accounts', '16', '--days', '40', '--seed', '7', '--json'],
+      ['run', '--silent', 'simulate', '--', '--accounts', '10', '--days', '40', '--seed', '7', '--json'],
       { encoding: 'utf8', timeout: 200_000 },
     );
     const lines = run.stdout.trim().split('\n');
