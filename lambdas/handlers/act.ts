@@ -5,17 +5,14 @@ import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { logger } from '../adapters/aws/logger';
 import { traced } from '../adapters/aws/tracer';
-import { buildBankEvents } from '../adapters/aws/wiring/bank-events';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
-import { buildLetterStore } from '../adapters/aws/wiring/letters';
-import { buildEmailSender } from '../adapters/aws/wiring/ses';
-import { buildSmsSender } from '../adapters/aws/wiring/sns';
 import { systemClock } from '../adapters/system-clock';
 import type { ActInput } from '../ports/escalation-tasks';
+import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/notifier';
 import { type ActDeps, type ActResult, actOnStep } from '../use-cases/act-on-step';
 import { escalationIds, plannedStep, taskOutcome } from './escalation-task-input';
 
@@ -37,6 +34,38 @@ export function makeActHandler(deps: () => ActDeps) {
   };
 }
 
+/** Resolves the module's export once, on first use (see lazy.ts). */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
+
+/**
+ * The channels' senders, each built by the first step that uses it: a container carries out one channel's
+ * steps as often as all of them, and the four SDK clients would otherwise double Act's cold start
+ * (npm run bench:bundles). SNS and SES are not traced: X-Ray records an SDK error's message, and both can
+ * quote the number or the address there.
+ */
+function senders(): Pick<ActDeps, 'sms' | 'email' | 'letters' | 'bankEvents'> {
+  const sms = onFirstUse(() => import('../adapters/aws/wiring/sns').then((m) => m.buildSmsSender()));
+  const email = onFirstUse(() => import('../adapters/aws/wiring/ses').then((m) => m.buildEmailSender()));
+  const letters = onFirstUse(() =>
+    import('../adapters/aws/wiring/letters').then((m) => m.buildLetterStore(traced)),
+  );
+  const bankEvents = onFirstUse(() =>
+    import('../adapters/aws/wiring/bank-events').then((m) => m.buildBankEvents(traced)),
+  );
+  return {
+    sms: { sendSms: async (message) => (await sms()).sendSms(message) } satisfies SmsSender,
+    email: { sendEmail: async (message) => (await email()).sendEmail(message) } satisfies EmailSender,
+    letters: { store: async (letter) => (await letters()).store(letter) } satisfies LetterStore,
+    bankEvents: { publish: async (event) => (await bankEvents()).publish(event) } satisfies BankEvents,
+  };
+}
+
 export const handler = middy(
   makeActHandler(
     once(() => ({
@@ -44,11 +73,7 @@ export const handler = middy(
       trail: buildTrail(traced),
       vault: buildPiiVault(traced),
       contacts: buildContactLedger(traced),
-      // Not traced: X-Ray records an SDK error's message, and SNS and SES can quote the number or address there.
-      sms: buildSmsSender(),
-      email: buildEmailSender(),
-      letters: buildLetterStore(traced),
-      bankEvents: buildBankEvents(traced),
+      ...senders(),
       banks: buildBankDirectory(),
       clock: systemClock,
     })),
