@@ -127,6 +127,8 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     { abort: () => void; done: Promise<void>; waits: AbortController }
   >();
   private readonly workItems = new Map<string, WaitingItem>();
+  /** Task handlers running now (a stopped execution's included: its Lambda runs to its end). */
+  private tasksInFlight = 0;
   private readonly machine: StateMachine;
   private readonly states: Record<string, StateDefinition>;
 
@@ -244,7 +246,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
 
   /** True while some running execution is doing work rather than waiting on the virtual clock. */
   get busy(): boolean {
-    return this.running.size > this.options.clock.sleeping;
+    return this.tasksInFlight > 0 || this.running.size > this.options.clock.sleeping;
   }
 
   /** Aborts every running execution and waits until each has settled. */
@@ -333,9 +335,16 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     const integration = this.states[state]?.Resource?.startsWith(LAMBDA_INVOKE) ?? false;
     // biome-ignore lint/suspicious/noExplicitAny: the interpreter types task results as JSON values.
     return async (input: unknown): Promise<any> => {
-      if (!integration) return handler(input);
-      const payload = await handler((input as { Payload?: unknown })?.Payload);
-      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+      // Counted until the handler settles, even when its execution is stopped meanwhile: as in AWS, stopping
+      // an execution does not stop a Lambda already running, and its sends happen at the time it runs.
+      this.tasksInFlight++;
+      try {
+        if (!integration) return await handler(input);
+        const payload = await handler((input as { Payload?: unknown })?.Payload);
+        return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+      } finally {
+        this.tasksInFlight--;
+      }
     };
   }
 }
