@@ -16,7 +16,11 @@ import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/n
 import { type ActDeps, type ActResult, actOnStep } from '../use-cases/act-on-step';
 import { escalationIds, plannedStep, taskOutcome } from './escalation-task-input';
 
-export const actInput = z.extend(escalationIds, { plan: plannedStep, task: taskOutcome });
+// A contact step's Act carries no task (only ActOnWorkItem does): none.
+export const actInput = z.extend(escalationIds, {
+  plan: plannedStep,
+  task: z._default(taskOutcome, { outcome: 'none' }),
+});
 
 export function makeActHandler(deps: () => ActDeps) {
   return async (event: unknown): Promise<ActResult> => {

@@ -55,7 +55,7 @@ export type NextStepPlan =
   | { readonly action: 'pause'; readonly reason: string }
   | PlannedStep;
 
-/** `$.task` for a step without a work item: Act's input always carries a `task`. */
+/** The task of a step without a work item (the `Act` state passes none; its handler reads this). */
 export interface NoWorkItem {
   readonly outcome: 'none';
 }

@@ -48,11 +48,11 @@ export const ESCALATION_STATES = {
   plan: 'PlanNextStep',
   route: 'Route',
   wait: 'WaitForNextStep',
-  isTask: 'IsTask',
+  waitForWorkItem: 'WaitForWorkItem',
   openTask: 'OpenTask',
   taskTimedOut: 'TaskTimedOut',
-  noWorkItem: 'NoWorkItem',
   act: 'Act',
+  actOnWorkItem: 'ActOnWorkItem',
   finished: 'Finished',
   paused: 'Paused',
   invalidPlan: 'InvalidPlan',
@@ -142,19 +142,24 @@ export class EscalationStateMachine extends Construct {
         retryOnServiceExceptions: false,
       }),
     );
-    const act = retriedAndCaught(
-      LambdaInvoke.jsonPath(this, S.act, {
-        lambdaFunction: props.act,
-        payloadResponseOnly: true,
-        payload: TaskInput.fromObject({
-          ...ids,
-          plan: JsonPath.objectAt('$.plan'),
-          task: JsonPath.objectAt('$.task'),
+    // Two Act states, one function: a contact step's Act gets no `task` (the handler reads none), a work item's
+    // gets the item's outcome. Each step then costs four transitions (plan, route, wait, act), not six.
+    const actOn = (name: string, withTask: boolean) =>
+      retriedAndCaught(
+        LambdaInvoke.jsonPath(this, name, {
+          lambdaFunction: props.act,
+          payloadResponseOnly: true,
+          payload: TaskInput.fromObject({
+            ...ids,
+            plan: JsonPath.objectAt('$.plan'),
+            ...(withTask ? { task: JsonPath.objectAt('$.task') } : {}),
+          }),
+          resultPath: '$.lastAct',
+          retryOnServiceExceptions: false,
         }),
-        resultPath: '$.lastAct',
-        retryOnServiceExceptions: false,
-      }),
-    );
+      );
+    const act = actOn(S.act, false);
+    const actOnWorkItem = actOn(S.actOnWorkItem, true);
 
     // The function opens the work item and returns; the task then waits for SendTaskSuccess (the staff API)
     // with the item's outcome, which lands at $.task, or for the plan's timeout.
@@ -181,37 +186,30 @@ export class EscalationStateMachine extends Construct {
     });
     openTask.addCatch(taskTimedOut, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     openTask.addCatch(recordFault, { errors: [Errors.ALL], resultPath: '$.error' });
-    // Act always gets a `task` (a stale one from an earlier step must not reach it): none when no item waited.
-    const noWorkItem = Pass.jsonPath(this, S.noWorkItem, {
-      result: Result.fromObject({ outcome: 'none' }),
-      resultPath: '$.task',
-    });
-
     const isWorkItem = Condition.or(
       Condition.stringEquals('$.plan.action', 'call-task'),
       Condition.stringEquals('$.plan.action', 'review'),
     );
-    const isTask = Choice.jsonPath(this, S.isTask).when(isWorkItem, openTask).otherwise(noWorkItem);
-    const wait = Wait.jsonPath(this, S.wait, { time: WaitTime.timestampPath('$.plan.at') }).next(isTask);
-    openTask.next(act);
-    taskTimedOut.next(act);
-    noWorkItem.next(act);
+    const wait = Wait.jsonPath(this, S.wait, { time: WaitTime.timestampPath('$.plan.at') }).next(act);
+    const waitForWorkItem = Wait.jsonPath(this, S.waitForWorkItem, {
+      time: WaitTime.timestampPath('$.plan.at'),
+    }).next(openTask);
+    openTask.next(actOnWorkItem);
+    taskTimedOut.next(actOnWorkItem);
     act.next(plan);
+    actOnWorkItem.next(plan);
 
     // A step the Wait or OpenTask could not follow would fail the execution with States.Runtime, which no
     // Catch sees: such a plan is checked here and parks the case like any other fault.
-    const followablePlan = Condition.and(
-      Condition.isPresent('$.plan.at'),
-      Condition.isTimestamp('$.plan.at'),
-      Condition.or(
-        Condition.not(isWorkItem),
-        Condition.and(
-          Condition.isPresent('$.plan.taskTimeoutSeconds'),
-          Condition.isNumeric('$.plan.taskTimeoutSeconds'),
-          Condition.numberGreaterThanEquals('$.plan.taskTimeoutSeconds', 1),
-        ),
-      ),
+    const timed = [Condition.isPresent('$.plan.at'), Condition.isTimestamp('$.plan.at')];
+    const followableWorkItem = Condition.and(
+      isWorkItem,
+      ...timed,
+      Condition.isPresent('$.plan.taskTimeoutSeconds'),
+      Condition.isNumeric('$.plan.taskTimeoutSeconds'),
+      Condition.numberGreaterThanEquals('$.plan.taskTimeoutSeconds', 1),
     );
+    const followableContact = Condition.and(Condition.not(isWorkItem), ...timed);
     const invalidPlan = Pass.jsonPath(this, S.invalidPlan, {
       result: Result.fromObject({ Error: INVALID_PLAN_ERROR }),
       resultPath: '$.error',
@@ -220,7 +218,8 @@ export class EscalationStateMachine extends Construct {
       .when(Condition.isNotPresent('$.plan.action'), invalidPlan)
       .when(Condition.stringEquals('$.plan.action', 'end'), new Succeed(this, S.finished))
       .when(Condition.stringEquals('$.plan.action', 'pause'), new Succeed(this, S.paused))
-      .when(followablePlan, wait)
+      .when(followableWorkItem, waitForWorkItem)
+      .when(followableContact, wait)
       .otherwise(invalidPlan);
 
     this.logGroup = new LogGroup(this, 'Logs', {

@@ -35,8 +35,14 @@ const payloadOf = (state: State) =>
   (state.Parameters?.Payload ?? state.Parameters) as Record<string, unknown>;
 
 describe('escalation state machine: faults', () => {
-  it('has the four Lambda tasks of the design', () => {
-    expect(tasks.map(([name]) => name).sort()).toEqual(['Act', 'OpenTask', 'PlanNextStep', 'RecordFault']);
+  it('has the Lambda tasks of the design (one Act function in two states: contact, work item)', () => {
+    expect(tasks.map(([name]) => name).sort()).toEqual([
+      'Act',
+      'ActOnWorkItem',
+      'OpenTask',
+      'PlanNextStep',
+      'RecordFault',
+    ]);
   });
 
   for (const [name, state] of tasks) {
@@ -90,7 +96,7 @@ describe('escalation state machine: work items', () => {
     expect(payloadOf(openTask)['taskToken.$']).toBe('$$.Task.Token');
     expect(openTask.TimeoutSecondsPath).toBe('$.plan.taskTimeoutSeconds');
     expect(openTask.ResultPath).toBe('$.task');
-    expect(openTask.Next).toBe('Act');
+    expect(openTask.Next).toBe('ActOnWorkItem');
   });
 
   it('takes a timeout as the default path: never retried, caught before any fault', () => {
@@ -106,21 +112,19 @@ describe('escalation state machine: work items', () => {
       Type: 'Pass',
       Result: { outcome: 'timed-out' },
       ResultPath: '$.task',
-      Next: 'Act',
+      Next: 'ActOnWorkItem',
     });
   });
 
-  it('routes call-task and review steps to OpenTask, every other step to Act with no work item', () => {
-    const rule = JSON.stringify((states.IsTask?.Choices as unknown[] | undefined)?.[0]);
-    expect(rule).toContain('"call-task"');
-    expect(rule).toContain('"review"');
-    expect(rule).toContain('"Next":"OpenTask"');
-    expect(states.IsTask?.Default).toBe('NoWorkItem');
-    expect(states.NoWorkItem).toMatchObject({
-      Result: { outcome: 'none' },
-      ResultPath: '$.task',
-      Next: 'Act',
-    });
+  it('routes call-task and review steps through their wait to OpenTask, every other step to Act with no task', () => {
+    const choices = (states.Route?.Choices as unknown[] | undefined)?.map((choice) => JSON.stringify(choice));
+    const toWorkItem = choices?.find((choice) => choice.includes('"Next":"WaitForWorkItem"')) ?? '';
+    expect(toWorkItem).toContain('"call-task"');
+    expect(toWorkItem).toContain('"review"');
+    expect(toWorkItem).toContain('$.plan.taskTimeoutSeconds');
+    expect(choices?.some((choice) => choice.includes('"Next":"WaitForNextStep"'))).toBe(true);
+    expect(payloadOf(states.Act as State)).not.toHaveProperty('task.$');
+    expect(payloadOf(states.ActOnWorkItem as State)['task.$']).toBe('$.task');
   });
 });
 

@@ -12,10 +12,9 @@ describe('synthesizeForLocal', () => {
     expect(Object.keys(states).sort()).toEqual(
       [
         'Act',
+        'ActOnWorkItem',
         'Finished',
         'InvalidPlan',
-        'IsTask',
-        'NoWorkItem',
         'OpenTask',
         'Parked',
         'Paused',
@@ -24,14 +23,21 @@ describe('synthesizeForLocal', () => {
         'Route',
         'TaskTimedOut',
         'WaitForNextStep',
+        'WaitForWorkItem',
       ].sort(),
     );
     expect(states.WaitForNextStep).toMatchObject({
       Type: 'Wait',
       TimestampPath: '$.plan.at',
-      Next: 'IsTask',
+      Next: 'Act',
+    });
+    expect(states.WaitForWorkItem).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.plan.at',
+      Next: 'OpenTask',
     });
     expect(states.Act?.Next).toBe('PlanNextStep');
+    expect(states.ActOnWorkItem?.Next).toBe('PlanNextStep');
   });
 
   it('resolves task resources to valid Lambda ARNs and stays in JSONPath', () => {

@@ -153,7 +153,7 @@ describe('escalation state machine under the offline starter', () => {
     expect(record).toMatchObject({ status: 'SUCCEEDED', lastState: 'Finished' });
   });
 
-  it('acts on every step at its planned virtual instant, a step without a work item getting task none', async () => {
+  it('acts on every step at its planned virtual instant, a step without a work item getting no task', async () => {
     const plans = [
       sms('sms-1', 9 * HOUR),
       sms('sms-2', 14 * DAY + 9 * HOUR),
@@ -166,7 +166,7 @@ describe('escalation state machine under the offline starter', () => {
     expect(run.callsOf('Act').map((call) => call.at)).toEqual(
       plans.map((plan) => (plan as { at: string }).at),
     );
-    for (const call of run.callsOf('Act')) expect(call.event).toMatchObject({ task: { outcome: 'none' } });
+    for (const call of run.callsOf('Act')) expect(call.event).not.toHaveProperty('task');
     expect(record).toMatchObject({ status: 'SUCCEEDED', lastState: 'Finished' });
   });
 

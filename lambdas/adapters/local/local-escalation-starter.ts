@@ -73,8 +73,10 @@ export const LOCAL_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 const STATES = {
   plan: 'PlanNextStep',
   wait: 'WaitForNextStep',
+  waitForWorkItem: 'WaitForWorkItem',
   openTask: 'OpenTask',
   act: 'Act',
+  actOnWorkItem: 'ActOnWorkItem',
   recordFault: 'RecordFault',
 } as const;
 
@@ -88,7 +90,7 @@ type StateDefinition = Record<string, unknown> & { Type?: string; Resource?: str
 /**
  * The definition as this runner executes it, the rest untouched:
  * - no machine-level TimeoutSeconds (it would overflow setTimeout);
- * - `WaitForNextStep` becomes a task (handled by a sleep on the virtual clock) whose input passes through; a
+ * - `WaitForNextStep` and `WaitForWorkItem` become tasks (handled by a sleep on the virtual clock) whose input passes through; a
  *   wait longer than the longest real timeout the interpreter can arm starts again (Catch States.Timeout →
  *   itself) instead of ending the escalation, so no real time limit applies;
  * - `OpenTask` gets the longest fixed timeout instead of `$.plan.taskTimeoutSeconds` (seconds of virtual time,
@@ -100,17 +102,19 @@ export function localDefinition(definition: Record<string, unknown>): StateMachi
   for (const name of Object.values(STATES)) {
     if (!states[name]) throw new Error(`the state machine definition has no state ${name}`);
   }
-  const wait = states[STATES.wait] as StateDefinition;
-  if (wait.Type !== 'Wait' || typeof wait.Next !== 'string') throw new Error(`${STATES.wait} is not a Wait`);
-  states[STATES.wait] = {
-    Type: 'Task',
-    Comment: 'Offline: sleeps on the virtual clock until $.plan.at',
-    Resource: 'arn:aws:lambda:us-east-1:123456789012:function:LocalVirtualWait',
-    TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS,
-    ResultPath: null,
-    Catch: [{ ErrorEquals: ['States.Timeout'], Next: STATES.wait, ResultPath: null }],
-    Next: wait.Next,
-  };
+  for (const name of [STATES.wait, STATES.waitForWorkItem]) {
+    const wait = states[name] as StateDefinition;
+    if (wait.Type !== 'Wait' || typeof wait.Next !== 'string') throw new Error(`${name} is not a Wait`);
+    states[name] = {
+      Type: 'Task',
+      Comment: 'Offline: sleeps on the virtual clock until $.plan.at',
+      Resource: 'arn:aws:lambda:us-east-1:123456789012:function:LocalVirtualWait',
+      TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS,
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: name, ResultPath: null }],
+      Next: wait.Next,
+    };
+  }
   const { TimeoutSecondsPath: _byPlan, ...openTask } = states[STATES.openTask] as StateDefinition;
   states[STATES.openTask] = { ...openTask, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
   return { ...rest, States: states } as unknown as StateMachineDefinition;
@@ -167,12 +171,16 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
         taskResourceLocalHandlers: {
           [STATES.plan]: this.lambdaTask(STATES.plan, this.options.planNextStep),
           [STATES.act]: this.lambdaTask(STATES.act, this.options.act),
+          [STATES.actOnWorkItem]: this.lambdaTask(STATES.actOnWorkItem, this.options.act),
           [STATES.recordFault]: this.lambdaTask(STATES.recordFault, this.options.recordFault),
           [STATES.wait]: (state) => this.waitForStep(record, state, waits.signal),
+          [STATES.waitForWorkItem]: (state) => this.waitForStep(record, state, waits.signal),
           [STATES.openTask]: (state) => this.waitForWorkItem(record, state, waits.signal),
         },
         retryIntervalOverrides: Object.fromEntries(
-          [STATES.plan, STATES.act, STATES.openTask, STATES.recordFault].map((state) => [state, retryMs]),
+          [STATES.plan, STATES.act, STATES.actOnWorkItem, STATES.openTask, STATES.recordFault].map(
+            (state) => [state, retryMs],
+          ),
         ),
       },
       // `$$.Task.Token` in OpenTask's payload. Offline a work item is completed by its id, not its token.
