@@ -34,7 +34,7 @@ const usShare =
   result.contacts.sms === 0
     ? 0
     : Object.entries(usSms)
-        .filter(([step]) => step.startsWith('us-bank/') && step.includes('sms'))
+        .filter(([step]) => step.startsWith('us-demo/') && step.includes('sms'))
         .reduce((a, [, n]) => a + n, 0) / result.contacts.sms;
 const cost = projectCost(result, usShare);
 console.log(formatReport(result, cost));

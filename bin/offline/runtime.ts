@@ -42,6 +42,7 @@ import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
 import { recordFault } from '../../lambdas/use-cases/record-fault';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { makeAdminEndpoints } from './admin-endpoints';
+import { LOCAL_BANKS } from './banks';
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { resumeEscalations } from './escalation-resume';
 import { dropFeed, type FeedDrop, type FeedPrefix, feedKey, IngestFailedError } from './feed-drop';
@@ -55,6 +56,7 @@ import { makeStaffApi } from './staff-api';
 import { synthesizeForLocal } from './synthesized';
 import { LocalTokenIssuer, readOrCreateSecret, type TokenRequest } from './token-issuer';
 
+export { LOCAL_BANKS } from './banks';
 export type { FeedDrop } from './feed-drop';
 export { encodeS3EventKey, type FeedReport } from './s3-event-bridge';
 
@@ -68,24 +70,6 @@ export const LOCAL_TABLES = {
 /** s3rver's built-in account: requests must be signed with these. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';
-
-/** The banks the offline deployment serves, as the stage configuration would give them in BANKS_CONFIG. */
-export const LOCAL_BANKS = [
-  {
-    bankId: 'demo-bank',
-    displayName: 'Demo Bank',
-    policyPack: 'cn',
-    defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
-    contact: { phone: '400-000-0000', address: '上海市浦东新区示例路1号' },
-  },
-  {
-    bankId: 'us-demo',
-    displayName: 'US Demo Bank',
-    policyPack: 'us',
-    defaults: { currency: 'USD', timeZone: 'America/New_York', language: 'en' },
-    contact: { phone: '1-800-555-0100', address: '1 Example Plaza, New York, NY 10001' },
-  },
-];
 
 export interface OfflineRuntimeOptions {
   readonly dataDir: string;

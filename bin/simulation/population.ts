@@ -4,24 +4,11 @@
  * from the seed. All data is synthetic.
  */
 
+import { LOCAL_BANKS } from '../offline/banks';
 import { between, pick, type Random, seeded } from './prng';
 
-export const SIM_BANKS = [
-  {
-    bankId: 'demo-bank',
-    displayName: 'Demo Bank',
-    policyPack: 'cn',
-    defaults: { currency: 'CNY', timeZone: 'Asia/Shanghai', language: 'zh-CN' },
-    contact: { phone: '400-000-0000', address: '上海市浦东新区示例路1号' },
-  },
-  {
-    bankId: 'us-bank',
-    displayName: 'US Sim Bank',
-    policyPack: 'us',
-    defaults: { currency: 'USD', timeZone: 'America/New_York', language: 'en' },
-    contact: { phone: '1-800-555-0100', address: '1 Example Plaza, New York, NY 10001' },
-  },
-] as const;
+/** The offline runtime's two banks: `cn` (demo-bank) and `us` (us-demo). */
+export const SIM_BANKS = LOCAL_BANKS;
 
 export type BankId = (typeof SIM_BANKS)[number]['bankId'];
 export type Pack = 'cn' | 'us';
@@ -109,7 +96,7 @@ export function generatePopulation(options: { accounts: number; days: number; se
     const n = String(personNo).padStart(6, '0');
     const person: Person = {
       personId: `P${n}`,
-      bankId: cn ? 'demo-bank' : 'us-bank',
+      bankId: cn ? 'demo-bank' : 'us-demo',
       pack: cn ? 'cn' : 'us',
       name: cn ? `测试${STEMS[personNo % STEMS.length]}${n}` : `Sim Debtor ${n}`,
       mobile,
