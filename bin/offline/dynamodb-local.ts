@@ -15,6 +15,8 @@ import { requireFreePort, requireJava17 } from './prerequisites';
 export interface RunningDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** The process group Java runs in (its guard's pid), where the platform gives one. */
+  readonly processGroup?: number;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,11 @@ export async function startDynamoDbLocal(options: {
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     '-Xms64m',
+    // The client compiler only, and one GC thread: a local table serves minutes, not days, and C2's compiles
+    // and G1's threads cost more CPU than they give back. A 200-account, 90-day simulation (npm run simulate)
+    // spent 39 s of Java CPU with these against 62 s without, and DynamoDB Local started in half the time.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
     '-jar',
     join(dir, 'DynamoDBLocal.jar'),
     '-port',
@@ -101,7 +108,12 @@ export async function startDynamoDbLocal(options: {
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      return { endpoint, client, stop };
+      return {
+        endpoint,
+        client,
+        stop,
+        ...(process.platform !== 'win32' && child.pid !== undefined ? { processGroup: child.pid } : {}),
+      };
     } catch {
       if (Date.now() > deadline) {
         await stop();
