@@ -1,18 +1,24 @@
 /**
- * npm run simulate -- [--accounts N] [--days D] [--seed S] [--json]
+ * npm run simulate -- [--accounts N] [--days D] [--seed S] [--feeds changes|full] [--json]
  * Runs the real escalation engine over simulated days on DynamoDB Local and a virtual clock, then checks what
  * was sent with an independent checker (bin/simulation/checker.ts). See bin/simulation/engine.ts.
  */
 
 import { parseArgs } from 'node:util';
-import { runSimulation } from './simulation/engine';
-import { formatReport, projectCost } from './simulation/report';
+
+// Before the handlers load (bin/local.ts says why): nothing logs per step, nothing traces.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+process.env.AWS_XRAY_MANUAL_MODE ??= '1';
+const { runSimulation } = await import('./simulation/engine');
+const { formatReport, projectCost } = await import('./simulation/report');
 
 const { values } = parseArgs({
   options: {
     accounts: { type: 'string', default: '1000' },
     days: { type: 'string', default: '180' },
     seed: { type: 'string', default: '7' },
+    feeds: { type: 'string', default: 'changes' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -28,7 +34,15 @@ const accounts = whole('accounts', values.accounts, 1);
 const days = whole('days', values.days, 1);
 const seed = whole('seed', values.seed, 0);
 
-const result = await runSimulation({ accounts, days, seed, log: (line) => console.error(line) });
+const feeds = values.feeds;
+if (feeds !== 'changes' && feeds !== 'full') {
+  console.error(
+    '--feeds must be changes (each day, the accounts whose row changed) or full (every open account)',
+  );
+  process.exit(2);
+}
+
+const result = await runSimulation({ accounts, days, seed, feeds, log: (line) => console.error(line) });
 const usSms = result.contactsByStep;
 const usShare =
   result.contacts.sms === 0
@@ -45,6 +59,8 @@ if (values.json) {
       accountsFed: result.accountsFed,
       days: result.days,
       seed: result.seed,
+      feeds: result.feeds,
+      feedRows: result.feedRows,
       violations: result.check.violations.length,
       violationsByRule: result.check.byRule,
       violationExamples: result.check.violations.slice(0, 10),
@@ -62,6 +78,7 @@ if (values.json) {
       dynamo: result.dynamo,
       costPerThousandAccountsPerMonth: cost.perThousandAccountsPerMonth,
       seconds: Number(result.seconds.toFixed(1)),
+      cpuSeconds: result.cpuSeconds,
     }),
   );
 }

@@ -10,9 +10,13 @@ export interface CaseFacts {
   readonly personId: string;
   readonly pack: 'cn' | 'us';
   readonly timeZone: string;
-  /** Intervals (start exclusive, end inclusive, epoch ms) during which the feed carried a cease flag. */
+  /**
+   * Intervals (epoch ms) during which the feed carried a cease flag: from the instant of the feed that raised it
+   * (inclusive: the harness loads a feed before the steps due at its instant) to that of the feed that lifted it
+   * (exclusive).
+   */
   readonly ceased: Array<{ from: number; to: number; flag: string }>;
-  /** When the feed closed the case (epoch ms). */
+  /** When the feed closed the case (epoch ms); nothing may be sent from then on. */
   closedAt?: number;
 }
 
@@ -135,8 +139,8 @@ export function checkContacts(input: CheckInput): CheckResult {
     // raising instant would have read the flag, and one at the lifting instant comes after the lift.
     const ceased = facts.ceased.find((c) => t >= c.from && t < c.to);
     if (ceased) flag('CEASE', sent, `sent while the feed flagged ${ceased.flag}`);
-    // Nothing after the case closed.
-    if (facts.closedAt !== undefined && t > facts.closedAt)
+    // Nothing once the case closed: from the instant of the feed that closed it (the feed comes first there too).
+    if (facts.closedAt !== undefined && t >= facts.closedAt)
       flag('CLOSED', sent, 'sent after the case closed');
     if (facts.pack === 'us') {
       if (VALIDATION_STEPS.has(sent.stepId) && !firstValidation.has(sent.caseId))

@@ -5,6 +5,7 @@
  */
 
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseStore } from '../../lambdas/adapters/aws/dynamo-case-store';
@@ -48,6 +49,12 @@ export interface SimulationOptions {
   readonly seed: number;
   /** Share of work items a person completes (the rest time out). */
   readonly completeShare?: number;
+  /**
+   * What each day's feed carries: `changes` (the default), the accounts whose row differs from the last one the
+   * bank sent (new, amount down, flag raised or lifted, paid), which the feed contract allows (an absent row
+   * changes nothing); `full`, every open account every day, as a bank that sends its whole book does.
+   */
+  readonly feeds?: FeedMode;
   readonly log?: (line: string) => void;
 }
 
@@ -80,7 +87,10 @@ const FEED_COLUMNS = [
   'flags',
 ] as const;
 
+export type FeedMode = 'changes' | 'full';
+
 export interface SimulationResult {
+  readonly feeds: FeedMode;
   readonly accounts: number;
   readonly accountsFed: number;
   readonly people: number;
@@ -98,8 +108,14 @@ export interface SimulationResult {
   readonly workItems: { opened: number; completed: number };
   readonly feedRows: number;
   readonly feedRejects: number;
-  readonly dynamo: { writes: number; reads: number };
+  /** Requests by operation and table (`UpdateItem cases`), what the escalation engine and intake cost. */
+  readonly dynamo: { writes: number; reads: number; byOperation: Record<string, number> };
   readonly seconds: number;
+  /**
+   * CPU seconds spent by this process and by DynamoDB Local (Linux only): on a shared machine the work done,
+   * where wall time also counts what others did.
+   */
+  readonly cpuSeconds: { readonly simulation: number; readonly dynamoDbLocal?: number };
   readonly phaseSeconds: { startup: number; ingest: number; escalations: number };
 }
 
@@ -127,11 +143,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const wallStart = performance.now();
   const random = seeded(options.seed ^ 0x5eed);
   const completeShare = options.completeShare ?? 0.5;
+  const feeds = options.feeds ?? 'changes';
   const { people, accounts } = generatePopulation(options);
 
   const { stateMachineDefinition, tables } = synthesizeForLocal();
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
-  const counts = { writes: 0, reads: 0, counting: true };
+  const counts = { writes: 0, reads: 0, counting: false };
+  const byOperation: Record<string, number> = {};
   const WRITES = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
   dynamo.client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -139,6 +157,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         const name = String(context.commandName ?? '');
         const input = args.input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
         const items = input.TransactItems?.length ?? 1;
+        const table = (args.input as { TableName?: string }).TableName?.replace(/^sim-/, '') ?? 'tables';
+        const operation = `${name.replace(/Command$/, '')} ${table}`;
+        byOperation[operation] = (byOperation[operation] ?? 0) + 1;
         if (WRITES.test(name)) counts.writes += name.startsWith('Transact') ? 2 * items : items;
         else counts.reads += 1;
       }
@@ -150,6 +171,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   try {
     for (const [key, name] of Object.entries(TABLES))
       await ensureTable(dynamo.client, name, tables[key as keyof typeof TABLES]);
+    counts.counting = true;
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -280,13 +302,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     for (let day = 0; day < options.days; day++) {
       const now = SIM_START + day * DAY_MS;
       const asOf = new Date(now).toISOString().slice(0, 10);
-      const next = now + DAY_MS;
+      // The day's feed lands first at its instant: steps due at that very instant run after it (as the checker
+      // assumes), so the clock stops the day before at the last millisecond before the next feed.
+      const dayEnd = now + DAY_MS - 1;
+      clock.set(new Date(now), { wake: false });
       const ingestStarted = performance.now();
       for (const bank of SIM_BANKS) {
         const rows: string[] = [FEED_COLUMNS.join(',')];
         for (const account of accounts) {
           if (account.person.bankId !== bank.bankId || day < account.appearDay) continue;
-          const row = feedRow(account, day, asOf, state, facts, now, next);
+          const row = feedRow(account, day, asOf, state, facts, now, feeds);
           if (row) rows.push(row);
         }
         if (rows.length === 1) continue;
@@ -319,7 +344,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         }
         pendingCompletions.sort((a, b) => a.at - b.at);
         const first = pendingCompletions[0];
-        const until = first && first.at < next ? first.at : next;
+        const until = first && first.at <= dayEnd ? first.at : dayEnd;
         await clock.runFor(Math.max(0, until - clock.now().getTime()), () => settle(busy));
         while (pendingCompletions[0] && pendingCompletions[0].at <= clock.now().getTime()) {
           const due = pendingCompletions.shift() as (typeof pendingCompletions)[number];
@@ -333,7 +358,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
             completed++;
         }
         await settle(busy);
-        if (clock.now().getTime() >= next && openedItems.length === 0) break;
+        if (clock.now().getTime() >= dayEnd && openedItems.length === 0) break;
       }
       escalationMs += performance.now() - escalationStarted;
       if ((day + 1) % 30 === 0 || day === options.days - 1)
@@ -388,6 +413,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       .sort((a, b) => a - b);
     const invocations = Object.values(byTask).reduce((a, b) => a + b, 0);
     const result: SimulationResult = {
+      feeds,
       accounts: accounts.length,
       accountsFed,
       people: people.length,
@@ -425,8 +451,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       workItems: { opened: decided, completed },
       feedRows,
       feedRejects,
-      dynamo: { writes: counts.writes, reads: counts.reads },
+      dynamo: {
+        writes: counts.writes,
+        reads: counts.reads,
+        byOperation: Object.fromEntries(Object.entries(byOperation).sort((a, b) => b[1] - a[1])),
+      },
       seconds: (performance.now() - wallStart) / 1000,
+      cpuSeconds: {
+        simulation: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+        ...(dynamo.processGroup === undefined ? {} : groupCpuSeconds(dynamo.processGroup)),
+      },
       phaseSeconds: { startup: startupMs / 1000, ingest: ingestMs / 1000, escalations: escalationMs / 1000 },
     };
     return result;
@@ -435,9 +469,32 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
+/** CPU seconds of the processes in a process group, from /proc (none where there is no /proc). */
+function groupCpuSeconds(group: number): { dynamoDbLocal?: number } {
+  let ticks = 0;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // Fields after the command's closing parenthesis: state ppid pgrp … utime (14th) stime (15th).
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended while being read.
+      }
+    }
+  } catch {
+    return {};
+  }
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every common architecture.
+  return { dynamoDbLocal: ticks / 100 };
+}
+
 /**
- * The account's feed row for `day` (CSV), or undefined once it has left the feed; records in `facts` what the
- * checker must know (flag intervals, closing instant).
+ * The account's feed row for `day` (CSV), or undefined when the day's feed does not carry it: once it has left
+ * the feed (paid), and in `changes` mode on a day nothing about it changed. Records in `facts` what the checker
+ * must know (flag intervals, closing instant).
  */
 function feedRow(
   account: Account,
@@ -446,10 +503,11 @@ function feedRow(
   state: Map<string, { overdueMinor: number; closed: boolean }>,
   facts: Map<string, CaseFacts>,
   now: number,
-  next: number,
+  feeds: FeedMode,
 ): string | undefined {
   const caseId = caseIdOf(account.person.bankId, account.accountId);
   let current = state.get(caseId);
+  const appears = !current;
   if (!current) {
     current = { overdueMinor: account.principalMinor, closed: false };
     state.set(caseId, current);
@@ -464,16 +522,21 @@ function feedRow(
   const caseFacts = facts.get(caseId) as CaseFacts;
   const dueDate = addDays(addDays(asOf, -day), account.appearDay - account.initialDpd);
   const paid = account.payDay !== undefined && day >= account.payDay;
-  if (account.partialDays.has(day))
-    current.overdueMinor = Math.max(100, Math.floor(current.overdueMinor * 0.7));
-  const flags: string[] = [];
-  if (account.flag && day >= account.flag.from && day < account.flag.to) flags.push(account.flag.name);
+  const partial = account.partialDays.has(day);
+  if (partial) current.overdueMinor = Math.max(100, Math.floor(current.overdueMinor * 0.7));
+  const { flag } = account;
+  const flagged = flag !== undefined && day >= flag.from && day < flag.to;
   if (paid) {
     current.closed = true;
     caseFacts.closedAt = now;
-  } else if (flags.length > 0) {
-    caseFacts.ceased.push({ from: now, to: next, flag: flags.join(';') });
+  } else if (flag && day === flag.from) {
+    // Raised by this day's row, lifted by the row of the day it ends (sent in either mode).
+    caseFacts.ceased.push({ from: now, to: SIM_START + flag.to * DAY_MS, flag: flag.name });
   }
+  const changed =
+    appears || paid || partial || (flag !== undefined && (day === flag.from || day === flag.to));
+  if (feeds === 'changes' && !changed) return undefined;
+  const flags = flagged ? [flag.name] : [];
   const { person } = account;
   const cells: Record<(typeof FEED_COLUMNS)[number], string> = {
     account_id: account.accountId,

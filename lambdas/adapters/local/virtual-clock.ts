@@ -36,11 +36,15 @@ export class VirtualClock implements Clock {
     return this.now();
   }
 
-  /** Puts the clock at `date`; sleepers whose moment has come wake up. */
-  set(date: Date): Date {
+  /**
+   * Puts the clock at `date`; sleepers whose moment has come wake up, unless `wake` is false: then they sleep on
+   * until the next advance, set or runFor, so that the caller can act at that instant first (the simulation
+   * loads the day's feed at 05:00 before the steps due at 05:00 run).
+   */
+  set(date: Date, options: { readonly wake?: boolean } = {}): Date {
     if (Number.isNaN(date.getTime())) throw new RangeError('set needs a valid date');
     this.current = date.getTime();
-    this.wake();
+    if (options.wake !== false) this.wake();
     return this.now();
   }
 
