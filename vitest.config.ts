@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // As offline (bin/local.ts): nothing traces in tests, and the X-Ray SDK's automatic mode would track every
+    // promise through async hooks.
+    env: { AWS_XRAY_MANUAL_MODE: '1' },
     // Two cores: integration/e2e files each start Java or a whole runtime, so keep parallelism low.
     maxWorkers: 2,
     projects: [
