@@ -56,6 +56,8 @@ export interface ContactRecord {
   readonly stepId?: string;
   /** True when the contact was made to someone other than the debtor (CN-4). */
   readonly thirdParty?: boolean;
+  /** ISO instant the proof of delivery gives, once recorded (outcome `delivered`); `at` stays the sending. */
+  readonly deliveredAt?: string;
 }
 
 /** Outcomes that took (or may have taken) a lawful slot. */

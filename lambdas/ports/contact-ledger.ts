@@ -33,12 +33,27 @@ export interface LedgerView {
 
 export type ReserveResult = 'reserved' | 'conflict' | 'duplicate';
 
+/**
+ * `recorded`; `already-recorded` (a second recording of a delivery changes nothing, whatever its instant:
+ * `deliveredAt` is the first one's); `not-found`; `not-sent` (reserved, released or failed: nothing went out
+ * that could be delivered).
+ */
+export type DeliveryResult =
+  | { readonly outcome: 'recorded' | 'already-recorded'; readonly deliveredAt: string }
+  | { readonly outcome: 'not-found' }
+  | { readonly outcome: 'not-sent' };
+
 export interface ContactLedger {
   read(debtorKey: string, addressKey: string | undefined, now: Date): Promise<LedgerView>;
   /** Atomically: the record is new, and the heads read in `view` are unchanged. */
   reserve(view: LedgerView, record: ContactRecord): Promise<ReserveResult>;
   /** Moves a reserved record to its outcome (and keeps the heads in step); settling twice is a no-op. */
   settle(record: ContactRecord, outcome: Exclude<ContactOutcome, 'reserved'>, at: Date): Promise<void>;
+  /**
+   * Moves a `sent` record to `delivered` with the instant its proof gives (the heads' copies too, while they
+   * hold it): a letter then counts as 有效催收 (CN-9). Only a sent contact can be delivered.
+   */
+  recordDelivery(contactId: string, deliveredAt: Date): Promise<DeliveryResult>;
   /** Every record of a case, oldest first (staff views, the simulation's checker). */
   listByCase(caseId: string): Promise<ContactRecord[]>;
 }

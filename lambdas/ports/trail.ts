@@ -17,7 +17,8 @@ export type TrailKind =
   | 'escalation.ended'
   | 'work-item.opened'
   | 'work-item.closed'
-  | 'freeze.requested';
+  | 'freeze.requested'
+  | 'letter.delivered';
 
 export interface TrailEntry {
   readonly caseId: string;

@@ -91,7 +91,9 @@ export function caseFactsOf(collectionCase: CollectionCase, records: readonly Co
       ? {
           creditReportNotice: {
             sentAt: new Date(notice.at),
-            ...(notice.outcome === 'delivered' ? { deliveredAt: new Date(notice.at) } : {}),
+            ...(notice.outcome === 'delivered'
+              ? { deliveredAt: new Date(notice.deliveredAt ?? notice.at) }
+              : {}),
           },
         }
       : {}),
@@ -107,7 +109,7 @@ export function effectiveNotices(caseId: string, records: readonly ContactRecord
       (record) =>
         record.caseId === caseId && record.purpose === 'collection-letter' && record.outcome === 'delivered',
     )
-    .map((record) => record.at)
+    .map((record) => record.deliveredAt ?? record.at)
     .sort();
 }
 

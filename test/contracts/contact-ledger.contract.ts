@@ -58,6 +58,7 @@ const RECORD_FIELDS: ReadonlySet<string> = new Set([
   'purpose',
   'stepId',
   'thirdParty',
+  'deliveredAt',
 ]);
 
 /** The attributes of a stored record (or a head's copy) that are not a contact record's fields. */
@@ -223,6 +224,51 @@ export function contactLedgerContract(name: string, parts: () => ContactLedgerPa
       const again = await ledger.read(k.debtor, k.address, NOW);
       expect(again).toEqual(settled);
       await expect.poll(() => ledger.listByCase(k.caseId)).toEqual([expected]);
+    });
+
+    it('records a sent letter as delivered once, in the record and in the view the guard reads', async () => {
+      const k = keysOf();
+      const { ledger } = parts();
+      const letter = contact({
+        contactId: `${k.caseId}#c1#letter-first`,
+        debtorKey: k.debtor,
+        caseId: k.caseId,
+        channel: 'letter',
+        purpose: 'collection-letter',
+      });
+      await reserveFresh(letter);
+      await ledger.settle(letter, 'sent', NOW);
+      const deliveredAt = new Date(NOW.getTime() + 3 * DAY_MS);
+
+      expect(await ledger.recordDelivery(letter.contactId, deliveredAt)).toEqual({
+        outcome: 'recorded',
+        deliveredAt: deliveredAt.toISOString(),
+      });
+      // A second proof (another instant) changes nothing: the first one stands.
+      expect(await ledger.recordDelivery(letter.contactId, new Date(NOW.getTime() + 5 * DAY_MS))).toEqual({
+        outcome: 'already-recorded',
+        deliveredAt: deliveredAt.toISOString(),
+      });
+
+      const expected = { ...letter, outcome: 'delivered', deliveredAt: deliveredAt.toISOString() };
+      expect((await ledger.read(k.debtor, undefined, NOW)).records).toEqual([expected]);
+      await expect.poll(() => ledger.listByCase(k.caseId)).toEqual([expected]);
+    });
+
+    it('records no delivery for a contact never sent, or unknown', async () => {
+      const k = keysOf();
+      const { ledger } = parts();
+      const reserved = contact({ contactId: `${k.caseId}#r`, debtorKey: k.debtor, caseId: k.caseId });
+      const failed = contact({ contactId: `${k.caseId}#f`, debtorKey: k.debtor, caseId: k.caseId });
+      await reserveFresh(reserved);
+      await reserveFresh(failed);
+      await ledger.settle(failed, 'failed', NOW);
+
+      expect(await ledger.recordDelivery(reserved.contactId, NOW)).toEqual({ outcome: 'not-sent' });
+      expect(await ledger.recordDelivery(failed.contactId, NOW)).toEqual({ outcome: 'not-sent' });
+      expect(await ledger.recordDelivery(`${k.caseId}#never`, NOW)).toEqual({ outcome: 'not-found' });
+      const view = await ledger.read(k.debtor, undefined, NOW);
+      expect(view.records.map((r) => r.outcome).sort()).toEqual(['failed', 'reserved']);
     });
 
     it('leaves a record released or failed on record, but not counted as a contact', async () => {

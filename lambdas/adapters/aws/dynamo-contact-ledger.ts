@@ -35,6 +35,7 @@ import {
 import type { ContactOutcome, ContactRecord } from '../../domain/contact-record';
 import {
   type ContactLedger,
+  type DeliveryResult,
   LEDGER_WINDOW_DAYS,
   type LedgerHead,
   type LedgerView,
@@ -218,6 +219,72 @@ export class DynamoContactLedger implements ContactLedger {
     });
   }
 
+  /**
+   * The record first, on the condition that it is `sent` (which also says it exists), then the copies in the
+   * heads that still hold it, each on the same condition: the guard's read prefers a head's copy, so a copy
+   * left `sent` would hide the delivery from the evidence. A retry after a crash between the writes finds the
+   * record delivered and finishes the copies. The heads' versions stay: a delivery frees no slot and takes none.
+   */
+  async recordDelivery(contactId: string, deliveredAt: Date): Promise<DeliveryResult> {
+    const instant = deliveredAt.toISOString();
+    let outcome: 'recorded' | 'already-recorded' = 'recorded';
+    let item: Record<string, unknown> | undefined;
+    try {
+      const out = await whileThrottled(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: recordKey(contactId) },
+            UpdateExpression: 'SET outcome = :delivered, deliveredAt = :deliveredAt',
+            ConditionExpression: 'outcome = :sent',
+            ExpressionAttributeValues: {
+              ':delivered': 'delivered',
+              ':deliveredAt': instant,
+              ':sent': 'sent',
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      item = out.Attributes;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const out = await whileThrottled(() =>
+        this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: recordKey(contactId) },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      item = out.Item;
+      if (item === undefined) return { outcome: 'not-found' };
+      if (item.outcome !== 'delivered') return { outcome: 'not-sent' };
+      outcome = 'already-recorded';
+    }
+    const record = recordOf(item ?? {});
+    const recordedAt = record.deliveredAt ?? instant;
+    const heads = [debtorHeadKey(record.debtorKey)];
+    if (record.addressKey !== undefined) heads.push(addressHeadKey(record.addressKey));
+    for (const key of heads) {
+      await this.settleWrite({
+        TableName: this.tableName,
+        Key: { pk: key },
+        UpdateExpression: 'SET recent.#id.outcome = :delivered, recent.#id.deliveredAt = :deliveredAt',
+        ConditionExpression: 'recent.#id.outcome = :sent',
+        ExpressionAttributeNames: { '#id': contactId },
+        ExpressionAttributeValues: {
+          ':delivered': 'delivered',
+          // The record's instant: a second recording with another instant changes nothing.
+          ':deliveredAt': recordedAt,
+          ':sent': 'sent',
+        },
+      });
+    }
+    return { outcome, deliveredAt: recordedAt };
+  }
+
   /** From the `by-case` index: eventually consistent (staff views, the checker), never the guard's read. */
   async listByCase(caseId: string): Promise<ContactRecord[]> {
     const records: ContactRecord[] = [];
@@ -340,6 +407,7 @@ const RECORD_FIELDS = [
   'purpose',
   'stepId',
   'thirdParty',
+  'deliveredAt',
 ] as const satisfies readonly (keyof ContactRecord)[];
 // A field added to ContactRecord must be listed, or it would be dropped on the way in and out.
 type Unlisted = Exclude<keyof ContactRecord, (typeof RECORD_FIELDS)[number]>;

@@ -8,6 +8,7 @@ import {
 import type { ContactOutcome, ContactRecord } from '../../../lambdas/domain/contact-record';
 import {
   type ContactLedger,
+  type DeliveryResult,
   LEDGER_WINDOW_DAYS,
   type LedgerView,
   type ReserveResult,
@@ -98,6 +99,28 @@ export class InMemoryContactLedger implements ContactLedger {
     const stored = this.items.get(recordKey(record.contactId)) as RecordItem | undefined;
     if (stored?.outcome !== 'reserved') return;
     this.writeRecord({ ...stored, outcome, at: instant, expiresAt: this.expiryOf(instant) });
+  }
+
+  async recordDelivery(contactId: string, deliveredAt: Date): Promise<DeliveryResult> {
+    await Promise.resolve();
+    const stored = this.items.get(recordKey(contactId)) as RecordItem | undefined;
+    if (!stored) return { outcome: 'not-found' };
+    if (stored.outcome !== 'sent' && stored.outcome !== 'delivered') return { outcome: 'not-sent' };
+    const outcome = stored.outcome === 'delivered' ? 'already-recorded' : 'recorded';
+    const instant = stored.deliveredAt ?? deliveredAt.toISOString();
+    if (outcome === 'recorded') this.writeRecord({ ...stored, outcome: 'delivered', deliveredAt: instant });
+    const heads = [debtorHeadKey(stored.debtorKey)];
+    if (stored.addressKey !== undefined) heads.push(addressHeadKey(stored.addressKey));
+    for (const pk of heads) {
+      const copy = this.head(pk)?.recent[contactId];
+      if (copy?.outcome === 'sent')
+        (this.head(pk) as HeadItem).recent[contactId] = {
+          ...copy,
+          outcome: 'delivered',
+          deliveredAt: instant,
+        };
+    }
+    return { outcome, deliveredAt: instant };
   }
 
   async listByCase(caseId: string): Promise<ContactRecord[]> {
