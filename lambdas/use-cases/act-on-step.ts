@@ -1,5 +1,5 @@
 /**
- * Carries out one planned escalation step (the `Act` task), if and only if the guard allows it now.
+ * Carries out one planned escalation step (an Act task), if and only if the guard allows it now.
  * Input: case id, cycle, run, the planned step, and the work item's outcome for a call or review.
  * Output: what happened (sent, deferred, refused, skipped, failed, recorded); the ladder goes on after each.
  * 1. Load the case; a closed, superseded or already-done step is skipped.
