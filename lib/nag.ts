@@ -46,7 +46,7 @@ export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): voi
     acknowledge(
       house.role,
       'AwsSolutions-IAM5[Resource::*]',
-      house === functions.sendReminder
+      house === functions.actMessage
         ? `${XRAY}; sns:Publish straight to a phone number (direct SMS) has no resource ARN to scope it to`
         : XRAY,
     );
@@ -71,7 +71,15 @@ export function acknowledgeFindings({ stateful, stateless }: OverdueStacks): voi
   const machines: Array<[StateMachine, IFunction[]]> = [
     [
       escalation.machine.stateMachine,
-      [functions.planNextStep.fn, functions.sendReminder.fn, functions.openTask.fn, functions.recordFault.fn],
+      [
+        functions.planNextStep.fn,
+        functions.actMessage.fn,
+        functions.actLetter.fn,
+        functions.actBank.fn,
+        functions.actOnWorkItem.fn,
+        functions.openTask.fn,
+        functions.recordFault.fn,
+      ],
     ],
     [intake.feedLoad.stateMachine, [functions.feedLoadSegment.fn, functions.feedLoadFinish.fn]],
   ];

@@ -77,7 +77,7 @@ export class StatelessStack extends Stack {
 
     this.stores = stores;
     // Email: the identity and configuration set reminders are sent through (the SesEmailSender names the set
-    // on every send; Act is granted to send through it). Reminders carry personal data: SES delivers them
+    // on every send; ActMessage is granted to send through it). Reminders carry personal data: SES delivers them
     // over TLS or not at all.
     const configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
       configurationSetName: config.email.configurationSetName,
@@ -106,7 +106,10 @@ export class StatelessStack extends Stack {
       feedLoadFinish: this.intake.feedLoadFinish,
       startEscalations: this.escalation.startEscalations,
       planNextStep: this.escalation.planNextStep,
-      sendReminder: this.escalation.sendReminder,
+      actMessage: this.escalation.actMessage,
+      actLetter: this.escalation.actLetter,
+      actBank: this.escalation.actBank,
+      actOnWorkItem: this.escalation.actOnWorkItem,
       openTask: this.escalation.openTask,
       recordFault: this.escalation.recordFault,
       getCase: this.staffApi.getCase,

@@ -29,7 +29,6 @@ import { OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-event
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { localDate } from '../../lambdas/domain/zoned-time';
-import { makeActHandler } from '../../lambdas/handlers/act';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
 import { handleFeedMessages } from '../../lambdas/handlers/ingest-feed';
@@ -41,6 +40,7 @@ import type { EscalationRequest, FeedHandOver } from '../../lambdas/ports/workfl
 import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
 import { recordFault } from '../../lambdas/use-cases/record-fault';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
+import { actFunctionHandlers } from './act-functions';
 import { makeAdminEndpoints } from './admin-endpoints';
 import { LOCAL_BANKS } from './banks';
 import { ensureTable, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
@@ -231,7 +231,7 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       definition: stateMachineDefinition,
       clock,
       planNextStep: makePlanNextStepHandler(() => ({ cases, trail, contacts, banks, clock })),
-      act: makeActHandler(() => ({
+      act: actFunctionHandlers(() => ({
         cases,
         trail,
         vault,

@@ -24,7 +24,6 @@ import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-ke
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { caseIdOf } from '../../lambdas/domain/collection-case';
 import { addDays } from '../../lambdas/domain/delinquency';
-import { makeActHandler } from '../../lambdas/handlers/act';
 import { makeOpenTaskHandler } from '../../lambdas/handlers/open-task';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
@@ -35,6 +34,7 @@ import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
 import { recordFault } from '../../lambdas/use-cases/record-fault';
 import { startEscalations } from '../../lambdas/use-cases/start-escalations';
 import { InMemoryFeedStorage } from '../../test/support/fakes/feed-storage';
+import { actFunctionHandlers } from '../offline/act-functions';
 import { ensureTable, startDynamoDbLocal } from '../offline/dynamodb-local';
 import { freePort } from '../offline/prerequisites';
 import { synthesizeForLocal } from '../offline/synthesized';
@@ -225,9 +225,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         'PlanNextStep',
         makePlanNextStepHandler(() => ({ cases, trail, contacts, banks, clock })),
       ),
-      act: counted(
-        'Act',
-        makeActHandler(() => ({
+      act: actFunctionHandlers(
+        () => ({
           cases,
           trail,
           vault,
@@ -239,7 +238,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           workItems,
           banks,
           clock,
-        })),
+        }),
+        counted,
       ),
       openTask: counted(
         'OpenTask',

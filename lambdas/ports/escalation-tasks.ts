@@ -19,7 +19,7 @@ export type StepAction =
   | 'freeze-request'
   | 'review';
 
-/** Actions that open a work item and wait for a person (OpenTask) before Act runs. */
+/** Actions that open a work item and wait for a person (OpenTask) before ActOnWorkItem runs. */
 export const WORK_ITEM_ACTIONS = ['call-task', 'review'] as const;
 export type WorkItemAction = (typeof WORK_ITEM_ACTIONS)[number];
 
@@ -27,7 +27,7 @@ interface PlannedStepFields {
   readonly stepId: string;
   readonly template: string;
   readonly templateVersion: number;
-  /** The lawful instant to act (ISO 8601 with zone); WaitForNextStep waits until then. */
+  /** The lawful instant to act (ISO 8601 with zone); the step's wait (WaitForMessage …) lasts until then. */
   readonly at: string;
 }
 
@@ -55,18 +55,21 @@ export type NextStepPlan =
   | { readonly action: 'pause'; readonly reason: string }
   | PlannedStep;
 
-/** The task of a step without a work item (the `Act` state passes none; its handler reads this). */
+/** The task of a step without a work item (ActMessage, ActLetter and ActBank are passed none; they read this). */
 export interface NoWorkItem {
   readonly outcome: 'none';
 }
 
-/** Act: input. `task` is the work item's outcome for `call-task`/`review`, `{ outcome: 'none' }` otherwise. */
+/**
+ * The Act functions' input (lambdas/domain/act-functions.ts). `task` is the work item's outcome for
+ * `call-task`/`review` (ActOnWorkItem), `{ outcome: 'none' }` otherwise.
+ */
 export interface ActInput extends EscalationInput {
   readonly plan: PlannedStep;
   readonly task: WorkItemOutcome | NoWorkItem;
 }
 
-/** Act: output (kept at `$.lastAct`). A refused or failed contact is recorded and the ladder goes on. */
+/** The Act functions' output (kept at `$.lastAct`). A refused or failed contact is recorded and the ladder goes on. */
 export interface ActOutcome {
   readonly outcome: 'sent' | 'deferred' | 'refused' | 'skipped' | 'failed' | 'recorded';
 }

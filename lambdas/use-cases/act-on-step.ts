@@ -1,5 +1,5 @@
 /**
- * Carries out one planned escalation step (the `Act` task), if and only if the guard allows it now.
+ * Carries out one planned escalation step (an Act task), if and only if the guard allows it now.
  * Input: case id, cycle, run, the planned step, and the work item's outcome for a call or review.
  * Output: what happened (sent, deferred, refused, skipped, failed, recorded); the ladder goes on after each.
  * 1. Load the case; a closed, superseded or already-done step is skipped.
@@ -11,8 +11,11 @@
  *    person gave (or the default path when nobody answered in time).
  * 4. Mark the step done, with the instant.
  * Errors that are not the provider's (KMS, DynamoDB) are thrown: the state machine retries, then parks the case.
+ * Each Act function carries out its own actions (lambdas/domain/act-functions.ts) and is wired with their senders
+ * only: a step whose sender it lacks fails with StepNotCarriedError before anything is reserved or sent.
  */
 
+import { StepNotCarriedError } from '../domain/act-functions';
 import { type BankSettings, currentLadder, ladderVersion } from '../domain/bank';
 import type { CollectionCase } from '../domain/collection-case';
 import { checkAction, checkContact } from '../domain/compliance-guard';
@@ -32,6 +35,7 @@ import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/n
 import type { PiiVault } from '../ports/pii-vault';
 import type { Trail, TrailKind } from '../ports/trail';
 import {
+  type ContactTarget,
   caseFactsOf,
   contactTargetOf,
   guardFlags,
@@ -40,18 +44,30 @@ import {
   stepContactId,
 } from './escalation-context';
 
-export interface ActDeps {
+/** What every Act function has: the case, its trail, the banks served, the time. */
+export interface ActCore {
   readonly cases: CaseStore;
   readonly trail: Trail;
+  readonly banks: BankDirectory;
+  readonly clock: Clock;
+}
+
+/**
+ * What a step reaches the debtor or the bank through. A contact opens the address (vault), reserves it in the
+ * debtor's ledger (contacts) and sends by its channel (sms, email, letters); a freeze request goes to the bank
+ * (bankEvents); a work item's outcome needs none of them.
+ */
+export interface ActChannels {
   readonly vault: PiiVault;
   readonly contacts: ContactLedger;
   readonly sms: SmsSender;
   readonly email: EmailSender;
   readonly letters: LetterStore;
   readonly bankEvents: BankEvents;
-  readonly banks: BankDirectory;
-  readonly clock: Clock;
 }
+
+/** An Act function's dependencies: the core, and the channels its actions use (absent: not carried). */
+export type ActDeps = ActCore & Partial<ActChannels>;
 
 export type ActResult = ActOutcome & {
   readonly rule?: string;
@@ -98,6 +114,7 @@ export async function actOnStep(deps: ActDeps, input: ActInput): Promise<ActResu
       return { outcome: 'recorded', reason: outcome };
     }
     case 'freeze-request': {
+      const bankEvents = carried(deps, 'bankEvents', input);
       const pack = policyPack(collectionCase.policyPack);
       const decision = checkAction(pack, {
         action: 'freeze',
@@ -109,7 +126,7 @@ export async function actOnStep(deps: ActDeps, input: ActInput): Promise<ActResu
       });
       if (!decision.allowed) return step.refuse(decision.rule, decision.reason, decision.nextLawfulAt);
       const eventId = stepContactId(collectionCase.caseId, input.cycle, input.plan.stepId);
-      await deps.bankEvents.publish({
+      await bankEvents.publish({
         bankId: collectionCase.bankId,
         caseId: collectionCase.caseId,
         type: 'freeze-request',
@@ -133,23 +150,27 @@ async function contact(
   now: Date,
 ): Promise<ActResult> {
   const { plan } = input;
+  // Taken before anything is read or reserved: a function wired without them fails holding nothing.
+  const vault = carried(deps, 'vault', input);
+  const contacts = carried(deps, 'contacts', input);
   const target = contactTargetOf(plan.action, collectionCase);
   if (!target) {
     await step.record('step.skipped', 'skipped', { reason: 'no address on file for the channel' });
     await step.done();
     return { outcome: 'skipped', reason: 'no address on file' };
   }
+  carried(deps, SENDER_OF[target.channel], input);
   const pack = policyPack(collectionCase.policyPack);
   const debtorKey = debtorKeyOf(collectionCase);
   const purpose = purposeOf(plan.action, plan.template);
   const contactId = stepContactId(collectionCase.caseId, input.cycle, plan.stepId);
-  const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
+  const caseRecords = await contacts.listByCase(collectionCase.caseId);
 
   const context = { bankId: collectionCase.bankId, accountId: collectionCase.accountId };
   // Everything that can fail for a reason of ours (KMS, a template) fails before the slot is reserved: a
   // reserved slot is never sent again, so it must only ever be lost to the send itself.
-  const to = await deps.vault.open(context, collectionCase.pii, target.field);
-  const name = target.channel === 'letter' ? await deps.vault.open(context, collectionCase.pii, 'name') : '';
+  const to = await vault.open(context, collectionCase.pii, target.field);
+  const name = target.channel === 'letter' ? await vault.open(context, collectionCase.pii, 'name') : '';
   const language = collectionCase.language;
   const dpd = daysPastDue(collectionCase.dueDate, localDate(now, collectionCase.timeZone));
   const facts = {
@@ -205,7 +226,7 @@ async function contact(
   let reserved: ContactRecord | undefined;
   let reservationId = contactId;
   for (let attempt = 1; !reserved; attempt++) {
-    const view: LedgerView = await deps.contacts.read(debtorKey, target.addressKey, now);
+    const view: LedgerView = await contacts.read(debtorKey, target.addressKey, now);
     const tries = view.records.filter(
       (record) => record.contactId === contactId || record.contactId.startsWith(`${contactId}#retry`),
     );
@@ -252,7 +273,7 @@ async function contact(
       purpose,
       stepId: plan.stepId,
     };
-    const result = await deps.contacts.reserve(view, record);
+    const result = await contacts.reserve(view, record);
     if (result === 'duplicate') {
       // An earlier invocation reserved this very contact: it may have been sent; never send it twice.
       await step.done();
@@ -275,15 +296,19 @@ async function contact(
   let evidence: Record<string, string> = {};
   try {
     if (rendered.channel === 'sms') {
-      ({ providerMessageId: providerId } = await deps.sms.sendSms({ to, body: rendered.body, contactId }));
+      ({ providerMessageId: providerId } = await carried(deps, 'sms', input).sendSms({
+        to,
+        body: rendered.body,
+        contactId,
+      }));
     } else if (rendered.channel === 'email') {
-      ({ providerMessageId: providerId } = await deps.email.sendEmail({
+      ({ providerMessageId: providerId } = await carried(deps, 'email', input).sendEmail({
         to,
         ...rendered.content,
         contactId,
       }));
     } else {
-      const stored = await deps.letters.store({
+      const stored = await carried(deps, 'letters', input).store({
         bankId: collectionCase.bankId,
         caseId: collectionCase.caseId,
         contactId,
@@ -303,20 +328,41 @@ async function contact(
       // reserves and sends again. No answer at all (a timeout, a dropped connection): maybe sent, so the slot
       // stays reserved and a retry skips the step — at most once. Rethrown by name only: a provider's
       // message can quote the address.
-      if (answeredWithoutTaking(error)) await deps.contacts.settle(reserved, 'released', now);
+      if (answeredWithoutTaking(error)) await contacts.settle(reserved, 'released', now);
       throw Object.assign(new Error(`send of ${contactId} failed: ${errorName(error)}`), {
         name: errorName(error),
       });
     }
-    await deps.contacts.settle(reserved, 'failed', now);
+    await contacts.settle(reserved, 'failed', now);
     // The ladder goes on: a provider that refused this message does not hold the escalation up.
     await step.done();
     return { outcome: 'failed', reason: errorName(error), contactId };
   }
-  await deps.contacts.settle(reserved, 'sent', now);
+  await contacts.settle(reserved, 'sent', now);
   await step.record('contact.sent', 'sent', { ...detail, providerMessageId: providerId, ...evidence });
   await step.done();
   return { outcome: 'sent', contactId };
+}
+
+/** What each contact channel sends through. */
+const SENDER_OF = { sms: 'sms', email: 'email', letter: 'letters' } as const satisfies Record<
+  ContactTarget['channel'],
+  keyof ActChannels
+>;
+
+/** The channel the step needs, or StepNotCarriedError when this Act function was not wired with it. */
+function carried<Part extends keyof ActChannels>(
+  deps: ActDeps,
+  part: Part,
+  input: ActInput,
+): ActChannels[Part] {
+  const channel = deps[part];
+  if (channel === undefined) {
+    throw new StepNotCarriedError(
+      `step ${input.plan.stepId} (${input.plan.action}) needs ${part}, which this Act function does not carry`,
+    );
+  }
+  return channel as ActChannels[Part];
 }
 
 /**

@@ -26,9 +26,9 @@ export async function openWorkItem(deps: OpenWorkItemDeps, input: OpenTaskInput)
   const itemId = `${input.caseId}#${input.cycle}#r${input.run}#${plan.stepId}`;
   const dueBy = new Date(now.getTime() + plan.taskTimeoutSeconds * 1000).toISOString();
   // A case that closed (or moved on) while the step waited gets no item on anyone's worklist: its execution is
-  // being stopped, and if it is not, the step times out and Act skips it.
+  // being stopped, and if it is not, the step times out and ActOnWorkItem skips it.
   const collectionCase = await deps.cases.get(input.caseId);
-  // Nor one whose escalation must pause (a flag arrived while the step waited): Act pauses it next.
+  // Nor one whose escalation must pause (a flag arrived while the step waited): ActOnWorkItem pauses it next.
   if (
     !collectionCase ||
     collectionCase.status === 'closed' ||

@@ -24,7 +24,7 @@ export interface DataStores {
   /** Referenced by derived name, so that grants read `table/overdue-<stage>-cases`; knows its key. */
   readonly casesTable: ITable;
   readonly trailTable: ITable;
-  /** Every contact, by debtor and address head (see the adapter): PlanNextStep reads it, Act reserves in it. */
+  /** Every contact, by debtor and address head (see the adapter): PlanNextStep reads it, ActMessage and ActLetter reserve in it. */
   readonly contactLedgerTable: ITable;
   /** Work items (calls, decisions) with their task tokens; by derived name; knows its key. */
   readonly workItemsTable: ITable;

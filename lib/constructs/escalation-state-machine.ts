@@ -1,5 +1,6 @@
 // The escalation state machine: plan the next ladder step → wait until its lawful moment → (open a work item and
-// wait for a person) → act → repeat; a task that keeps failing parks the case instead of failing the execution.
+// wait for a person) → act, in the Act function that carries the step's action → repeat; a task that keeps
+// failing parks the case instead of failing the execution.
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -26,10 +27,17 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import {
+  ACT_FUNCTIONS,
+  ACTIONS_CARRIED_BY,
+  type ActFunction,
+  STEP_NOT_CARRIED,
+} from '../../lambdas/domain/act-functions';
 
 export interface EscalationStateMachineProps {
   readonly planNextStep: IFunction;
-  readonly act: IFunction;
+  /** The Act functions, each invoked by the state of its name for the actions it carries (ACTIONS_CARRIED_BY). */
+  readonly act: Readonly<Record<ActFunction, IFunction>>;
   /** Opens a work item holding the task token (`lambda:invoke.waitForTaskToken`). */
   readonly openTask: IFunction;
   /** Parks the case after a task failed for good. */
@@ -42,23 +50,28 @@ export interface EscalationStateMachineProps {
 
 /**
  * State names are a contract: the offline runtime (lambdas/adapters/local/local-escalation-starter.ts) and the
- * workflow tests override the tasks by name and replace `WaitForNextStep`.
+ * workflow tests override the tasks by name (each Act function's task is named after it: ActMessage, ActLetter,
+ * ActBank, ActOnWorkItem) and replace every Wait.
  */
 export const ESCALATION_STATES = {
   plan: 'PlanNextStep',
   route: 'Route',
-  wait: 'WaitForNextStep',
-  waitForWorkItem: 'WaitForWorkItem',
   openTask: 'OpenTask',
   taskTimedOut: 'TaskTimedOut',
-  act: 'Act',
-  actOnWorkItem: 'ActOnWorkItem',
   finished: 'Finished',
   paused: 'Paused',
   invalidPlan: 'InvalidPlan',
   recordFault: 'RecordFault',
   parked: 'Parked',
 } as const;
+
+/** Each Act function's wait until the step's lawful moment: Route goes straight to it, so a step is four transitions. */
+export const WAIT_STATES: Readonly<Record<ActFunction, string>> = {
+  ActMessage: 'WaitForMessage',
+  ActLetter: 'WaitForLetter',
+  ActBank: 'WaitForBank',
+  ActOnWorkItem: 'WaitForWorkItem',
+};
 
 /** The error name RecordFault gets when PlanNextStep returned a plan the machine cannot follow. */
 export const INVALID_PLAN_ERROR = 'EscalationPlanInvalid';
@@ -88,6 +101,9 @@ export const TASK_RETRY: RetryProps = {
   maxDelay: Duration.minutes(1),
   jitterStrategy: JitterType.FULL,
 };
+
+/** A step that reached an Act function which does not carry it fails the same way every time: parked at once. */
+export const STEP_NOT_CARRIED_RETRY: RetryProps = { errors: [STEP_NOT_CARRIED], maxAttempts: 0 };
 
 /** RecordFault tries longer (about ten minutes): when it fails for good the execution fails (and alarms). */
 export const RECORD_FAULT_RETRY: RetryProps = {
@@ -127,8 +143,11 @@ export class EscalationStateMachine extends Construct {
       .addRetry(RECORD_FAULT_RETRY)
       // No Catch: a fault that cannot be recorded fails the execution, which the ExecutionsFailed alarm reports.
       .next(new Succeed(this, S.parked, { comment: 'The case needs attention: see its escalation reason' }));
-    const retriedAndCaught = <T extends LambdaInvoke>(task: T): T => {
-      task.addRetry(LAMBDA_SERVICE_RETRY).addRetry(TASK_RETRY);
+    /** `notRetried`: errors that fail the same way every time, matched before the retrier of all errors. */
+    const retriedAndCaught = <T extends LambdaInvoke>(task: T, ...notRetried: RetryProps[]): T => {
+      task.addRetry(LAMBDA_SERVICE_RETRY);
+      for (const retry of notRetried) task.addRetry(retry);
+      task.addRetry(TASK_RETRY);
       task.addCatch(recordFault, { errors: [Errors.ALL], resultPath: '$.error' });
       return task;
     };
@@ -142,24 +161,27 @@ export class EscalationStateMachine extends Construct {
         retryOnServiceExceptions: false,
       }),
     );
-    // Two Act states, one function: a contact step's Act gets no `task` (the handler reads none), a work item's
-    // gets the item's outcome. Each step then costs four transitions (plan, route, wait, act), not six.
-    const actOn = (name: string, withTask: boolean) =>
-      retriedAndCaught(
-        LambdaInvoke.jsonPath(this, name, {
-          lambdaFunction: props.act,
-          payloadResponseOnly: true,
-          payload: TaskInput.fromObject({
-            ...ids,
-            plan: JsonPath.objectAt('$.plan'),
-            ...(withTask ? { task: JsonPath.objectAt('$.task') } : {}),
+    // One Act state per function, named after it. ActOnWorkItem gets the work item's outcome; the others no task.
+    const act = Object.fromEntries(
+      ACT_FUNCTIONS.map((name) => {
+        const task = retriedAndCaught(
+          LambdaInvoke.jsonPath(this, name, {
+            lambdaFunction: props.act[name],
+            payloadResponseOnly: true,
+            payload: TaskInput.fromObject({
+              ...ids,
+              plan: JsonPath.objectAt('$.plan'),
+              ...(name === 'ActOnWorkItem' ? { task: JsonPath.objectAt('$.task') } : {}),
+            }),
+            resultPath: '$.lastAct',
+            retryOnServiceExceptions: false,
           }),
-          resultPath: '$.lastAct',
-          retryOnServiceExceptions: false,
-        }),
-      );
-    const act = actOn(S.act, false);
-    const actOnWorkItem = actOn(S.actOnWorkItem, true);
+          STEP_NOT_CARRIED_RETRY,
+        );
+        task.next(plan);
+        return [name, task];
+      }),
+    ) as Record<ActFunction, LambdaInvoke>;
 
     // The function opens the work item and returns; the task then waits for SendTaskSuccess (the staff API)
     // with the item's outcome, which lands at $.task, or for the plan's timeout.
@@ -186,30 +208,29 @@ export class EscalationStateMachine extends Construct {
     });
     openTask.addCatch(taskTimedOut, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     openTask.addCatch(recordFault, { errors: [Errors.ALL], resultPath: '$.error' });
-    const isWorkItem = Condition.or(
-      Condition.stringEquals('$.plan.action', 'call-task'),
-      Condition.stringEquals('$.plan.action', 'review'),
-    );
-    const wait = Wait.jsonPath(this, S.wait, { time: WaitTime.timestampPath('$.plan.at') }).next(act);
-    const waitForWorkItem = Wait.jsonPath(this, S.waitForWorkItem, {
-      time: WaitTime.timestampPath('$.plan.at'),
-    }).next(openTask);
-    openTask.next(actOnWorkItem);
-    taskTimedOut.next(actOnWorkItem);
-    act.next(plan);
-    actOnWorkItem.next(plan);
+    openTask.next(act.ActOnWorkItem);
+    taskTimedOut.next(act.ActOnWorkItem);
+    // Every step waits in its function's own Wait, which goes straight to its task: no Choice after the wait.
+    const waitFor = (name: ActFunction) =>
+      Wait.jsonPath(this, WAIT_STATES[name], { time: WaitTime.timestampPath('$.plan.at') }).next(
+        name === 'ActOnWorkItem' ? openTask : act[name],
+      );
 
     // A step the Wait or OpenTask could not follow would fail the execution with States.Runtime, which no
-    // Catch sees: such a plan is checked here and parks the case like any other fault.
+    // Catch sees: such a plan, and an action no Act function carries, are checked here and park the case like
+    // any other fault.
     const timed = [Condition.isPresent('$.plan.at'), Condition.isTimestamp('$.plan.at')];
-    const followableWorkItem = Condition.and(
-      isWorkItem,
-      ...timed,
+    const withTaskTimeout = [
       Condition.isPresent('$.plan.taskTimeoutSeconds'),
       Condition.isNumeric('$.plan.taskTimeoutSeconds'),
       Condition.numberGreaterThanEquals('$.plan.taskTimeoutSeconds', 1),
-    );
-    const followableContact = Condition.and(Condition.not(isWorkItem), ...timed);
+    ];
+    const followable = (name: ActFunction) =>
+      Condition.and(
+        anyOf(ACTIONS_CARRIED_BY[name].map((action) => Condition.stringEquals('$.plan.action', action))),
+        ...timed,
+        ...(name === 'ActOnWorkItem' ? withTaskTimeout : []),
+      );
     const invalidPlan = Pass.jsonPath(this, S.invalidPlan, {
       result: Result.fromObject({ Error: INVALID_PLAN_ERROR }),
       resultPath: '$.error',
@@ -217,10 +238,9 @@ export class EscalationStateMachine extends Construct {
     const route = Choice.jsonPath(this, S.route)
       .when(Condition.isNotPresent('$.plan.action'), invalidPlan)
       .when(Condition.stringEquals('$.plan.action', 'end'), new Succeed(this, S.finished))
-      .when(Condition.stringEquals('$.plan.action', 'pause'), new Succeed(this, S.paused))
-      .when(followableWorkItem, waitForWorkItem)
-      .when(followableContact, wait)
-      .otherwise(invalidPlan);
+      .when(Condition.stringEquals('$.plan.action', 'pause'), new Succeed(this, S.paused));
+    for (const name of ACT_FUNCTIONS) route.when(followable(name), waitFor(name));
+    route.otherwise(invalidPlan);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -236,4 +256,10 @@ export class EscalationStateMachine extends Construct {
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
   }
+}
+
+/** One condition, or any of several. */
+function anyOf(conditions: Condition[]): Condition {
+  const [only] = conditions;
+  return conditions.length === 1 && only ? only : Condition.or(...conditions);
 }

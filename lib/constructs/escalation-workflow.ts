@@ -13,13 +13,13 @@ import {
 import type { EmailChannel } from '../stateless-stack';
 import { CONTACT_LEDGER_CASE_INDEX, type DataStores } from './data-stores';
 import { EscalationStateMachine } from './escalation-state-machine';
-import { OverdueFunction } from './overdue-function';
+import { OverdueFunction, type OverdueFunctionProps } from './overdue-function';
 import { WorkQueue } from './work-queue';
 
 export interface EscalationWorkflowProps {
   readonly config: StageConfig;
   readonly stores: DataStores;
-  /** The SES identity and configuration set Act sends email through. */
+  /** The SES identity and configuration set ActMessage sends email through. */
   readonly email: EmailChannel;
 }
 
@@ -29,9 +29,11 @@ export interface EscalationWorkflowProps {
  * and the feed-load batches send to: `escalationStarts.maxConcurrency` consumers, each starting at most its
  * share of `escalationStarts.ratePerSecond` (`STARTS_PER_SECOND`), batches of `escalationStarts.batchSize`
  * gathered for up to a second, failed starts returned one by one (reportBatchItemFailures) and moved to the
- * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases; SendReminder reads and marks cases,
- * appends to the trail, reserves contacts in the ledger, opens PII and sends SMS, email (SES), letters
- * (`letters/`) and freeze requests (EventBridge); OpenTask opens work items; RecordFault parks cases; StartEscalations starts and stops executions (all
+ * dead-letter queue after 5 receives. Grants: PlanNextStep reads cases and the contact ledger; the Act functions
+ * read and mark cases and append to the trail, and each reaches only its own channel: ActMessage reserves
+ * contacts in the ledger, opens PII and sends SMS (SNS) and email (SES); ActLetter the same with letters
+ * (`letters/` of the drop bucket) instead; ActBank publishes freeze requests (EventBridge); ActOnWorkItem nothing
+ * more. OpenTask opens work items; RecordFault parks cases; StartEscalations starts and stops executions (all
  * Step Functions calls of intake and payments go through its queue, paced) and updates cases.
  */
 export class EscalationWorkflow extends Construct {
@@ -40,7 +42,10 @@ export class EscalationWorkflow extends Construct {
   readonly executionsArn: string;
   readonly starts: WorkQueue;
   readonly planNextStep: OverdueFunction;
-  readonly sendReminder: OverdueFunction;
+  readonly actMessage: OverdueFunction;
+  readonly actLetter: OverdueFunction;
+  readonly actBank: OverdueFunction;
+  readonly actOnWorkItem: OverdueFunction;
   readonly openTask: OverdueFunction;
   readonly recordFault: OverdueFunction;
   readonly startEscalations: OverdueFunction;
@@ -67,35 +72,34 @@ export class EscalationWorkflow extends Construct {
         queryIndexes: ledgerIndex,
       });
 
-    this.sendReminder = new OverdueFunction(this, 'SendReminder', {
-      config,
-      sizing: 'sendReminder',
-      entry: 'lambdas/handlers/act.ts',
-      description: 'Carries out an escalation step the guard allows',
-    })
-      // Reads the case, marks the step done (a conditional update).
-      .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
-      // Appends the claim, the refusal or the sent record: puts only, conditioned in the adapter.
-      .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] })
-      // Reserves and settles contacts: one transaction of a conditional put and conditional updates.
-      .bindTable(stores.contactLedgerTable, 'CONTACT_LEDGER_TABLE_NAME', {
-        items: ['GetItem', 'PutItem', 'UpdateItem'],
-        queryIndexes: ledgerIndex,
-      })
-      .bindPiiKey(stores.piiKey, 'open', bankIds)
-      // Letters are rendered into the drop bucket's letters/ prefix (a HEAD first: ListBucket makes a
-      // missing letter a 404, not a 403).
-      .bindBucket(stores.dropBucket, stores.dataKey, 'DROP_BUCKET_NAME', {
-        read: ['letters'],
-        write: ['letters'],
-        listForMissingKeys: true,
-      })
+    // The Act functions: each reads the case and marks the step done (a conditional update), and appends the
+    // claim, the refusal or the sent record to the trail (puts only, conditioned in the adapter).
+    const actFunction = (id: string, props: OverdueFunctionProps) =>
+      new OverdueFunction(this, id, props)
+        .bindTable(stores.casesTable, 'CASES_TABLE_NAME', { items: ['GetItem', 'UpdateItem'] })
+        .bindTable(stores.trailTable, 'TRAIL_TABLE_NAME', { items: ['PutItem'] });
+    // A contact reserves and settles its slot in the debtor's ledger (one transaction of a conditional put and
+    // conditional updates), reads the case's letters (by-case), and opens the address.
+    const contacting = (house: OverdueFunction) =>
+      house
+        .bindTable(stores.contactLedgerTable, 'CONTACT_LEDGER_TABLE_NAME', {
+          items: ['GetItem', 'PutItem', 'UpdateItem'],
+          queryIndexes: ledgerIndex,
+        })
+        .bindPiiKey(stores.piiKey, 'open', bankIds);
+
+    this.actMessage = contacting(
+      actFunction('ActMessage', {
+        config,
+        sizing: 'actMessage',
+        entry: 'lambdas/handlers/act-message.ts',
+        description: 'Sends the SMS or email of an escalation step the guard allows',
+      }),
+    )
       .setEnvironment({
         SMS_SENDER_ID: config.smsSenderId,
-        DROP_BUCKET_KEY_ARN: stores.dataKey.keyArn,
         EMAIL_FROM_ADDRESS: props.email.fromAddress,
         EMAIL_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
-        BANK_EVENTS_BUS_NAME: stores.bankEventsBus.eventBusName,
       })
       // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
       .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }))
@@ -116,10 +120,44 @@ export class EscalationWorkflow extends Construct {
             }),
           ],
         }),
-      )
+      );
+
+    this.actLetter = contacting(
+      actFunction('ActLetter', {
+        config,
+        sizing: 'actLetter',
+        entry: 'lambdas/handlers/act-letter.ts',
+        description: 'Stores the letter of an escalation step the guard allows',
+      }),
+    )
+      // Letters are rendered into the drop bucket's letters/ prefix (a HEAD first: ListBucket makes a
+      // missing letter a 404, not a 403).
+      .bindBucket(stores.dropBucket, stores.dataKey, 'DROP_BUCKET_NAME', {
+        read: ['letters'],
+        write: ['letters'],
+        listForMissingKeys: true,
+      })
+      .setEnvironment({ DROP_BUCKET_KEY_ARN: stores.dataKey.keyArn });
+
+    // A freeze request is not a contact: no ledger, no personal data.
+    this.actBank = actFunction('ActBank', {
+      config,
+      sizing: 'actBank',
+      entry: 'lambdas/handlers/act-bank.ts',
+      description: 'Sends the freeze request of an escalation step the guard allows',
+    })
+      .setEnvironment({ BANK_EVENTS_BUS_NAME: stores.bankEventsBus.eventBusName })
       .allow(
         new PolicyStatement({ actions: ['events:PutEvents'], resources: [stores.bankEventsBus.eventBusArn] }),
       );
+
+    // Records what a person answered on a work item (or its default): nothing is sent.
+    this.actOnWorkItem = actFunction('ActOnWorkItem', {
+      config,
+      sizing: 'actOnWorkItem',
+      entry: 'lambdas/handlers/act-on-work-item.ts',
+      description: 'Records the outcome of an escalation work item',
+    });
 
     // Opens a work item holding the task token; completing it (states:SendTaskSuccess) is the staff API's.
     this.openTask = new OverdueFunction(this, 'OpenTask', {
@@ -145,7 +183,12 @@ export class EscalationWorkflow extends Construct {
 
     this.machine = new EscalationStateMachine(this, 'Escalation', {
       planNextStep: this.planNextStep.fn,
-      act: this.sendReminder.fn,
+      act: {
+        ActMessage: this.actMessage.fn,
+        ActLetter: this.actLetter.fn,
+        ActBank: this.actBank.fn,
+        ActOnWorkItem: this.actOnWorkItem.fn,
+      },
       openTask: this.openTask.fn,
       recordFault: this.recordFault.fn,
       logRetention: config.logRetention,

@@ -47,8 +47,8 @@ describe('stage configuration', () => {
     ],
     [
       'memory Lambda does not offer',
-      (c) => (c.functions.sendReminder.memoryMb = 64),
-      /functions\.sendReminder\.memoryMb/,
+      (c) => (c.functions.actLetter.memoryMb = 64),
+      /functions\.actLetter\.memoryMb/,
     ],
     [
       'a start rate above the StartExecution refill',

@@ -7,6 +7,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthesizeForLocal } from '../../bin/offline/synthesized';
+import { ACT_FUNCTIONS } from '../../lambdas/domain/act-functions';
+import { LADDER_ACTIONS } from '../../lambdas/domain/escalation-ladder';
+import { WAIT_STATES } from '../../lib/constructs/escalation-state-machine';
 import { synthesize } from './synthesize';
 
 type Retrier = {
@@ -29,15 +32,29 @@ interface State {
 
 const { stateMachineDefinition } = synthesizeForLocal();
 const states = stateMachineDefinition.States as Record<string, State>;
+/** The Route choice that goes to a state, as JSON. */
+const routeTo = (next: string) =>
+  JSON.stringify(
+    ((states.Route?.Choices ?? []) as unknown[]).find((choice) =>
+      JSON.stringify(choice).includes(`"Next":"${next}"`),
+    ) ?? {},
+  );
+/** The actions a choice compares `$.plan.action` with, sorted. */
+const actionsIn = (choice: string) =>
+  [...choice.matchAll(/"Variable":"\$\.plan\.action","StringEquals":"([a-z-]+)"/g)]
+    .map((match) => match[1] ?? '')
+    .sort();
 const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 /** A task's payload: the Lambda invoke integration's `Payload`, or the parameters of a direct invoke. */
 const payloadOf = (state: State) =>
   (state.Parameters?.Payload ?? state.Parameters) as Record<string, unknown>;
 
 describe('escalation state machine: faults', () => {
-  it('has the Lambda tasks of the design (one Act function in two states: contact, work item)', () => {
+  it('has the Lambda tasks of the design (one Act state per Act function, each invoking its own)', () => {
     expect(tasks.map(([name]) => name).sort()).toEqual([
-      'Act',
+      'ActBank',
+      'ActLetter',
+      'ActMessage',
       'ActOnWorkItem',
       'OpenTask',
       'PlanNextStep',
@@ -65,6 +82,23 @@ describe('escalation state machine: faults', () => {
       });
     });
   }
+
+  for (const name of ACT_FUNCTIONS) {
+    it(`${name}: parks a step it does not carry at once (StepNotCarried is never retried)`, () => {
+      const retriers = states[name]?.Retry ?? [];
+      const notCarried = retriers.findIndex((retrier) => retrier.ErrorEquals.includes('StepNotCarried'));
+      const any = retriers.findIndex((retrier) => retrier.ErrorEquals.includes('States.ALL'));
+      expect(retriers[notCarried]).toEqual({ ErrorEquals: ['StepNotCarried'], MaxAttempts: 0 });
+      expect(notCarried).toBeLessThan(any);
+    });
+  }
+
+  it('invokes a different function from each Act state', () => {
+    // Fake ARNs named after the function's logical id (EscalationWorkflowActMessage…).
+    const invoked = ACT_FUNCTIONS.map((name) => states[name]?.Resource ?? '');
+    for (const [index, name] of ACT_FUNCTIONS.entries()) expect(invoked[index]).toContain(`Workflow${name}`);
+    expect(new Set(invoked).size).toBe(ACT_FUNCTIONS.length);
+  });
 
   it('RecordFault has no Catch (its final failure fails the execution, which alarms) and then parks', () => {
     expect(states.RecordFault?.Catch).toBeUndefined();
@@ -116,15 +150,52 @@ describe('escalation state machine: work items', () => {
     });
   });
 
-  it('routes call-task and review steps through their wait to OpenTask, every other step to Act with no task', () => {
-    const choices = (states.Route?.Choices as unknown[] | undefined)?.map((choice) => JSON.stringify(choice));
-    const toWorkItem = choices?.find((choice) => choice.includes('"Next":"WaitForWorkItem"')) ?? '';
-    expect(toWorkItem).toContain('"call-task"');
-    expect(toWorkItem).toContain('"review"');
-    expect(toWorkItem).toContain('$.plan.taskTimeoutSeconds');
-    expect(choices?.some((choice) => choice.includes('"Next":"WaitForNextStep"'))).toBe(true);
-    expect(payloadOf(states.Act as State)).not.toHaveProperty('task.$');
+  it('routes call-task and review steps through their wait to OpenTask, then ActOnWorkItem with the task', () => {
+    expect(states.WaitForWorkItem).toMatchObject({ Type: 'Wait', Next: 'OpenTask' });
     expect(payloadOf(states.ActOnWorkItem as State)['task.$']).toBe('$.task');
+    expect(routeTo('WaitForWorkItem')).toContain('$.plan.taskTimeoutSeconds');
+  });
+});
+
+describe('escalation state machine: routing', () => {
+  it('sends each action to the wait of the one Act function that carries it, and nothing else there', () => {
+    const routed = Object.fromEntries(
+      ACT_FUNCTIONS.map((name) => [name, actionsIn(routeTo(WAIT_STATES[name]))]),
+    );
+    expect(routed).toEqual({
+      ActMessage: ['credit-report-notice', 'email', 'sms'],
+      ActLetter: ['letter'],
+      ActBank: ['freeze-request'],
+      ActOnWorkItem: ['call-task', 'review'],
+    });
+    expect(Object.values(routed).flat().sort()).toEqual([...LADDER_ACTIONS].sort());
+  });
+
+  it('goes from every wait straight to its task: a step is four transitions (plan, route, wait, act)', () => {
+    for (const name of ACT_FUNCTIONS) {
+      const wait = states[WAIT_STATES[name]] as State;
+      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at' });
+      expect(wait.Next).toBe(name === 'ActOnWorkItem' ? 'OpenTask' : name);
+      expect(states[name]?.Next).toBe('PlanNextStep');
+    }
+    expect(Object.values(states).filter((state) => state.Type === 'Choice')).toHaveLength(1);
+  });
+
+  it('gives no task to the Act functions that contact or publish', () => {
+    for (const name of ['ActMessage', 'ActLetter', 'ActBank']) {
+      expect(payloadOf(states[name] as State)).not.toHaveProperty('task.$');
+    }
+  });
+
+  it('parks an action no Act function carries (InvalidPlan) rather than acting on it', () => {
+    const choices = (states.Route?.Choices ?? []) as unknown[];
+    const anyAction = choices.filter((choice) => !JSON.stringify(choice).includes('"Next":"Wait'));
+    expect(anyAction.map((choice) => JSON.stringify(choice))).toEqual([
+      expect.stringContaining('"Next":"InvalidPlan"'),
+      expect.stringContaining('"Next":"Finished"'),
+      expect.stringContaining('"Next":"Paused"'),
+    ]);
+    expect(states.Route?.Default).toBe('InvalidPlan');
   });
 });
 

@@ -125,19 +125,44 @@ describe('each function may do exactly what its code calls, on the resources it 
       [ledgerByCase]: ['dynamodb:Query'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },
-    sendReminder: {
-      ...basics(functions.sendReminder, ['sns:Publish']),
+    // SMS and email: reserves in the ledger, opens the address, sends; no letters, no bank events.
+    actMessage: {
+      ...basics(functions.actMessage, ['sns:Publish']),
+      [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [trail]: ['dynamodb:PutItem'],
+      [ledger]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      [ledgerByCase]: ['dynamodb:Query'],
+      [sesArn('identity', iam.refOf(stateless.email.identity))]: ['ses:SendEmail'],
+      [sesArn('configuration-set', iam.refOf(stateless.email.configurationSet))]: ['ses:SendEmail'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
+      [piiKey]: ['kms:Decrypt'],
+    },
+    // Letters: the same contact steps, through letters/ instead of SNS and SES.
+    actLetter: {
+      ...basics(functions.actLetter),
       [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       [trail]: ['dynamodb:PutItem'],
       [ledger]: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       [ledgerByCase]: ['dynamodb:Query'],
       [bucket]: ['s3:ListBucket'],
       [objects('letters')]: READ_WRITE,
-      [bankEvents]: ['events:PutEvents'],
-      [sesArn('identity', iam.refOf(stateless.email.identity))]: ['ses:SendEmail'],
-      [sesArn('configuration-set', iam.refOf(stateless.email.configurationSet))]: ['ses:SendEmail'],
       [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
       [piiKey]: ['kms:Decrypt'],
+    },
+    // A freeze request: no contact ledger (its guard reads no contact history), no personal data.
+    actBank: {
+      ...basics(functions.actBank),
+      [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [trail]: ['dynamodb:PutItem'],
+      [bankEvents]: ['events:PutEvents'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
+    },
+    // A work item's outcome: the case and its trail only.
+    actOnWorkItem: {
+      ...basics(functions.actOnWorkItem),
+      [cases]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [trail]: ['dynamodb:PutItem'],
+      [dataKey]: READ_KEY_VIA_DYNAMODB_AND_WRITE,
     },
     // Never states:SendTaskSuccess: completing a work item is the staff API's.
     openTask: {
@@ -222,13 +247,16 @@ describe('the trail is append-only in IAM', () => {
       .map(([name]) => name)
       .sort();
     expect(writers).toEqual([
+      'actBank',
+      'actLetter',
+      'actMessage',
+      'actOnWorkItem',
       'findCases',
       'getCase',
       'ingestFeed',
       'openTask',
       'planNextStep',
       'recordFault',
-      'sendReminder',
     ]);
     for (const statement of iam.identityStatements()) {
       if (!statement.resources.includes(trail)) continue;
@@ -299,7 +327,7 @@ describe('the PII key', () => {
 
   it('is granted only with the vault’s encryption context: purpose overdue-pii and a configured bank', () => {
     const statements = piiStatements();
-    expect(statements.length).toBe(3);
+    expect(statements.length).toBe(4);
     for (const statement of statements) {
       expect(statement.resources, statement.source).toEqual([piiKey]);
       expect(statement.conditions, statement.source).toEqual({
@@ -311,7 +339,7 @@ describe('the PII key', () => {
     }
   });
 
-  it('seals in intake and its segments, opens in the reminder sender, and nowhere else', () => {
+  it('seals in intake and its segments, opens in the two Act functions that contact, and nowhere else', () => {
     const holders = Object.fromEntries(
       Object.entries(functions)
         .map(([name, house]) => [name, keyUses(house.role, piiKey).direct] as const)
@@ -320,7 +348,8 @@ describe('the PII key', () => {
     expect(holders).toEqual({
       ingestFeed: ['kms:GenerateDataKey'],
       feedLoadSegment: ['kms:GenerateDataKey'],
-      sendReminder: ['kms:Decrypt'],
+      actMessage: ['kms:Decrypt'],
+      actLetter: ['kms:Decrypt'],
     });
   });
 
@@ -348,7 +377,7 @@ describe('the PII key', () => {
     };
     const { iam: twoBanks, stacks: built } = synthesize('dev', config);
     const [statement] = twoBanks
-      .statementsOf(built.stateless.functions.sendReminder.role)
+      .statementsOf(built.stateless.functions.actMessage.role)
       .filter((candidate) => candidate.resources.includes(twoBanks.arnOf(built.stateful.piiKey)));
     expect(statement?.conditions.StringEquals?.['kms:EncryptionContext:bankId']).toEqual([
       'demo-bank',
@@ -358,11 +387,14 @@ describe('the PII key', () => {
 });
 
 describe('the state machines', () => {
-  it('escalation: invokes its four functions, logs and traces, nothing else', () => {
+  it('escalation: invokes its seven functions, logs and traces, nothing else', () => {
     const machine = stateless.escalation.machine.stateMachine;
     const invoked = [
       functions.planNextStep,
-      functions.sendReminder,
+      functions.actMessage,
+      functions.actLetter,
+      functions.actBank,
+      functions.actOnWorkItem,
       functions.openTask,
       functions.recordFault,
     ].map((house) => iam.arnOf(house.fn));

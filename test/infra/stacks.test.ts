@@ -111,7 +111,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, ARM64, with active tracing, its own log group and no source-map reading', () => {
     const functions = houseFunctions();
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(13);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -173,14 +173,15 @@ describe('stateless stack', () => {
     });
   });
 
-  it('gives the PII key only to intake and its batches (to seal) and the step carrier, Act (to open)', () => {
+  it('gives the PII key only to intake and its batches (to seal) and the Act functions that contact (to open)', () => {
     const holders = houseFunctions()
       .filter((fn) => fn.Properties.Environment.Variables.PII_KEY_ID !== undefined)
       .map((fn) => fn.Properties.Description);
     expect(holders.sort()).toEqual([
-      'Carries out an escalation step the guard allows',
       'Loads a bank feed dropped in S3',
       'Loads one segment of a large overdue feed',
+      'Sends the SMS or email of an escalation step the guard allows',
+      'Stores the letter of an escalation step the guard allows',
     ]);
   });
 });

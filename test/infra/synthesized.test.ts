@@ -11,7 +11,9 @@ describe('synthesizeForLocal', () => {
   it('returns the escalation loop with the state names the local overrides use', () => {
     expect(Object.keys(states).sort()).toEqual(
       [
-        'Act',
+        'ActBank',
+        'ActLetter',
+        'ActMessage',
         'ActOnWorkItem',
         'Finished',
         'InvalidPlan',
@@ -22,26 +24,34 @@ describe('synthesizeForLocal', () => {
         'RecordFault',
         'Route',
         'TaskTimedOut',
-        'WaitForNextStep',
+        'WaitForBank',
+        'WaitForLetter',
+        'WaitForMessage',
         'WaitForWorkItem',
       ].sort(),
     );
-    expect(states.WaitForNextStep).toMatchObject({
-      Type: 'Wait',
-      TimestampPath: '$.plan.at',
-      Next: 'Act',
-    });
-    expect(states.WaitForWorkItem).toMatchObject({
-      Type: 'Wait',
-      TimestampPath: '$.plan.at',
-      Next: 'OpenTask',
-    });
-    expect(states.Act?.Next).toBe('PlanNextStep');
-    expect(states.ActOnWorkItem?.Next).toBe('PlanNextStep');
+    for (const [wait, next] of [
+      ['WaitForMessage', 'ActMessage'],
+      ['WaitForLetter', 'ActLetter'],
+      ['WaitForBank', 'ActBank'],
+      ['WaitForWorkItem', 'OpenTask'],
+    ]) {
+      expect(states[wait as string]).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at', Next: next });
+    }
+    for (const act of ['ActMessage', 'ActLetter', 'ActBank', 'ActOnWorkItem']) {
+      expect(states[act]?.Next).toBe('PlanNextStep');
+    }
   });
 
   it('resolves task resources to valid Lambda ARNs and stays in JSONPath', () => {
-    for (const name of ['PlanNextStep', 'Act', 'RecordFault']) {
+    for (const name of [
+      'PlanNextStep',
+      'ActMessage',
+      'ActLetter',
+      'ActBank',
+      'ActOnWorkItem',
+      'RecordFault',
+    ]) {
       expect(states[name]?.Resource).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:[A-Za-z0-9]+$/);
     }
     expect(stateMachineDefinition.QueryLanguage).toBe('JSONPath');

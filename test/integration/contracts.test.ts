@@ -37,6 +37,7 @@ import { paymentLedgerContract } from '../contracts/payment-ledger.contract';
 import { trailContract } from '../contracts/trail.contract';
 import { workItemsContract } from '../contracts/work-items.contract';
 import { type DynamoTestBed, startDynamoTestBed } from '../support/dynamodb';
+import { forEachActFunction } from '../support/stub-escalation';
 
 const DAY_MS = 86_400_000;
 let bed: DynamoTestBed;
@@ -114,7 +115,7 @@ escalationStarterContract('LocalEscalationStarter (the synthesized state machine
       template: 't',
       at: '2099-01-01T00:00:00.000Z',
     }),
-    act: async () => ({ outcome: 'skipped', reason: 'not in this test' }),
+    act: forEachActFunction(() => async () => ({ outcome: 'skipped', reason: 'not in this test' })),
     openTask: async () => ({ itemId: 'not-in-this-test', dueBy: '2099-01-01T00:00:00.000Z' }),
     recordFault: async () => ({ state: 'parked', error: 'not in this test' }),
   });

@@ -10,6 +10,7 @@ import {
   type TaskHandler,
 } from '../../lambdas/adapters/local/local-escalation-starter';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
+import { ACT_FUNCTIONS, type ActFunction } from '../../lambdas/domain/act-functions';
 import type { NextStepPlan } from '../../lambdas/ports/escalation-tasks';
 import type { EscalationInput } from '../../lambdas/ports/workflow';
 
@@ -29,9 +30,12 @@ export interface StubHandlers {
   /** Plans in order; after the last one the escalation ends. */
   readonly plans?: readonly NextStepPlan[];
   readonly planNextStep?: TaskHandler;
+  /** Every Act function's handler (its calls are recorded under the state it ran in). */
   readonly act?: TaskHandler;
   readonly openTask?: TaskHandler;
   readonly recordFault?: TaskHandler;
+  /** Called with the name of every state the execution enters. */
+  readonly onStateEntered?: (state: string) => void;
 }
 
 export interface StubRun {
@@ -39,6 +43,8 @@ export interface StubRun {
   readonly starter: LocalEscalationStarter;
   readonly calls: TaskCall[];
   callsOf(state: string): TaskCall[];
+  /** The calls of every Act function, in order. */
+  actCalls(): TaskCall[];
   record(): ExecutionRecord;
   /** Moves the virtual clock as the offline runtime does: stopping at each instant an execution waits for. */
   advance(ms: number): Promise<void>;
@@ -64,7 +70,7 @@ export async function runWithStubs(handlers: StubHandlers): Promise<StubRun> {
       'PlanNextStep',
       handlers.planNextStep ?? (async () => plans.shift() ?? { action: 'end', reason: 'ladder complete' }),
     ),
-    act: recorded('Act', handlers.act ?? (async () => ({ outcome: 'sent' }))),
+    act: forEachActFunction((state) => recorded(state, handlers.act ?? (async () => ({ outcome: 'sent' })))),
     openTask: recorded(
       'OpenTask',
       handlers.openTask ??
@@ -78,6 +84,9 @@ export async function runWithStubs(handlers: StubHandlers): Promise<StubRun> {
       handlers.recordFault ??
         (async (event) => ({ state: 'parked', error: (event as { error: string }).error })),
     ),
+    ...(handlers.onStateEntered
+      ? { onStateEntered: (_record, state) => handlers.onStateEntered?.(state) }
+      : {}),
   });
   await starter.start(ESCALATION);
   const record = () => starter.executions()[0] as ExecutionRecord;
@@ -94,6 +103,7 @@ export async function runWithStubs(handlers: StubHandlers): Promise<StubRun> {
     starter,
     calls,
     callsOf: (state) => calls.filter((call) => call.state === state),
+    actCalls: () => calls.filter((call) => (ACT_FUNCTIONS as readonly string[]).includes(call.state)),
     record,
     advance: async (ms) => {
       await clock.runFor(ms, settle);
@@ -112,4 +122,14 @@ export async function runWithStubs(handlers: StubHandlers): Promise<StubRun> {
 /** An error as a handler throws it: a name to match and a message that must not travel. */
 export function failure(name: string, message = 'the handler failed'): Error {
   return Object.assign(new Error(message), { name });
+}
+
+/** One handler per Act function state, made by `handlerFor`. */
+export function forEachActFunction(
+  handlerFor: (state: ActFunction) => TaskHandler,
+): Record<ActFunction, TaskHandler> {
+  return Object.fromEntries(ACT_FUNCTIONS.map((state) => [state, handlerFor(state)])) as Record<
+    ActFunction,
+    TaskHandler
+  >;
 }

@@ -30,16 +30,16 @@ describe('an escalation waiting on the virtual clock', () => {
 
       expect(run.record()).toMatchObject({
         status: 'RUNNING',
-        lastState: 'WaitForNextStep',
+        lastState: 'WaitForMessage',
         waitingUntil: planned,
       });
       expect(run.callsOf('RecordFault')).toHaveLength(0);
-      expect(run.callsOf('Act')).toHaveLength(0);
+      expect(run.callsOf('ActMessage')).toHaveLength(0);
 
       await run.advance(DAY);
       const record = await run.finished();
 
-      expect(run.callsOf('Act').map((call) => call.at)).toEqual([planned]);
+      expect(run.callsOf('ActMessage').map((call) => call.at)).toEqual([planned]);
       expect(record).toMatchObject({ status: 'SUCCEEDED', lastState: 'Finished' });
     },
     REAL_WAIT_MS + 90_000,

@@ -5,13 +5,15 @@
 
 import { StateMachine } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { actFunctionHandlers } from '../../bin/offline/act-functions';
 import { synthesizeForLocal } from '../../bin/offline/synthesized';
 import { wallTimeIn } from '../../lambdas/domain/zoned-time';
-import { makeActHandler } from '../../lambdas/handlers/act';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
+import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
 import { type EscalationInput, escalationOf } from '../../lambdas/ports/workflow';
 import { ingestFeed } from '../../lambdas/use-cases/ingest-feed';
 import { openWorkItem } from '../../lambdas/use-cases/open-work-item';
+import { recordFault } from '../../lambdas/use-cases/record-fault';
 import { createFakeWorld, csvOf, DEBTOR, type FakeWorld, feedRow } from '../support/fakes';
 
 const HOUR = 3_600_000;
@@ -40,6 +42,8 @@ interface Running {
   readonly result: Promise<unknown>;
   readonly states: string[];
   readonly payloads: string[];
+  /** How many times each task's handler ran (retries included). */
+  readonly invocations: Record<string, number>;
 }
 
 let stdout: string[];
@@ -60,7 +64,7 @@ afterEach(() => {
 });
 
 /** Drops a one-row feed through the real intake, then runs the escalation intake would have started. */
-async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
+async function dropAndEscalate(row: Record<string, string>, machine: object = definition): Promise<Running> {
   const world = createFakeWorld({ now: DROPPED_AT });
   // Every use case reads the time that the fake timers control.
   const deps = { ...world, clock: { now: () => new Date() } };
@@ -71,9 +75,16 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   const input = escalationOf(request);
 
   const plan = makePlanNextStepHandler(() => deps);
-  const act = makeActHandler(() => deps);
+  const act = actFunctionHandlers(() => deps);
+  const parkCase = makeRecordFaultHandler(() => ({ recordFault: (fault) => recordFault(deps, fault) }));
+  const invocations: Record<string, number> = {};
+  const counted =
+    (state: string, handler: (event: unknown) => Promise<unknown>) => async (event: unknown) => {
+      invocations[state] = (invocations[state] ?? 0) + 1;
+      return (await handler(event)) as never;
+    };
   let plans = 0;
-  const execution = new StateMachine(definition as never).run(input as never, {
+  const execution = new StateMachine(machine as never).run(input as never, {
     // `$$.Task.Token` in OpenTask's payload, as Step Functions gives it.
     context: { Task: { Token: 'token-1' } },
     overrides: {
@@ -83,8 +94,10 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
           if (++plans > MAX_PLANS) throw new Error(`runaway escalation: more than ${MAX_PLANS} plans`);
           return (await plan(event)) as never;
         },
-        Act: async (event) => (await act(event)) as never,
-        ActOnWorkItem: async (event) => (await act(event)) as never,
+        ...Object.fromEntries(
+          Object.entries(act).map(([state, handler]) => [state, counted(state, handler)]),
+        ),
+        RecordFault: counted('RecordFault', parkCase),
         // The work item is opened for real; a collector answers it at once (the staff endpoints come later).
         OpenTask: async (event) => {
           const input = (event as unknown as { Payload: Parameters<typeof openWorkItem>[1] }).Payload;
@@ -104,7 +117,7 @@ async function dropAndEscalate(row: Record<string, string>): Promise<Running> {
   })();
   const result = execution.result;
   result.catch(() => {});
-  return { world, input, result, states, payloads };
+  return { world, input, result, states, payloads, invocations };
 }
 
 /** Advances simulated time in hour steps so that every timer and promise in between gets to run. */
@@ -136,7 +149,7 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     expect(sms?.to).toBe(DEBTOR.mobileE164);
     const sentAt = run.world.trail.ofKind('contact.sent')[0]?.at;
     expect(sentAt && shanghaiHour(sentAt)).toBe(8);
-    expect(run.states.slice(0, 4)).toEqual(['PlanNextStep', 'Route', 'WaitForNextStep', 'Act']);
+    expect(run.states.slice(0, 4)).toEqual(['PlanNextStep', 'Route', 'WaitForMessage', 'ActMessage']);
   });
 
   it('walks the whole cn ladder: every channel on its day at lawful hours, then finishes', async () => {
@@ -240,6 +253,44 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     const sentAt = run.world.trail.ofKind('contact.sent')[0]?.at;
     expect(sentAt?.toISOString()).toBe(DROPPED_AT.toISOString());
     expect(sentAt && wallTimeIn(sentAt, 'America/New_York').hour).toBe(10);
+  });
+
+  it('parks the case when a step reaches an Act function that does not carry it (a routing fault), sending nothing', async () => {
+    // The machine as a routing fault would make it: SMS, email and notices sent to the letters' wait (and the
+    // states no longer reached taken out, as the interpreter refuses unreachable states).
+    const misrouted = structuredClone(definition) as { States: Record<string, { Choices?: object[] }> };
+    const route = misrouted.States.Route?.Choices ?? [];
+    const messages = route.find((choice) => JSON.stringify(choice).includes('"Next":"WaitForMessage"'));
+    if (!messages) throw new Error('no route to WaitForMessage');
+    Object.assign(messages, { Next: 'WaitForLetter' });
+    delete misrouted.States.WaitForMessage;
+    delete misrouted.States.ActMessage;
+    const run = await dropAndEscalate(oneDayPastDue, misrouted);
+
+    await advance(2 * DAY);
+
+    await expect(run.result).resolves.toMatchObject({ error: { state: 'parked', error: 'StepNotCarried' } });
+    expect(run.states.slice(0, 6)).toEqual([
+      'PlanNextStep',
+      'Route',
+      'WaitForLetter',
+      'ActLetter',
+      'RecordFault',
+      'Parked',
+    ]);
+    // Not retried (it would fail the same way), not skipped: the step is still due and the case parked.
+    expect(run.invocations).toMatchObject({ ActLetter: 1, RecordFault: 1 });
+    expect(run.invocations.ActMessage).toBeUndefined();
+    const parked = await run.world.cases.get(run.input.caseId);
+    expect(parked).toMatchObject({ escalationState: 'parked', escalationReason: 'StepNotCarried' });
+    expect(parked?.completedSteps).toEqual([]);
+    expect(run.world.sms.sent).toEqual([]);
+    expect(run.world.letters.objects.size).toBe(0);
+    expect(run.world.contacts.items.size).toBe(0);
+    expect(run.world.trail.entries.map((entry) => entry.kind)).not.toContainEqual(
+      expect.stringMatching(/^(contact|step)\./),
+    );
+    expect(run.world.trail.ofKind('escalation.parked')).toHaveLength(1);
   });
 
   it('keeps personal data out of execution payloads and logs', async () => {

@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ACT_FUNCTIONS, type ActFunction } from '../../domain/act-functions';
 import type { WorkItemOutcome } from '../../ports/escalation-tasks';
 import type {
   EscalationInput,
@@ -46,8 +47,8 @@ export interface LocalEscalationOptions {
   readonly clock: VirtualClock;
   /** The PlanNextStep handler (makePlanNextStepHandler). */
   readonly planNextStep: TaskHandler;
-  /** The Act handler (today makeSendReminderHandler). */
-  readonly act: TaskHandler;
+  /** The Act functions' handlers, by their state names (bin/offline/act-functions.ts). */
+  readonly act: Readonly<Record<ActFunction, TaskHandler>>;
   /** The OpenTask handler (makeOpenTaskHandler): opens the work item; the wait is modelled here. */
   readonly openTask: TaskHandler;
   /** The RecordFault handler (makeRecordFaultHandler). */
@@ -69,42 +70,64 @@ const NAME_REUSE_MS = 90 * 86_400_000;
  * on the virtual clock as soon as the clock stood still for a minute.
  */
 export const LOCAL_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-/** The states this runner overrides or replaces: the definition must have them. */
+/**
+ * The Task states this runner gives handlers to besides the Act functions' (each a state of its function's name):
+ * the definition must have them, and no other Task. Its Wait states are found by their type.
+ */
 const STATES = {
   plan: 'PlanNextStep',
-  wait: 'WaitForNextStep',
-  waitForWorkItem: 'WaitForWorkItem',
   openTask: 'OpenTask',
-  act: 'Act',
-  actOnWorkItem: 'ActOnWorkItem',
   recordFault: 'RecordFault',
 } as const;
+/** The only instant a Wait of the escalation waits for; the virtual wait reads it. */
+const WAIT_TIMESTAMP_PATH = '$.plan.at';
 
 /** What a virtual work-item deadline throws: the name Step Functions gives a task timeout, caught the same way. */
 class VirtualTaskTimeout extends Error {
   override readonly name = 'States.Timeout';
 }
 
-type StateDefinition = Record<string, unknown> & { Type?: string; Resource?: string; Next?: string };
+type StateDefinition = Record<string, unknown> & {
+  Type?: string;
+  Resource?: string;
+  Next?: string;
+  TimestampPath?: string;
+};
+
+/** The names of the definition's states of a type. */
+function statesOfType(definition: Record<string, unknown>, type: string): string[] {
+  return Object.entries(definition.States as Record<string, StateDefinition>)
+    .filter(([, state]) => state.Type === type)
+    .map(([name]) => name);
+}
 
 /**
  * The definition as this runner executes it, the rest untouched:
  * - no machine-level TimeoutSeconds (it would overflow setTimeout);
- * - `WaitForNextStep` and `WaitForWorkItem` become tasks (handled by a sleep on the virtual clock) whose input passes through; a
- *   wait longer than the longest real timeout the interpreter can arm starts again (Catch States.Timeout →
- *   itself) instead of ending the escalation, so no real time limit applies;
+ * - every Wait state (WaitForMessage, WaitForWorkItem …, each until `$.plan.at`) becomes a task (handled by a
+ *   sleep on the virtual clock) whose input passes through; a wait longer than the longest real timeout the
+ *   interpreter can arm starts again (Catch States.Timeout → itself) instead of ending the escalation, so no
+ *   real time limit applies;
  * - `OpenTask` gets the longest fixed timeout instead of `$.plan.taskTimeoutSeconds` (seconds of virtual time,
  *   and above ~24.8 days an overflow): its handler times out on the virtual clock instead.
  */
 export function localDefinition(definition: Record<string, unknown>): StateMachineDefinition {
   const { TimeoutSeconds: _machineTimeout, ...rest } = definition;
   const states = { ...(rest.States as Record<string, StateDefinition>) };
-  for (const name of Object.values(STATES)) {
-    if (!states[name]) throw new Error(`the state machine definition has no state ${name}`);
+  const handled = [...Object.values(STATES), ...ACT_FUNCTIONS] as string[];
+  for (const name of handled) {
+    if (states[name]?.Type !== 'Task') throw new Error(`the state machine definition has no task ${name}`);
   }
-  for (const name of [STATES.wait, STATES.waitForWorkItem]) {
+  for (const name of statesOfType(definition, 'Task')) {
+    if (!handled.includes(name)) throw new Error(`the local runner has no handler for the task ${name}`);
+  }
+  for (const name of statesOfType(definition, 'Wait')) {
     const wait = states[name] as StateDefinition;
-    if (wait.Type !== 'Wait' || typeof wait.Next !== 'string') throw new Error(`${name} is not a Wait`);
+    if (wait.TimestampPath !== WAIT_TIMESTAMP_PATH || typeof wait.Next !== 'string') {
+      throw new Error(
+        `${name} does not wait until ${WAIT_TIMESTAMP_PATH}: the local runner cannot replace it`,
+      );
+    }
     states[name] = {
       Type: 'Task',
       Comment: 'Offline: sleeps on the virtual clock until $.plan.at',
@@ -135,10 +158,23 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   private tasksInFlight = 0;
   private readonly machine: StateMachine;
   private readonly states: Record<string, StateDefinition>;
+  /** The Wait states of the definition, each run as a sleep on the virtual clock. */
+  private readonly waitStates: readonly string[];
+  /** The Task states of the definition (their retries wait `retryIntervalMs`). */
+  private readonly taskStates: readonly string[];
+  /** The Lambda tasks run by their handler as they are (OpenTask's wait is modelled apart). */
+  private readonly lambdaHandlers: Readonly<Record<string, TaskHandler>>;
 
   constructor(private readonly options: LocalEscalationOptions) {
     const definition = localDefinition(options.definition);
     this.states = definition.States as unknown as Record<string, StateDefinition>;
+    this.waitStates = statesOfType(options.definition, 'Wait');
+    this.taskStates = statesOfType(options.definition, 'Task');
+    this.lambdaHandlers = {
+      [STATES.plan]: options.planNextStep,
+      ...options.act,
+      [STATES.recordFault]: options.recordFault,
+    };
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   }
 
@@ -169,19 +205,21 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     const execution = this.machine.run(escalation, {
       overrides: {
         taskResourceLocalHandlers: {
-          [STATES.plan]: this.lambdaTask(STATES.plan, this.options.planNextStep),
-          [STATES.act]: this.lambdaTask(STATES.act, this.options.act),
-          [STATES.actOnWorkItem]: this.lambdaTask(STATES.actOnWorkItem, this.options.act),
-          [STATES.recordFault]: this.lambdaTask(STATES.recordFault, this.options.recordFault),
-          [STATES.wait]: (state) => this.waitForStep(record, state, waits.signal),
-          [STATES.waitForWorkItem]: (state) => this.waitForStep(record, state, waits.signal),
+          ...Object.fromEntries(
+            Object.entries(this.lambdaHandlers).map(([state, handler]) => [
+              state,
+              this.lambdaTask(state, handler),
+            ]),
+          ),
+          ...Object.fromEntries(
+            this.waitStates.map((state) => [
+              state,
+              (input: unknown) => this.waitForStep(record, input, waits.signal),
+            ]),
+          ),
           [STATES.openTask]: (state) => this.waitForWorkItem(record, state, waits.signal),
         },
-        retryIntervalOverrides: Object.fromEntries(
-          [STATES.plan, STATES.act, STATES.actOnWorkItem, STATES.openTask, STATES.recordFault].map(
-            (state) => [state, retryMs],
-          ),
-        ),
+        retryIntervalOverrides: Object.fromEntries(this.taskStates.map((state) => [state, retryMs])),
       },
       // `$$.Task.Token` in OpenTask's payload. Offline a work item is completed by its id, not its token.
       context: { Task: { Token: `local-${randomUUID()}` } },
@@ -236,7 +274,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
 
   /**
    * What the staff API does in AWS with SendTaskSuccess: completes the work item an execution waits for, whose
-   * outcome goes to Act. False when no execution waits for that item (unknown, timed out, or stopped).
+   * outcome goes to ActOnWorkItem. False when no execution waits for that item (unknown, timed out, or stopped).
    */
   completeWorkItem(itemId: string, outcome: Extract<WorkItemOutcome, { outcome: 'done' }>): boolean {
     const waiting = this.workItems.get(itemId);
@@ -267,7 +305,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
     await Promise.all(running.map((execution) => execution.done));
   }
 
-  /** `WaitForNextStep` offline: sleeps on the virtual clock until `$.plan.at`, so Act runs at that instant. */
+  /** A Wait state offline: sleeps on the virtual clock until `$.plan.at`, so the next state runs at that instant. */
   private async waitForStep(record: ExecutionRecord, state: unknown, signal: AbortSignal): Promise<never> {
     const plan = (state as { plan?: { at?: unknown; stepId?: unknown } })?.plan;
     if (typeof plan?.at !== 'string') throw new Error('the plan has no instant to wait for');

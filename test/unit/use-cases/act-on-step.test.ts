@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
+import { StepNotCarriedError } from '../../../lambdas/domain/act-functions';
 import type { ActInput } from '../../../lambdas/ports/escalation-tasks';
 import { actOnStep as sendReminder } from '../../../lambdas/use-cases/act-on-step';
 import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
@@ -205,6 +206,31 @@ describe('act on a step: at most once', () => {
     const [record] = records;
     expect(record?.outcome).toBe('failed');
     expect(JSON.stringify(world.trail.entries)).not.toContain('12345678');
+  });
+});
+
+describe('act: a function without the step’s channel', () => {
+  it('fails with StepNotCarriedError before reading the ledger or opening the address, reserving nothing', async () => {
+    const world = await worldWith(TEN_AM);
+    const withoutSms = { ...world, sms: undefined };
+
+    await expect(sendReminder(withoutSms, input)).rejects.toMatchObject({
+      name: 'StepNotCarried',
+      message: expect.stringContaining('needs sms'),
+    });
+    expect(world.contacts.items.size).toBe(0);
+    expect(world.trail.entries).toEqual([]);
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual([]);
+  });
+
+  it('fails a freeze request the same way without bank events', async () => {
+    const world = await worldWith(TEN_AM);
+    const plan = { ...input.plan, action: 'freeze-request', stepId: 'freeze-request' } as const;
+
+    await expect(sendReminder({ ...world, bankEvents: undefined }, { ...input, plan })).rejects.toThrow(
+      StepNotCarriedError,
+    );
+    expect(world.trail.entries).toEqual([]);
   });
 });
 

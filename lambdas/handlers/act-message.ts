@@ -1,0 +1,59 @@
+/** Step Functions task `ActMessage`: a step's SMS or email (a reminder, a credit-report notice), if the guard allows it now. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../adapters/aws/logger';
+import { traced } from '../adapters/aws/tracer';
+import { buildBankDirectory } from '../adapters/aws/wiring/banks';
+import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
+import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
+import { buildPiiVault } from '../adapters/aws/wiring/kms';
+import { once } from '../adapters/aws/wiring/lazy';
+import { systemClock } from '../adapters/system-clock';
+import type { EmailSender, SmsSender } from '../ports/notifier';
+import type { ActChannels, ActCore } from '../use-cases/act-on-step';
+import { makeActHandler } from './act-on-step';
+
+const CARRIES = ['vault', 'contacts', 'sms', 'email'] as const;
+export type ActMessageDeps = ActCore & Pick<ActChannels, (typeof CARRIES)[number]>;
+
+export function makeActMessageHandler(deps: () => ActMessageDeps) {
+  return makeActHandler('ActMessage', CARRIES, deps);
+}
+
+/** Resolves the module's export once, on first use (see lazy.ts). */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
+
+/**
+ * The two senders, each built by the first step that uses it: a container sends by one channel as often as by
+ * both. SNS and SES are not traced: X-Ray records an SDK error's message, and both can quote the number or the
+ * address there.
+ */
+function senders(): Pick<ActChannels, 'sms' | 'email'> {
+  const sms = onFirstUse(() => import('../adapters/aws/wiring/sns').then((m) => m.buildSmsSender()));
+  const email = onFirstUse(() => import('../adapters/aws/wiring/ses').then((m) => m.buildEmailSender()));
+  return {
+    sms: { sendSms: async (message) => (await sms()).sendSms(message) } satisfies SmsSender,
+    email: { sendEmail: async (message) => (await email()).sendEmail(message) } satisfies EmailSender,
+  };
+}
+
+export const handler = middy(
+  makeActMessageHandler(
+    once(() => ({
+      cases: buildCaseStore(traced),
+      trail: buildTrail(traced),
+      vault: buildPiiVault(traced),
+      contacts: buildContactLedger(traced),
+      ...senders(),
+      banks: buildBankDirectory(),
+      clock: systemClock,
+    })),
+  ),
+).use(injectLambdaContext(logger));
