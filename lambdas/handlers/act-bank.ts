@@ -3,7 +3,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/aws/logger';
-import { traced } from '../adapters/aws/tracer';
 import { buildBankEvents } from '../adapters/aws/wiring/bank-events';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
@@ -23,9 +22,9 @@ export function makeActBankHandler(deps: () => ActBankDeps) {
 export const handler = middy(
   makeActBankHandler(
     once(() => ({
-      cases: buildCaseStore(traced),
-      trail: buildTrail(traced),
-      bankEvents: buildBankEvents(traced),
+      cases: buildCaseStore(),
+      trail: buildTrail(),
+      bankEvents: buildBankEvents(),
       banks: buildBankDirectory(),
       clock: systemClock,
     })),

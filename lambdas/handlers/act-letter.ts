@@ -3,7 +3,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/aws/logger';
-import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
@@ -24,11 +23,11 @@ export function makeActLetterHandler(deps: () => ActLetterDeps) {
 export const handler = middy(
   makeActLetterHandler(
     once(() => ({
-      cases: buildCaseStore(traced),
-      trail: buildTrail(traced),
-      vault: buildPiiVault(traced),
-      contacts: buildContactLedger(traced),
-      letters: buildLetterStore(traced),
+      cases: buildCaseStore(),
+      trail: buildTrail(),
+      vault: buildPiiVault(),
+      contacts: buildContactLedger(),
+      letters: buildLetterStore(),
       banks: buildBankDirectory(),
       clock: systemClock,
     })),

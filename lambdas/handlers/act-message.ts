@@ -3,7 +3,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/aws/logger';
-import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
@@ -32,8 +31,8 @@ function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
 
 /**
  * The two senders, each built by the first step that uses it: a container sends by one channel as often as by
- * both. SNS and SES are not traced: X-Ray records an SDK error's message, and both can quote the number or the
- * address there.
+ * both. No SDK client here is traced (wiring/lazy.ts says why); SNS and SES never would be: X-Ray records an SDK
+ * error's message, and both can quote the number or the address there.
  */
 function senders(): Pick<ActChannels, 'sms' | 'email'> {
   const sms = onFirstUse(() => import('../adapters/aws/wiring/sns').then((m) => m.buildSmsSender()));
@@ -47,10 +46,10 @@ function senders(): Pick<ActChannels, 'sms' | 'email'> {
 export const handler = middy(
   makeActMessageHandler(
     once(() => ({
-      cases: buildCaseStore(traced),
-      trail: buildTrail(traced),
-      vault: buildPiiVault(traced),
-      contacts: buildContactLedger(traced),
+      cases: buildCaseStore(),
+      trail: buildTrail(),
+      vault: buildPiiVault(),
+      contacts: buildContactLedger(),
       ...senders(),
       banks: buildBankDirectory(),
       clock: systemClock,

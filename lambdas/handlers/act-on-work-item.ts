@@ -3,7 +3,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/aws/logger';
-import { traced } from '../adapters/aws/tracer';
 import { buildBankDirectory } from '../adapters/aws/wiring/banks';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
@@ -21,8 +20,8 @@ export function makeActOnWorkItemHandler(deps: () => ActOnWorkItemDeps) {
 export const handler = middy(
   makeActOnWorkItemHandler(
     once(() => ({
-      cases: buildCaseStore(traced),
-      trail: buildTrail(traced),
+      cases: buildCaseStore(),
+      trail: buildTrail(),
       banks: buildBankDirectory(),
       clock: systemClock,
     })),

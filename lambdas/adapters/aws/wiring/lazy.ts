@@ -7,9 +7,12 @@
  *   service serve different functions (s3.ts and letters.ts, dynamodb.ts and work-items.ts), the client lives
  *   in a module of its own (s3-client.ts, dynamodb-client.ts) that both import;
  * - a handler passes `traced` (../tracer.ts) to its builders to see each SDK call as an X-Ray subsegment:
- *   the API and escalation functions do; the feed batch functions (intake, a map segment, its last step)
- *   do not, as every row would be a subsegment (a million a day) and the X-Ray SDK a third of their
- *   cold start;
+ *   the API functions and the escalation's planning and bookkeeping tasks do; the feed batch functions
+ *   (intake, a map segment, its last step) do not, as every row would be a subsegment (a million a day) and
+ *   the X-Ray SDK a third of their cold start; nor do the four Act functions, which carry a channel's client
+ *   besides and went over the cold-start target with the X-Ray SDK (npm run bench:bundles -- --tracer-ablation).
+ *   Their invocations are still traced (Lambda active tracing, the state machine's X-Ray trace) and timed in
+ *   the execution history; only the breakdown by SDK call inside one is not;
  * - a handler imports the service modules it calls and no others, and wraps its deps in `once(() => ({ … }))`:
  *   nothing is built at import, everything once per container, on the first invocation;
  * - a new adapter joins its service's module (a checkpoint store: dynamodb.ts); a new service gets a new
