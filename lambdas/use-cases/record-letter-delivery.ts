@@ -1,7 +1,7 @@
 /**
  * Records the proof that a letter reached the debtor (the post's or courier's receipt): from then on it counts
  * as 有效催收, the evidence CN-9 asks of a legal referral (two delivered notices ≥ 30 days apart). Staff record
- * it (the staff endpoints plug in here); offline, `npm run local -- deliver`.
+ * it: the staff API's endpoint (a later capability) calls this.
  * Input: case id, the letter's contact id, the delivery instant, the carrier (a code) and its tracking
  * reference, and who records it. Output: `recorded`, or `already-recorded` for a second recording (the first
  * instant stands).
