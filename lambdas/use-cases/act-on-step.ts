@@ -376,10 +376,14 @@ function isProviderFault(error: unknown): boolean {
   );
 }
 
-/** An AWS service's error response (it has an HTTP status): the request was answered, not taken. */
+/**
+ * A client error the service answered with (4xx: throttled, invalid, refused): it did not take the message, so
+ * the slot is released for the retry. A 5xx or a network fault may come after the message was taken: the slot
+ * stays reserved (at most once), and the SNS and SES clients make one attempt each for the same reason.
+ */
 function answeredWithoutTaking(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  return typeof status === 'number' && status >= 400;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function errorName(error: unknown): string {

@@ -40,16 +40,24 @@ export function contactIdOfTag(value: string): string {
 export class EmailSendError extends Error {
   readonly $fault: 'client' | 'server' | undefined;
   readonly $retryable: { throttling?: boolean } | undefined;
+  /** SES's HTTP status, kept: whether SES answered (and so did not take the email) is read from it. */
+  readonly $metadata: { httpStatusCode?: number };
 
   constructor(
     name: string,
     message: string,
-    details: { $fault?: 'client' | 'server'; $retryable?: { throttling?: boolean } } = {},
+    details: {
+      $fault?: 'client' | 'server';
+      $retryable?: { throttling?: boolean };
+      $metadata?: { httpStatusCode?: number };
+    } = {},
   ) {
     super(message);
     this.name = name;
     this.$fault = details.$fault;
     this.$retryable = details.$retryable;
+    this.$metadata =
+      details.$metadata?.httpStatusCode === undefined ? {} : { httpStatusCode: details.$metadata.httpStatusCode };
   }
 }
 
@@ -94,6 +102,7 @@ function withoutAddress(error: unknown, message: EmailMessage): EmailSendError {
     message?: string;
     $fault?: 'client' | 'server';
     $retryable?: { throttling?: boolean };
+    $metadata?: { httpStatusCode?: number };
   };
   const said = String(original?.message ?? '')
     .split(message.to)
@@ -105,6 +114,7 @@ function withoutAddress(error: unknown, message: EmailMessage): EmailSendError {
     {
       ...(original?.$fault ? { $fault: original.$fault } : {}),
       ...(original?.$retryable ? { $retryable: original.$retryable } : {}),
+      ...(original?.$metadata ? { $metadata: original.$metadata } : {}),
     },
   );
 }

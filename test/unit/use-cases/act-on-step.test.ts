@@ -1,7 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { SesEmailSender } from '../../../lambdas/adapters/aws/ses-email-sender';
 import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
 import { StepNotCarriedError } from '../../../lambdas/domain/act-functions';
 import type { ActInput } from '../../../lambdas/ports/escalation-tasks';
@@ -363,5 +366,66 @@ describe('act on a step: review findings', () => {
     await expect(sendReminder(world, input)).rejects.toThrow('ThrottlingException');
     expect(await sendReminder(world, input)).toMatchObject({ outcome: 'sent' });
     expect(world.sms.sent).toHaveLength(1);
+  });
+
+  const emailPlan = {
+    action: 'email',
+    stepId: 'email-statement',
+    template: 'overdue-statement',
+    templateVersion: 1,
+    at: TEN_AM,
+  } as const;
+
+  const sesMock = () => mockClient(SESv2Client);
+
+  /** A world whose email goes through the real SES adapter, over a client that answers as `answer` says. */
+  async function worldWithSes(answer: (ses: ReturnType<typeof sesMock>) => void) {
+    const world = await worldWith(TEN_AM, { personal: { name: DEBTOR.name, email: DEBTOR.email } });
+    const ses = sesMock();
+    answer(ses);
+    const email = new SesEmailSender(ses as unknown as SESv2Client, {
+      fromAddress: 'reminders@collections.example',
+      configurationSetName: 'overdue-test',
+    });
+    return { world: { ...world, email }, ses };
+  }
+
+  it('sends an email again after SES throttled it (429, through the real adapter): released, then reserved anew', async () => {
+    const { world, ses } = await worldWithSes((client) =>
+      client
+        .on(SendEmailCommand)
+        .rejectsOnce(
+          new TooManyRequestsException({
+            message: `Maximum sending rate exceeded for ${DEBTOR.email}`,
+            $metadata: { httpStatusCode: 429 },
+          }),
+        )
+        .resolves({ MessageId: 'm-2' }),
+    );
+
+    await expect(sendReminder(world, { ...input, plan: emailPlan })).rejects.toMatchObject({
+      name: 'TooManyRequestsException',
+    });
+    expect(await sendReminder(world, { ...input, plan: emailPlan })).toMatchObject({ outcome: 'sent' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(world.cases.cases.get(CASE_ID)?.completedSteps).toEqual(['email-statement']);
+  });
+
+  it('never sends twice after a 5xx, which may follow an email SES took: the slot stays reserved', async () => {
+    const { world, ses } = await worldWithSes((client) =>
+      client.on(SendEmailCommand).rejects(
+        Object.assign(new Error('Service Unavailable'), {
+          name: 'InternalFailure',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 503 },
+        }),
+      ),
+    );
+
+    await expect(sendReminder(world, { ...input, plan: emailPlan })).rejects.toMatchObject({
+      name: 'InternalFailure',
+    });
+    expect(await sendReminder(world, { ...input, plan: emailPlan })).toMatchObject({ outcome: 'skipped' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 });

@@ -8,7 +8,9 @@ import type { EmailSender } from '../../../ports/notifier';
 import { SesEmailSender } from '../ses-email-sender';
 import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
-const sesClient = onceWith((instrument: Instrument) => instrument(new SESv2Client({})));
+// One attempt: a send is not idempotent, and the SDK retries a timeout or a 5xx that may follow a taken
+// message; the task's retry comes back through the ledger, which releases only what was refused (act-on-step).
+const sesClient = onceWith((instrument: Instrument) => instrument(new SESv2Client({ maxAttempts: 1 })));
 
 export function buildEmailSender(instrument: Instrument = asBuilt): EmailSender {
   return new SesEmailSender(sesClient(instrument), {
