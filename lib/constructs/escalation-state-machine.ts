@@ -87,6 +87,32 @@ export const LAMBDA_SERVICE_RETRY: RetryProps = {
   interval: Duration.seconds(2),
   maxAttempts: 6,
   backoffRate: 2,
+  // Lambda throttles all cases that fell due together: jittered, their retries do not come back together.
+  maxDelay: Duration.minutes(2),
+  jitterStrategy: JitterType.FULL,
+};
+
+/**
+ * A provider or table that throttled (SNS, SES, DynamoDB, KMS): steps fall due together (09:00 debtor time,
+ * 08:00 after a night), and a burst above SNS's or SES's sending rate must wait its turn, not park the case
+ * after TASK_RETRY's half minute. Up to ten retries from 30 s, doubling to at most 15 minutes, jittered: about
+ * an hour and a half in all. The send itself was released by the Act function (a 4xx is an answer without
+ * taking it), so the retry sends once.
+ */
+export const THROTTLING_RETRY: RetryProps = {
+  errors: [
+    'ThrottlingException',
+    'ThrottledException',
+    'Throttling',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'RequestLimitExceeded',
+  ],
+  interval: Duration.seconds(30),
+  maxAttempts: 10,
+  backoffRate: 2,
+  maxDelay: Duration.minutes(15),
+  jitterStrategy: JitterType.FULL,
 };
 
 /**
@@ -147,6 +173,7 @@ export class EscalationStateMachine extends Construct {
     const retriedAndCaught = <T extends LambdaInvoke>(task: T, ...notRetried: RetryProps[]): T => {
       task.addRetry(LAMBDA_SERVICE_RETRY);
       for (const retry of notRetried) task.addRetry(retry);
+      task.addRetry(THROTTLING_RETRY);
       task.addRetry(TASK_RETRY);
       task.addCatch(recordFault, { errors: [Errors.ALL], resultPath: '$.error' });
       return task;
@@ -201,6 +228,7 @@ export class EscalationStateMachine extends Construct {
     openTask
       .addRetry(LAMBDA_SERVICE_RETRY)
       .addRetry({ errors: [Errors.TIMEOUT], maxAttempts: 0 })
+      .addRetry(THROTTLING_RETRY)
       .addRetry(TASK_RETRY);
     const taskTimedOut = Pass.jsonPath(this, S.taskTimedOut, {
       result: Result.fromObject({ outcome: 'timed-out' }),

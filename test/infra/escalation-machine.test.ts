@@ -74,6 +74,29 @@ describe('escalation state machine: faults', () => {
   }
 
   for (const [name, state] of tasks.filter(([task]) => task !== 'RecordFault')) {
+    it(`${name}: waits out a provider's or table's throttling for over an hour, jittered, before parking`, () => {
+      const retriers = state.Retry ?? [];
+      const throttled = retriers.findIndex((retrier) =>
+        retrier.ErrorEquals.includes('TooManyRequestsException'),
+      );
+      const any = retriers.findIndex((retrier) => retrier.ErrorEquals.includes('States.ALL'));
+      const retrier = retriers[throttled] as Retrier & { MaxDelaySeconds?: number };
+      expect(retrier.ErrorEquals).toEqual(
+        expect.arrayContaining([
+          'ThrottlingException',
+          'ThrottledException',
+          'ProvisionedThroughputExceededException',
+        ]),
+      );
+      expect(retrier).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2 });
+      expect(throttled).toBeLessThan(any);
+      // The longest the retries can wait in all (each wait at most MaxDelaySeconds).
+      let total = 0;
+      for (let attempt = 0; attempt < (retrier.MaxAttempts ?? 0); attempt++)
+        total += Math.min((retrier.IntervalSeconds ?? 1) * 2 ** attempt, retrier.MaxDelaySeconds ?? Infinity);
+      expect(total).toBeGreaterThan(3_600);
+    });
+
     it(`${name}: catches every error into RecordFault, keeping the error at $.error`, () => {
       expect(state.Catch?.at(-1)).toEqual({
         ErrorEquals: ['States.ALL'],
