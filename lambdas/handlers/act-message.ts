@@ -9,7 +9,7 @@ import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
-import type { EmailSender, SmsSender } from '../ports/notifier';
+import { type EmailSender, SenderUnavailableError, type SmsSender } from '../ports/notifier';
 import type { ActChannels, ActCore } from '../use-cases/act-on-step';
 import { makeActHandler } from './act-on-step';
 
@@ -20,11 +20,17 @@ export function makeActMessageHandler(deps: () => ActMessageDeps) {
   return makeActHandler('ActMessage', CARRIES, deps);
 }
 
-/** Resolves the module's export once, on first use (see lazy.ts). */
-function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+/**
+ * Resolves the module's export once, on first use (see lazy.ts). A failure to load or build it (a missing
+ * setting) is a SenderUnavailableError, which the use case knows sent nothing; the next step tries again.
+ */
+function onFirstUse<T>(channel: string, load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () => {
-    loaded ??= load();
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw new SenderUnavailableError(channel, error instanceof Error ? error.message : 'unknown error');
+    });
     return loaded;
   };
 }
@@ -35,8 +41,10 @@ function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
  * error's message, and both can quote the number or the address there.
  */
 function senders(): Pick<ActChannels, 'sms' | 'email'> {
-  const sms = onFirstUse(() => import('../adapters/aws/wiring/sns').then((m) => m.buildSmsSender()));
-  const email = onFirstUse(() => import('../adapters/aws/wiring/ses').then((m) => m.buildEmailSender()));
+  const sms = onFirstUse('sms', () => import('../adapters/aws/wiring/sns').then((m) => m.buildSmsSender()));
+  const email = onFirstUse('email', () =>
+    import('../adapters/aws/wiring/ses').then((m) => m.buildEmailSender()),
+  );
   return {
     sms: { sendSms: async (message) => (await sms()).sendSms(message) } satisfies SmsSender,
     email: { sendEmail: async (message) => (await email()).sendEmail(message) } satisfies EmailSender,

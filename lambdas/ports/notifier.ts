@@ -12,6 +12,17 @@ export interface SmsMessage {
   readonly contactId: string;
 }
 
+/**
+ * A send that failed before anything reached the provider (its client or settings could not be built):
+ * nothing went out, so the caller may give the contact's slot back and try again.
+ */
+export class SenderUnavailableError extends Error {
+  constructor(channel: string, reason: string) {
+    super(`the ${channel} sender could not be built: ${reason}`);
+    this.name = 'SenderUnavailable';
+  }
+}
+
 export interface SmsSender {
   sendSms(message: SmsMessage): Promise<{ providerMessageId: string }>;
 }

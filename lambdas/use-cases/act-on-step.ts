@@ -31,7 +31,13 @@ import type { CaseStore } from '../ports/case-store';
 import type { Clock } from '../ports/clock';
 import type { ContactLedger, LedgerView } from '../ports/contact-ledger';
 import type { ActInput, ActOutcome } from '../ports/escalation-tasks';
-import type { BankEvents, EmailSender, LetterStore, SmsSender } from '../ports/notifier';
+import {
+  type BankEvents,
+  type EmailSender,
+  type LetterStore,
+  SenderUnavailableError,
+  type SmsSender,
+} from '../ports/notifier';
 import type { PiiVault } from '../ports/pii-vault';
 import type { Trail, TrailKind } from '../ports/trail';
 import {
@@ -290,7 +296,13 @@ async function contact(
     purpose,
     contactId,
   };
-  await step.record('contact.attempted', 'attempted', detail);
+  try {
+    await step.record('contact.attempted', 'attempted', detail);
+  } catch (error) {
+    // Nothing went out yet: the slot goes back, or the retry would find it taken and never send.
+    await contacts.settle(reserved, 'released', now);
+    throw error;
+  }
 
   let providerId: string;
   let evidence: Record<string, string> = {};
@@ -322,18 +334,21 @@ async function contact(
       evidence = { sha256: stored.sha256, document: stored.key };
     }
   } catch (error) {
-    await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
+    // The slot is settled before the trail is written: a trail write that fails must not strand a slot that
+    // could have been given back.
     if (!isProviderFault(error)) {
-      // The service answered and did not take it (throttled, unavailable): released, and the task's retry
-      // reserves and sends again. No answer at all (a timeout, a dropped connection): maybe sent, so the slot
-      // stays reserved and a retry skips the step — at most once. Rethrown by name only: a provider's
-      // message can quote the address.
-      if (answeredWithoutTaking(error)) await contacts.settle(reserved, 'released', now);
+      // The service answered and did not take it (throttled, refused), or nothing reached it: released, and
+      // the task's retry reserves and sends again. No answer at all (a timeout, a dropped connection, a 5xx):
+      // maybe sent, so the slot stays reserved and a retry skips the step — at most once. Rethrown by name
+      // only: a provider's message can quote the address.
+      if (notTaken(error)) await contacts.settle(reserved, 'released', now);
+      await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
       throw Object.assign(new Error(`send of ${contactId} failed: ${errorName(error)}`), {
         name: errorName(error),
       });
     }
     await contacts.settle(reserved, 'failed', now);
+    await step.record('contact.failed', 'failed', { ...detail, error: errorName(error) });
     // The ladder goes on: a provider that refused this message does not hold the escalation up.
     await step.done();
     return { outcome: 'failed', reason: errorName(error), contactId };
@@ -377,11 +392,12 @@ function isProviderFault(error: unknown): boolean {
 }
 
 /**
- * A client error the service answered with (4xx: throttled, invalid, refused): it did not take the message, so
- * the slot is released for the retry. A 5xx or a network fault may come after the message was taken: the slot
+ * A send that never reached the provider, or a client error the service answered with (4xx: throttled,
+ * invalid, refused): it did not take the message, so the slot is released for the retry. A 5xx or a network fault may come after the message was taken: the slot
  * stays reserved (at most once), and the SNS and SES clients make one attempt each for the same reason.
  */
-function answeredWithoutTaking(error: unknown): boolean {
+function notTaken(error: unknown): boolean {
+  if (error instanceof SenderUnavailableError) return true;
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
 }

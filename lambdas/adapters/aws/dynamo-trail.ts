@@ -3,6 +3,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Trail, TrailEntry } from '../../ports/trail';
+import { backoffWithJitter } from '../backoff';
+import { whileThrottled } from './throttling';
+
+/** A throttled append waits a little (at most ~6 s in all): a task's 30 s must leave room for its other writes. */
+const pauseWhenThrottled = backoffWithJitter(50, 1_000);
 
 export class DynamoTrail implements Trail {
   constructor(
@@ -12,12 +17,17 @@ export class DynamoTrail implements Trail {
 
   async append(entry: TrailEntry): Promise<boolean> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...entry, at: entry.at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(entryId)',
-        }),
+      await whileThrottled(
+        () =>
+          this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...entry, at: entry.at.toISOString() },
+              ConditionExpression: 'attribute_not_exists(entryId)',
+            }),
+          ),
+        pauseWhenThrottled,
+        7,
       );
       return true;
     } catch (error) {

@@ -57,7 +57,9 @@ export class EmailSendError extends Error {
     this.$fault = details.$fault;
     this.$retryable = details.$retryable;
     this.$metadata =
-      details.$metadata?.httpStatusCode === undefined ? {} : { httpStatusCode: details.$metadata.httpStatusCode };
+      details.$metadata?.httpStatusCode === undefined
+        ? {}
+        : { httpStatusCode: details.$metadata.httpStatusCode };
   }
 }
 

@@ -8,6 +8,7 @@ import { SesEmailSender } from '../../../lambdas/adapters/aws/ses-email-sender';
 import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
 import { StepNotCarriedError } from '../../../lambdas/domain/act-functions';
 import type { ActInput } from '../../../lambdas/ports/escalation-tasks';
+import { SenderUnavailableError } from '../../../lambdas/ports/notifier';
 import { actOnStep as sendReminder } from '../../../lambdas/use-cases/act-on-step';
 import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
 
@@ -427,5 +428,36 @@ describe('act on a step: review findings', () => {
     });
     expect(await sendReminder(world, { ...input, plan: emailPlan })).toMatchObject({ outcome: 'skipped' });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('gives the slot back when the sender could not even be built (a missing setting): the retry sends', async () => {
+    const world = await worldWith(TEN_AM);
+    world.sms.failNext(new SenderUnavailableError('sms', 'SMS_SENDER_ID is not set'));
+
+    await expect(sendReminder(world, input)).rejects.toMatchObject({ name: 'SenderUnavailable' });
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'sent' });
+    expect(world.sms.sent).toHaveLength(1);
+  });
+
+  it('gives the slot back when the trail refuses the attempt before the send: the retry sends', async () => {
+    const world = await worldWith(TEN_AM);
+    const append = world.trail.append.bind(world.trail);
+    let failed = false;
+    world.trail.append = async (entry) => {
+      if (entry.kind === 'contact.attempted' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Throughput exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return append(entry);
+    };
+
+    await expect(sendReminder(world, input)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect(world.sms.sent).toHaveLength(0);
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'sent' });
+    expect(world.sms.sent).toHaveLength(1);
   });
 });
