@@ -62,8 +62,14 @@ export function contactTargetOf(
       return has('email') ? email : undefined;
     case 'letter':
       return has('address') ? { channel: 'letter', field: 'address', addressKey: undefined } : undefined;
-    case 'credit-report-notice':
+    case 'credit-report-notice': {
+      // By SMS or email, whichever the debtor can lawfully receive: an opt-out of one is no reason to skip the
+      // notice that must come before credit reporting (CN-11, US-7).
+      const can = (channel: 'sms' | 'email') => !collectionCase.flags.includes(`do_not_${channel}`);
+      if (has('mobile') && can('sms')) return sms;
+      if (has('email') && can('email')) return email;
       return has('mobile') ? sms : has('email') ? email : undefined;
+    }
     default:
       return undefined;
   }

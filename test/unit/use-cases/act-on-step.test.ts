@@ -460,4 +460,22 @@ describe('act on a step: review findings', () => {
     expect(await sendReminder(world, input)).toMatchObject({ outcome: 'sent' });
     expect(world.sms.sent).toHaveLength(1);
   });
+
+  it('gives the credit-report notice by email to a debtor who opted out of SMS, never passing it over', async () => {
+    const world = await worldWith(TEN_AM, {
+      personal: { name: DEBTOR.name, mobile: DEBTOR.mobileE164, email: DEBTOR.email },
+      flags: ['do_not_sms'],
+    });
+    const plan = {
+      action: 'credit-report-notice',
+      stepId: 'credit-report-notice',
+      template: 'credit-report-notice',
+      templateVersion: 1,
+      at: TEN_AM,
+    } as const;
+
+    expect(await sendReminder(world, { ...input, plan })).toMatchObject({ outcome: 'sent' });
+    expect(world.sms.sent).toHaveLength(0);
+    expect(world.email.sent.map((m) => m.to)).toEqual([DEBTOR.email]);
+  });
 });
