@@ -6,6 +6,7 @@
  * 3. Keep only that bank's cases, record a `case.viewed` audit entry for each, return the masked views.
  */
 
+import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../domain/errors';
 import { type LookupKind, normaliseLookup } from '../domain/lookup';
 import { canReadCase, type StaffMember } from '../domain/staff';
@@ -40,7 +41,9 @@ export async function findCases(
       kind: 'case.viewed',
       at: now,
       actor: input.staff.userId,
-      entryId: `case.viewed#${now.toISOString()}#${input.staff.userId}#search`,
+      // Every view is its own record, however close in time to the last (two in one millisecond, or offline,
+      // where the clock stands still between advances): an id made of the instant and the user alone dropped them.
+      entryId: `case.viewed#${now.toISOString()}#${input.staff.userId}#search#${randomUUID()}`,
       detail: { view: 'masked', via: `search:${input.kind}` },
     });
   }

@@ -6,6 +6,7 @@
  * 3. Append a `case.viewed` audit entry, then return the masked view.
  */
 
+import { randomUUID } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
 import { canReadCase, type StaffMember } from '../domain/staff';
 import type { CaseStore } from '../ports/case-store';
@@ -35,7 +36,9 @@ export async function getCase(
     kind: 'case.viewed',
     at: now,
     actor: input.staff.userId,
-    entryId: `case.viewed#${now.toISOString()}#${input.staff.userId}`,
+    // Every view is its own record, however close in time to the last (two in one millisecond, or offline,
+    // where the clock stands still between advances): an id made of the instant and the user alone dropped them.
+    entryId: `case.viewed#${now.toISOString()}#${input.staff.userId}#${randomUUID()}`,
     detail: { view: 'masked' },
   });
   return toCaseView(found);

@@ -76,4 +76,13 @@ describe('get case', () => {
       }),
     ]);
   });
+
+  it('records every view, even two at the same instant by the same person', async () => {
+    const world = await worldWithCase();
+
+    await getCase(world, { caseId: 'demo-bank:ACC-001', staff: collector });
+    await getCase(world, { caseId: 'demo-bank:ACC-001', staff: collector });
+
+    expect(world.trail.ofKind('case.viewed')).toHaveLength(2);
+  });
 });
