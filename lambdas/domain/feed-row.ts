@@ -114,7 +114,12 @@ function reject(field: string, reason: string): FeedRowResult {
  * rules across cells. Written out by hand rather than as a zod schema: this runs for every row of every
  * feed, and a schema (and closures per cell) cost more than the rest of intake.
  */
-export function parseFeedRow(row: Record<string, string | undefined>, defaults: BankDefaults): FeedRowResult {
+export function parseFeedRow(
+  row: Record<string, string | undefined>,
+  defaults: BankDefaults,
+  /** The latest `as_of` day (a day number) a row may carry: a date in the future is a typo, not a snapshot. */
+  latestAsOfDay: number = Number.POSITIVE_INFINITY,
+): FeedRowResult {
   // Before anything else, so that a card number never reaches a parser message, a log or a store.
   for (const column in row) {
     const value = row[column];
@@ -129,6 +134,8 @@ export function parseFeedRow(row: Record<string, string | undefined>, defaults: 
   if (asOf === undefined) return reject('as_of', 'is required');
   const asOfDay = isoDay(asOf);
   if (typeof asOfDay === 'string') return reject('as_of', asOfDay);
+  // Stored, a future as_of would make every later (true) row of the account stale: never corrected by a feed.
+  if (asOfDay > latestAsOfDay) return reject('as_of', 'is in the future');
   const name = row.customer_name?.trim();
   if (!name) return reject('customer_name', 'is required');
   if (name.length > 100) return reject('customer_name', 'longer than 100 characters');

@@ -14,7 +14,7 @@
 
 import type { BankSettings } from '../domain/bank';
 import { type CollectionCase, caseIdOf, type SealedPersonalData } from '../domain/collection-case';
-import { bucketOf } from '../domain/delinquency';
+import { bucketOf, dayNumber } from '../domain/delinquency';
 import { type AccountSnapshot, parseFeedRow } from '../domain/feed-row';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
 import { policyPack } from '../domain/policy-packs';
@@ -211,11 +211,13 @@ async function prepareCases(
   sink: Pick<RowSink, 'reject'>,
 ): Promise<CollectionCase[]> {
   const accounts: AccountSnapshot[] = [];
+  // Tomorrow in UTC: the bank's today wherever it is (UTC+14 at the latest), never a day beyond.
+  const latestAsOfDay = dayNumber(deps.clock.now().toISOString().slice(0, 10)) + 1;
   for (const { record, line, invalid } of records) {
     counts.read++;
     const parsed =
       invalid === undefined
-        ? parseFeedRow(record, bank.defaults)
+        ? parseFeedRow(record, bank.defaults, latestAsOfDay)
         : ({ ok: false, rejection: { field: 'row', reason: invalid } } as const);
     if (parsed.ok) accounts.push(parsed.account);
     else {

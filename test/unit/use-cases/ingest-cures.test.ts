@@ -7,6 +7,9 @@ import { createFakeWorld, DEBTOR, type FakeWorld, feedCsv } from '../../support/
 const RUNNING = 'demo-bank_ACC-001_2026-02-17';
 
 function drop(world: FakeWorld, key: string, row: Record<string, string>) {
+  // The bank sends the day's feed on its day: an as_of after today is refused as a typo.
+  const day = `${row.as_of}T02:00:00Z`;
+  if (row.as_of && day > world.clock.now().toISOString()) world.clock.set(day);
   world.storage.files.set(
     key,
     feedCsv([{ account_id: 'ACC-001', customer_name: DEBTOR.name, mobile: DEBTOR.mobile, ...row }]),

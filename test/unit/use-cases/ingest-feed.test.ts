@@ -60,6 +60,20 @@ describe('ingest feed: loading', () => {
     expect(world.storage.files.get(`rejects/${KEY}.csv`)).toBe('line,account_id,field,reason\n');
   });
 
+  it('rejects an as_of in the future (a typo that would make every true row after it stale), up to tomorrow', async () => {
+    const world = createFakeWorld({ now: '2026-03-02T02:00:00Z' });
+    drop(world, [
+      feedRow({ account_id: 'ACC-001', as_of: '2030-01-01', due_date: '2029-12-01' }),
+      feedRow({ account_id: 'ACC-002', as_of: '2026-03-03', days_past_due: '14' }),
+    ]);
+
+    const report = await ingestFeed(world, { key: KEY });
+
+    expect(report).toMatchObject({ read: 2, created: 1, rejected: 1 });
+    expect([...world.cases.cases.keys()]).toEqual(['demo-bank:ACC-002']);
+    expect(world.storage.files.get(`rejects/${KEY}.csv`)).toContain('2,ACC-001,as_of,is in the future');
+  });
+
   it('rejects bad rows with line number, field and reason while loading the rest', async () => {
     const world = createFakeWorld();
     drop(world, [
@@ -235,6 +249,7 @@ describe('ingest feed: replays, stale rows and cures', () => {
     await world.cases.markStepCompleted('demo-bank:ACC-001', 'sms-courtesy', world.clock.now());
     const nextKey = 'incoming/demo-bank/feed-2026-04-20.csv';
     drop(world, [feedRow({ as_of: '2026-04-20', due_date: '2026-04-17', days_past_due: '3' })], nextKey);
+    world.clock.set('2026-04-20T02:00:00Z');
 
     const report = await ingestFeed(world, { key: nextKey });
     await world.startQueuedEscalations();

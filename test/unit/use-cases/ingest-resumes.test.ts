@@ -10,6 +10,8 @@ const CYCLE = '2026-02-17';
 
 async function drop(world: FakeWorld, asOf: string, row: Record<string, string> = {}) {
   const key = `incoming/demo-bank/feed-${asOf}.csv`;
+  // The bank sends the day's feed on its day: an as_of after today is refused as a typo.
+  if (`${asOf}T02:00:00Z` > world.clock.now().toISOString()) world.clock.set(`${asOf}T02:00:00Z`);
   world.storage.files.set(
     key,
     feedCsv([
