@@ -13,15 +13,27 @@ process.env.AWS_XRAY_MANUAL_MODE ??= '1';
 const { runSimulation } = await import('./simulation/engine');
 const { formatReport, projectCost } = await import('./simulation/report');
 
-const { values } = parseArgs({
-  options: {
-    accounts: { type: 'string', default: '1000' },
-    days: { type: 'string', default: '180' },
-    seed: { type: 'string', default: '7' },
-    feeds: { type: 'string', default: 'changes' },
-    json: { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'usage: npm run simulate -- [--accounts N] [--days D] [--seed S] [--feeds changes|full] [--json]\n' +
+  '  defaults: 1000 accounts, 180 days, seed 7, feeds of the accounts that changed';
+
+function parsed() {
+  try {
+    return parseArgs({
+      options: {
+        accounts: { type: 'string', default: '1000' },
+        days: { type: 'string', default: '180' },
+        seed: { type: 'string', default: '7' },
+        feeds: { type: 'string', default: 'changes' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const { values } = parsed();
 const whole = (name: string, text: string | undefined, min: number) => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) {

@@ -157,7 +157,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         const name = String(context.commandName ?? '');
         const input = args.input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
         const items = input.TransactItems?.length ?? 1;
-        const table = (args.input as { TableName?: string }).TableName?.replace(/^sim-/, '') ?? 'tables';
+        const table =
+          (args.input as { TableName?: string }).TableName?.replace(/^sim-/, '') ?? '(several tables)';
         const operation = `${name.replace(/Command$/, '')} ${table}`;
         byOperation[operation] = (byOperation[operation] ?? 0) + 1;
         if (WRITES.test(name)) counts.writes += name.startsWith('Transact') ? 2 * items : items;

@@ -54,7 +54,7 @@ const table = (record: Record<string, number>) =>
 export function formatReport(result: SimulationResult, cost: CostProjection): string {
   const c = cost.perThousandAccountsPerMonth;
   const lines = [
-    `Simulation: ${result.accounts} accounts (${result.accountsFed} fed, ${result.people} people), ${result.days} days from 2026-02-20, seed ${result.seed}`,
+    `Simulation: ${result.accounts} accounts (${result.accountsFed} fed, ${result.people} people), ${result.days} day${result.days === 1 ? '' : 's'} from 2026-02-20, seed ${result.seed}`,
     `Feed rows ingested: ${result.feedRows} (${result.feedRejects} rejected; ${result.feeds === 'full' ? 'full books: every open account every day' : 'daily feeds of the accounts that changed'})`,
     `Contacts: ${result.contacts.total} (sms ${result.contacts.sms}, email ${result.contacts.email}, letter ${result.contacts.letter}); freeze requests ${result.freezeRequests}`,
     '  by step:',
@@ -79,13 +79,13 @@ export function formatReport(result: SimulationResult, cost: CostProjection): st
       .join(', ')}); mean handler time here ${result.invocations.meanMs.toFixed(1)} ms`,
     `Executions: ${result.executions.total} (parked ${result.executions.parked}, failed ${result.executions.failed}, still running ${result.executions.running})`,
     `Work items: ${result.workItems.opened} opened, ${result.workItems.completed} completed by the simulated staff, the rest timed out`,
-    `DynamoDB requests (approx.): ${result.dynamo.writes} writes, ${result.dynamo.reads} reads`,
+    `DynamoDB writes ${result.dynamo.writes} (a transaction's items count twice, as they are billed), reads ${result.dynamo.reads}; requests:`,
     ...Object.entries(result.dynamo.byOperation).map(
       ([operation, count]) => `    ${operation.padEnd(34)} ${count}`,
     ),
     `Wall time: ${result.seconds.toFixed(1)} s (synth + DynamoDB Local start ${result.phaseSeconds.startup.toFixed(1)} s, feeds + starts ${result.phaseSeconds.ingest.toFixed(1)} s, escalations ${result.phaseSeconds.escalations.toFixed(1)} s)`,
     `CPU time: this process ${result.cpuSeconds.simulation.toFixed(1)} s${result.cpuSeconds.dynamoDbLocal === undefined ? '' : `, DynamoDB Local ${result.cpuSeconds.dynamoDbLocal.toFixed(1)} s`} (on a shared machine, the work done; wall time also counts others')`,
-    'Projected AWS cost per 1,000 accounts per month (list prices, us-east-1):',
+    `Projected AWS cost per 1,000 accounts per month (list prices, us-east-1${result.days < 90 ? '; a run under 90 days weighs the first weeks, when every account starts its ladder, and projects high' : ''}):`,
     `    Step Functions Standard ($0.025 / 1,000 transitions)     ${usd(c.stepFunctions ?? 0)}`,
     `    Lambda requests ($0.20 / 1M)                              ${usd(c.lambdaRequests ?? 0)}`,
     `    Lambda compute ($0.0000166667 / GB-s, 256 MB, ${cost.assumedLambdaMs} ms assumed) ${usd(c.lambdaCompute ?? 0)}`,
