@@ -45,6 +45,7 @@ import {
   caseFactsOf,
   contactTargetOf,
   guardFlags,
+  mergedRecords,
   pauseReason,
   purposeOf,
   stepContactId,
@@ -244,13 +245,16 @@ async function contact(
         reserved = taken;
         break;
       }
-      // This very contact on record already (a redelivered Act, a crash after the send): never again.
+      // This very contact on record already (a redelivered Act, a crash after the send): never again. A settle
+      // that stopped between the heads and the record is finished (a no-op when it was not), or the record
+      // would stay `reserved` and never count as the notice it was.
+      if (taken.outcome !== 'reserved') await contacts.settle(taken, taken.outcome, new Date(taken.at));
       await step.done();
       return { outcome: 'skipped', reason: 'already sent', contactId };
     }
     // Earlier attempts the provider turned away unsent were released: this one gets its own record.
     reservationId = tries.length === 0 ? contactId : `${contactId}#retry${tries.length}`;
-    const facts = caseFactsOf(collectionCase, [...view.records, ...caseRecords]);
+    const facts = caseFactsOf(collectionCase, mergedRecords(view.records, caseRecords));
     const decision = checkContact(pack, {
       channel: target.channel,
       at: now,

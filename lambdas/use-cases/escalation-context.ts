@@ -123,3 +123,30 @@ export function effectiveNotices(caseId: string, records: readonly ContactRecord
 export function stepContactId(caseId: string, cycle: string, stepId: string): string {
   return `${caseId}#${cycle}#${stepId}`;
 }
+
+const PROGRESS: Readonly<Record<ContactRecord['outcome'], number>> = {
+  reserved: 0,
+  released: 1,
+  failed: 1,
+  sent: 1,
+  attempted: 1,
+  connected: 1,
+  delivered: 2,
+};
+
+/**
+ * The guard's records (the heads' recent copies) and the case's (the by-case index) as one list, a contact
+ * once, in its furthest state: a copy and its record can differ after a write that stopped between them, and
+ * the index lags behind the heads.
+ */
+export function mergedRecords(
+  history: readonly ContactRecord[],
+  caseRecords: readonly ContactRecord[],
+): ContactRecord[] {
+  const byId = new Map<string, ContactRecord>();
+  for (const record of [...history, ...caseRecords]) {
+    const seen = byId.get(record.contactId);
+    if (!seen || PROGRESS[record.outcome] > PROGRESS[seen.outcome]) byId.set(record.contactId, record);
+  }
+  return [...byId.values()];
+}

@@ -30,6 +30,7 @@ import {
   contactTargetOf,
   effectiveNotices,
   guardFlags,
+  mergedRecords,
   pauseReason,
   purposeOf,
 } from './escalation-context';
@@ -92,10 +93,7 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
   const debtorKey = debtorKeyOf(collectionCase);
   const history = await deps.contacts.read(debtorKey, collectionCase.mobileIndex, now);
   const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
-  const records = [
-    ...history.records,
-    ...caseRecords.filter((r) => !history.records.some((h) => h.contactId === r.contactId)),
-  ];
+  const records = mergedRecords(history.records, caseRecords);
   const facts = caseFactsOf(collectionCase, records);
   const stepsDone: Record<string, string> = { ...(collectionCase.stepTimes ?? {}) };
   for (const stepId of collectionCase.completedSteps)

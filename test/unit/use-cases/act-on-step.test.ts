@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { recordKey } from '../../../lambdas/adapters/aws/dynamo-contact-ledger';
 import { SesEmailSender } from '../../../lambdas/adapters/aws/ses-email-sender';
 import { OutboxSmsSender } from '../../../lambdas/adapters/local/outbox-sms-sender';
 import { StepNotCarriedError } from '../../../lambdas/domain/act-functions';
@@ -477,5 +478,22 @@ describe('act on a step: review findings', () => {
     expect(await sendReminder(world, { ...input, plan })).toMatchObject({ outcome: 'sent' });
     expect(world.sms.sent).toHaveLength(0);
     expect(world.email.sent.map((m) => m.to)).toEqual([DEBTOR.email]);
+  });
+
+  it('finishes a settle that stopped between the heads and the record when the Act comes again', async () => {
+    const world = await worldWith(TEN_AM);
+    const { contactId } = await sendReminder(world, input);
+    const record = world.contacts.items.get(recordKey(contactId as string)) as { outcome: string };
+    // The heads say sent, the record still says reserved, the step is not done: as if the function stopped in
+    // the middle of the settle.
+    record.outcome = 'reserved';
+    const stored = world.cases.cases.get(CASE_ID);
+    if (stored) world.cases.cases.set(CASE_ID, { ...stored, completedSteps: [], stepTimes: {} });
+
+    expect(await sendReminder(world, input)).toMatchObject({ outcome: 'skipped', reason: 'already sent' });
+    expect(world.sms.sent).toHaveLength(1);
+    expect((world.contacts.items.get(recordKey(contactId as string)) as { outcome: string }).outcome).toBe(
+      'sent',
+    );
   });
 });
