@@ -199,7 +199,7 @@ describe('escalation workflow (synthesized ASL, local interpreter)', () => {
     const deps = { ...run.world, clock: { now: () => new Date() } };
     run.world.storage.files.set(
       'incoming/demo-bank/cured.csv',
-      csvOf([{ ...oneDayPastDue, as_of: '2026-03-05', days_past_due: '5', overdue_principal: '0' }]),
+      csvOf([{ ...oneDayPastDue, as_of: '2026-03-03', days_past_due: '3', overdue_principal: '0' }]),
     );
     const report = await ingestFeed(deps, { key: 'incoming/demo-bank/cured.csv' });
     expect(report.cured).toBe(1);
