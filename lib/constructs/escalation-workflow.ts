@@ -103,10 +103,11 @@ export class EscalationWorkflow extends Construct {
       })
       // Direct-to-phone SMS publishes have no topic ARN to scope the permission to.
       .allow(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }))
-      // Email only from the stage's identity, only through its configuration set.
+      // Email only from the stage's address on its identity, only through its configuration set.
       .allow(
         new PolicyStatement({
           actions: ['ses:SendEmail'],
+          conditions: { StringEquals: { 'ses:FromAddress': props.email.fromAddress } },
           resources: [
             Stack.of(this).formatArn({
               service: 'ses',

@@ -317,6 +317,18 @@ describe('the API functions', () => {
   });
 });
 
+describe('email', () => {
+  it('is sent only from the stage’s address, whatever else the identity’s domain could send from', () => {
+    const statements = iam
+      .identityStatements()
+      .filter((statement) => statement.actions.includes('ses:SendEmail'));
+    expect(statements.length).toBe(1);
+    expect(statements[0]?.conditions).toEqual({
+      StringEquals: { 'ses:FromAddress': [stageConfigs.dev.email.fromAddress] },
+    });
+  });
+});
+
 describe('the PII key', () => {
   const piiStatements = () =>
     iam
