@@ -45,8 +45,11 @@ export interface CaseStore {
    * cycle's steps done. Atomic: conditional writes, never read-modify-write.
    */
   upsertFromFeed(collectionCase: CollectionCase): Promise<UpsertResult>;
-  /** Records that a ladder step was carried out; a second call for the same step is a no-op. */
-  markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void>;
+  /**
+   * Records that a ladder step of `cycle` was carried out; a second call for the same step is a no-op, and so
+   * is one for a cycle the case has left (an Act of the old cycle that ends after a new one began).
+   */
+  markStepCompleted(caseId: string, cycle: string, stepId: string, at: Date): Promise<void>;
   /**
    * Records that the escalation of `cycle` (run `run`, 0 by default) is running. True only the first time
    * for that run, and only while the case is still in that cycle: the count of true answers is the count of

@@ -487,7 +487,12 @@ class StepRecorder {
   }
 
   async done(): Promise<void> {
-    await this.deps.cases.markStepCompleted(this.collectionCase.caseId, this.input.plan.stepId, this.now);
+    await this.deps.cases.markStepCompleted(
+      this.collectionCase.caseId,
+      this.input.cycle,
+      this.input.plan.stepId,
+      this.now,
+    );
   }
 }
 

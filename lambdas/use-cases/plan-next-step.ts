@@ -144,7 +144,7 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
         reason: lawful.refused.reason,
         outcome: 'passed over',
       });
-      await deps.cases.markStepCompleted(collectionCase.caseId, plan.stepId, now);
+      await deps.cases.markStepCompleted(collectionCase.caseId, collectionCase.cycle, plan.stepId, now);
       stepsDone[plan.stepId] = now.toISOString();
       continue;
     }
@@ -231,7 +231,7 @@ async function passOver(
   now: Date,
 ): Promise<void> {
   await record(deps, collectionCase, 'step.skipped', stepId, now, { step: stepId, reason });
-  await deps.cases.markStepCompleted(collectionCase.caseId, stepId, now);
+  await deps.cases.markStepCompleted(collectionCase.caseId, collectionCase.cycle, stepId, now);
 }
 
 async function record(

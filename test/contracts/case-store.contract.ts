@@ -68,7 +68,7 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
     it('updates from a newer row of the same cycle, keeping progress, creation time and the escalation record', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
       expect(await store().markEscalationStarted(fresh.caseId, fresh.cycle)).toBe(true);
       const result = await store().upsertFromFeed({
         ...fresh,
@@ -100,7 +100,7 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
     it('clears the ladder in the same write when a newer row starts a new cycle', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
       const result = await store().upsertFromFeed({
         ...fresh,
         asOf: '2026-12-20',
@@ -132,7 +132,7 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
     it('keeps the newest snapshot when rows for one account race, and clears steps when a new cycle wins', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
       const rows = [
         { asOf: '2026-11-21', cycle: '2026-11-10' },
         { asOf: '2026-11-25', cycle: '2026-11-24' },
@@ -150,14 +150,34 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
     it('records a step once however often it is marked, and ignores an unknown case', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T03:00:00Z'));
-      await store().markStepCompleted('demo-bank:NOBODY', 'sms-1', new Date('2026-11-20T03:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T03:00:00Z'));
+      await store().markStepCompleted(
+        'demo-bank:NOBODY',
+        '2026-11-10',
+        'sms-1',
+        new Date('2026-11-20T03:00:00Z'),
+      );
       expect(await store().get(fresh.caseId)).toMatchObject({
         completedSteps: ['sms-1'],
         lastStepAt: '2026-11-20T02:00:00.000Z',
       });
       expect(await store().get('demo-bank:NOBODY')).toBeUndefined();
+    });
+
+    it('ignores a step marked for a cycle the case has left (an Act of the old cycle ending late)', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      await store().upsertFromFeed({
+        ...fresh,
+        asOf: '2026-12-20',
+        cycle: '2026-12-15',
+        dueDate: '2026-12-15',
+      });
+
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-12-20T02:00:00Z'));
+
+      expect(await store().get(fresh.caseId)).toMatchObject({ cycle: '2026-12-15', completedSteps: [] });
     });
 
     it('records an escalation as started once, only for the cycle the case is in', async () => {
@@ -173,7 +193,7 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
     it('records when each step was done, and a new cycle starts without the old run, state and ladder', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);
-      await store().markStepCompleted(fresh.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+      await store().markStepCompleted(fresh.caseId, fresh.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
       expect(await store().pinLadderVersion(fresh.caseId, fresh.cycle, 2)).toBe(2);
       expect(await store().beginRun(fresh.caseId, fresh.cycle, 0)).toBe(1);
       expect((await store().get(fresh.caseId))?.stepTimes).toEqual({ 'sms-1': '2026-11-20T02:00:00.000Z' });

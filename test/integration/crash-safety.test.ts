@@ -41,8 +41,8 @@ describe('a new cycle on DynamoDB Local, crash between any two requests', () => 
     const store = new DynamoCaseStore(bed.documents, bed.casesTable);
     const old = aCase();
     await store.upsertFromFeed(old);
-    await store.markStepCompleted(old.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
-    await store.markStepCompleted(old.caseId, 'sms-2', new Date('2026-11-21T02:00:00Z'));
+    await store.markStepCompleted(old.caseId, old.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+    await store.markStepCompleted(old.caseId, old.cycle, 'sms-2', new Date('2026-11-21T02:00:00Z'));
 
     const snapshots: Array<Partial<CollectionCase> | undefined> = [];
     const watched = new DynamoCaseStore(recordingClient(old.caseId, snapshots), bed.casesTable);
@@ -70,7 +70,7 @@ describe('a new cycle on DynamoDB Local, crash between any two requests', () => 
     const old = aCase();
     const store = new DynamoCaseStore(bed.documents, bed.casesTable);
     await store.upsertFromFeed(old);
-    await store.markStepCompleted(old.caseId, 'sms-1', new Date('2026-11-20T02:00:00Z'));
+    await store.markStepCompleted(old.caseId, old.cycle, 'sms-1', new Date('2026-11-20T02:00:00Z'));
     const snapshots: Array<Partial<CollectionCase> | undefined> = [];
     const client = recordingClient(old.caseId, snapshots);
     // The old order: write the row keeping the steps, then clear them in a second write.

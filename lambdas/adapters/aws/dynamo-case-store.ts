@@ -119,7 +119,7 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void> {
+  async markStepCompleted(caseId: string, cycle: string, stepId: string, at: Date): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -127,9 +127,14 @@ export class DynamoCaseStore implements CaseStore {
           Key: { caseId },
           UpdateExpression:
             'SET completedSteps = list_append(completedSteps, :step), stepTimes.#step = :at, lastStepAt = :at, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(caseId) AND NOT contains(completedSteps, :stepId)',
-          ExpressionAttributeNames: { '#step': stepId },
-          ExpressionAttributeValues: { ':step': [stepId], ':stepId': stepId, ':at': at.toISOString() },
+          ConditionExpression: '#cycle = :cycle AND NOT contains(completedSteps, :stepId)',
+          ExpressionAttributeNames: { '#step': stepId, '#cycle': 'cycle' },
+          ExpressionAttributeValues: {
+            ':step': [stepId],
+            ':stepId': stepId,
+            ':at': at.toISOString(),
+            ':cycle': cycle,
+          },
         }),
       );
     } catch (error) {

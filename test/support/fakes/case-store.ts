@@ -103,9 +103,9 @@ export class InMemoryCaseStore implements CaseStore {
     return { outcome: 'updated', previous };
   }
 
-  async markStepCompleted(caseId: string, stepId: string, at: Date): Promise<void> {
+  async markStepCompleted(caseId: string, cycle: string, stepId: string, at: Date): Promise<void> {
     const found = this.cases.get(caseId);
-    if (!found || found.completedSteps.includes(stepId)) return;
+    if (!found || found.cycle !== cycle || found.completedSteps.includes(stepId)) return;
     this.cases.set(caseId, {
       ...found,
       completedSteps: [...found.completedSteps, stepId],

@@ -219,7 +219,7 @@ describe('ingest feed: replays, stale rows and cures', () => {
     const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
     drop(world, [feedRow()]);
     await ingestFeed(world, { key: KEY });
-    await world.cases.markStepCompleted('demo-bank:ACC-001', 'sms-courtesy', world.clock.now());
+    await world.cases.markStepCompleted('demo-bank:ACC-001', '2026-02-17', 'sms-courtesy', world.clock.now());
     world.clock.set('2026-03-02T02:00:00Z');
     const nextKey = 'incoming/demo-bank/feed-2026-03-02.csv';
     drop(
@@ -246,7 +246,7 @@ describe('ingest feed: replays, stale rows and cures', () => {
     const world = createFakeWorld();
     drop(world, [feedRow()]);
     await ingestFeed(world, { key: KEY });
-    await world.cases.markStepCompleted('demo-bank:ACC-001', 'sms-courtesy', world.clock.now());
+    await world.cases.markStepCompleted('demo-bank:ACC-001', '2026-02-17', 'sms-courtesy', world.clock.now());
     const nextKey = 'incoming/demo-bank/feed-2026-04-20.csv';
     drop(world, [feedRow({ as_of: '2026-04-20', due_date: '2026-04-17', days_past_due: '3' })], nextKey);
     world.clock.set('2026-04-20T02:00:00Z');
