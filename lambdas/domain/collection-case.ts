@@ -75,6 +75,12 @@ export interface CollectionCase {
   readonly escalationReason?: string;
   /** The ladder version the cycle's escalation keeps (pinned when its first step is planned). */
   readonly ladderVersion?: number;
+  /**
+   * The person behind the case as the contact ledger knows them (debtorKeyOf), pinned when the case's first
+   * step is planned and kept across cycles: a later row that drops or adds the national id must not move the
+   * person's contact history to a new key, where the guard would find it empty.
+   */
+  readonly debtorKey?: string;
   /** Holds staff put on the case (each pauses the escalation like a cease flag until lifted). */
   readonly holds?: readonly string[];
   /** Why a closed case closed (`paid` when a payment brought it to 0); a feed row that reopens it clears it. */

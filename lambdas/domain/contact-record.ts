@@ -74,7 +74,10 @@ export function debtorKeyOf(collectionCase: {
   readonly caseId: string;
   readonly nationalIdIndex?: string;
   readonly mobileIndex?: string;
+  /** The key pinned on the case, which wins once there is one (CollectionCase.debtorKey). */
+  readonly debtorKey?: string;
 }): string {
+  if (collectionCase.debtorKey) return collectionCase.debtorKey;
   if (collectionCase.nationalIdIndex) return `nid:${collectionCase.nationalIdIndex}`;
   if (collectionCase.mobileIndex) return `mob:${collectionCase.mobileIndex}`;
   return `case:${collectionCase.caseId}`;

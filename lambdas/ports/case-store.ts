@@ -67,6 +67,8 @@ export interface CaseStore {
    * run, or changed since `readAt`.
    */
   setEscalationState(caseId: string, change: EscalationStateChange): Promise<boolean>;
+  /** Pins the case's debtor key unless one is pinned already; returns the pinned key (undefined: no case). */
+  pinDebtorKey(caseId: string, debtorKey: string): Promise<string | undefined>;
   /** Pins the ladder version of the cycle unless one is pinned already; returns the pinned version. */
   pinLadderVersion(caseId: string, cycle: string, version: number): Promise<number | undefined>;
   /** Cases whose blind index of `kind` equals `index` (a GSI query: no decryption, no scan). */

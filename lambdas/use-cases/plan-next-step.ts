@@ -90,7 +90,10 @@ async function planOnce(deps: PlanNextStepDeps, input: EscalationInput): Promise
     collectionCase.ladderVersion ??
     (await deps.cases.pinLadderVersion(collectionCase.caseId, input.cycle, currentLadder(bank).version));
   const ladder = (version !== undefined ? ladderVersion(bank, version) : undefined) ?? currentLadder(bank);
-  const debtorKey = debtorKeyOf(collectionCase);
+  const debtorKey =
+    collectionCase.debtorKey ??
+    (await deps.cases.pinDebtorKey(collectionCase.caseId, debtorKeyOf(collectionCase))) ??
+    debtorKeyOf(collectionCase);
   const history = await deps.contacts.read(debtorKey, collectionCase.mobileIndex, now);
   const caseRecords = await deps.contacts.listByCase(collectionCase.caseId);
   const records = mergedRecords(history.records, caseRecords);

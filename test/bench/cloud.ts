@@ -152,6 +152,10 @@ function modelledCaseStore(table: ModelledTable, cases: InMemoryCaseStore): Case
       await table.write();
       return cases.setEscalationState(...parameters);
     },
+    pinDebtorKey: async (...parameters) => {
+      await table.write();
+      return cases.pinDebtorKey(...parameters);
+    },
     pinLadderVersion: async (...parameters) => {
       await table.write();
       return cases.pinLadderVersion(...parameters);

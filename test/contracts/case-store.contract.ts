@@ -216,6 +216,32 @@ export function caseStoreContract(name: string, store: () => CaseStore): void {
       expect(await store().pinLadderVersion(fresh.caseId, fresh.cycle, 2)).toBe(1);
     });
 
+    it('pins the debtor key once, and keeps it through a new cycle and a row without the index it came from', async () => {
+      const fresh = aCase();
+      await store().upsertFromFeed(fresh);
+      expect(await store().pinDebtorKey('demo-bank:NOBODY', 'mob:x')).toBeUndefined();
+      expect(await store().get('demo-bank:NOBODY')).toBeUndefined();
+      expect(await store().pinDebtorKey(fresh.caseId, `mob:${fresh.mobileIndex}`)).toBe(
+        `mob:${fresh.mobileIndex}`,
+      );
+      expect(await store().pinDebtorKey(fresh.caseId, 'nid:other')).toBe(`mob:${fresh.mobileIndex}`);
+
+      const { mobileIndex: _dropped, ...withoutMobile } = fresh;
+      await store().upsertFromFeed({
+        ...withoutMobile,
+        asOf: '2026-12-20',
+        cycle: '2026-12-10',
+        dueDate: '2026-12-10',
+        nationalIdIndex: 'n-new',
+      });
+
+      expect(await store().get(fresh.caseId)).toMatchObject({
+        cycle: '2026-12-10',
+        nationalIdIndex: 'n-new',
+        debtorKey: `mob:${fresh.mobileIndex}`,
+      });
+    });
+
     it('gives each resume the next run once, the same run to a repeat of it, and nothing to a stale one', async () => {
       const fresh = aCase();
       await store().upsertFromFeed(fresh);

@@ -55,8 +55,12 @@ type NotFromFeed =
   | 'escalationState'
   | 'escalationReason'
   | 'ladderVersion'
+  | 'debtorKey'
   | 'holds';
-/** The escalation's record of a cycle: a new cycle starts without it (holds are the account's and stay). */
+/**
+ * The escalation's record of a cycle: a new cycle starts without it (holds and the pinned debtor key are the
+ * account's and stay).
+ */
 const CYCLE_ESCALATION = [
   'lastStepAt',
   'escalationRun',
@@ -202,6 +206,25 @@ export class DynamoCaseStore implements CaseStore {
         ...(change.readAt ? { ':readAt': change.readAt } : {}),
       },
     });
+  }
+
+  async pinDebtorKey(caseId: string, debtorKey: string): Promise<string | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { caseId },
+          UpdateExpression: 'SET debtorKey = if_not_exists(debtorKey, :key)',
+          ConditionExpression: 'attribute_exists(caseId)',
+          ExpressionAttributeValues: { ':key': debtorKey },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return String(out.Attributes?.debtorKey);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async pinLadderVersion(caseId: string, cycle: string, version: number): Promise<number | undefined> {

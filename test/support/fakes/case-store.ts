@@ -144,6 +144,14 @@ export class InMemoryCaseStore implements CaseStore {
     return true;
   }
 
+  async pinDebtorKey(caseId: string, debtorKey: string): Promise<string | undefined> {
+    const found = this.cases.get(caseId);
+    if (!found) return undefined;
+    if (found.debtorKey !== undefined) return found.debtorKey;
+    this.cases.set(caseId, { ...found, debtorKey });
+    return debtorKey;
+  }
+
   async pinLadderVersion(caseId: string, cycle: string, version: number): Promise<number | undefined> {
     const found = this.cases.get(caseId);
     if (!found || found.cycle !== cycle) return undefined;

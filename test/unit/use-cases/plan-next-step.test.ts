@@ -1,6 +1,7 @@
 /** Planning the next escalation step: the bank's ladder, the guard on the contact history, pauses and ends. */
 
 import { describe, expect, it } from 'vitest';
+import { debtorKeyOf } from '../../../lambdas/domain/contact-record';
 import { planNextStep } from '../../../lambdas/use-cases/plan-next-step';
 import { type CaseOptions, createFakeWorld, DEBTOR, sealedCase } from '../../support/fakes';
 
@@ -14,6 +15,20 @@ async function worldWith(now: string, options: CaseOptions = {}) {
 }
 
 describe('plan next step', () => {
+  it('pins the person the ledger knows on the first plan, and keeps it when a later row drops the national id', async () => {
+    const world = await worldWith('2026-02-18T02:00:00Z', { nationalIdIndex: 'n-1', mobileIndex: 'm-1' });
+
+    await planNextStep(world, input);
+    const pinned = world.cases.cases.get(input.caseId);
+    expect(pinned?.debtorKey).toBe('nid:n-1');
+    // The bank's next row leaves the national id out: the person's contact history stays where it was.
+    if (pinned) world.cases.cases.set(input.caseId, { ...pinned, nationalIdIndex: undefined });
+
+    await planNextStep(world, input);
+    const kept = world.cases.cases.get(input.caseId);
+    expect(kept && debtorKeyOf(kept)).toBe('nid:n-1');
+  });
+
   it('plans the first step at once during lawful hours, with its template version', async () => {
     // 10:00 Shanghai, one day past due.
     const world = await worldWith('2026-02-18T02:00:00Z');
