@@ -131,6 +131,37 @@ async function drop(args: string[]): Promise<number> {
   return exitCode;
 }
 
+interface ExecutionView {
+  name: string;
+  status: string;
+  lastState?: string;
+  waitingUntil?: string;
+  waitingFor?: string;
+  workItem?: string;
+  error?: { name: string };
+}
+
+/** What an escalation is doing, in words: its wait, how a finished run ended, why one failed. */
+function whereItStands(execution: ExecutionView): string {
+  if (execution.waitingUntil) {
+    const step = execution.waitingFor ?? 'its next step';
+    return execution.workItem
+      ? `${step}: work item open for a person until ${execution.waitingUntil} (then its default path)`
+      : `waits until ${execution.waitingUntil} for ${step}`;
+  }
+  if (execution.status === 'SUCCEEDED') {
+    const ended: Record<string, string> = {
+      Finished: 'ended: ladder complete or case closed',
+      Paused: 'paused: a cease flag or hold (the case view says which); resumes as the next run when lifted',
+      Parked: 'parked: a fault outlasted the retries; the next feed row restarts it',
+    };
+    return ended[execution.lastState ?? ''] ?? `ended in ${execution.lastState ?? 'an unknown state'}`;
+  }
+  if (execution.status === 'ABORTED')
+    return 'stopped: the case was cured or closed, or a newer run took over';
+  return execution.error?.name ?? '';
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -172,20 +203,10 @@ async function main(argv: string[]): Promise<number> {
     case 'mail':
       return mail(args);
     case 'executions': {
-      const executions = (await call('executions')) as Array<{
-        name: string;
-        status: string;
-        waitingUntil?: string;
-        waitingFor?: string;
-        error?: { name: string };
-      }>;
+      const executions = (await call('executions')) as ExecutionView[];
       if (executions.length === 0) console.log('(no escalations yet)');
-      for (const execution of executions) {
-        const detail = execution.waitingUntil
-          ? `waits until ${execution.waitingUntil} for ${execution.waitingFor ?? 'its next step'}`
-          : (execution.error?.name ?? '');
-        console.log(`${execution.status.padEnd(9)} ${execution.name}  ${detail}`.trimEnd());
-      }
+      for (const execution of executions)
+        console.log(`${execution.status.padEnd(9)} ${execution.name}  ${whereItStands(execution)}`.trimEnd());
       return EXIT.ok;
     }
     case 'drop':
