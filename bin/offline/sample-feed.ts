@@ -2,6 +2,7 @@
 
 import { addDays } from '../../lambdas/domain/delinquency';
 import { FEED_COLUMNS } from '../../lambdas/domain/feed-row';
+import { seeded } from '../simulation/prng';
 
 export { FEED_COLUMNS };
 
@@ -18,18 +19,6 @@ export interface SampleFeedOptions {
 
 const STEMS = Array.from('甲乙丙丁戊己庚辛壬癸');
 const DAYS_PAST_DUE = [1, 3, 7, 12, 15, 21, 30, 34, 45, 61, 95, 151];
-
-/** mulberry32: a tiny seeded PRNG, so the same seed always gives the same feed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function amount(random: () => number, max: number): string {
   return (Math.floor(random() * max * 100) / 100).toFixed(2);

@@ -187,9 +187,7 @@ export class DynamoContactLedger implements ContactLedger {
   async settle(record: ContactRecord, outcome: Exclude<ContactOutcome, 'reserved'>, at: Date): Promise<void> {
     const instant = at.toISOString();
     const expiresAt = this.expiryOf(instant);
-    const heads = [debtorHeadKey(record.debtorKey)];
-    if (record.addressKey !== undefined) heads.push(addressHeadKey(record.addressKey));
-    for (const key of heads) {
+    for (const key of headKeysOf(record)) {
       await this.settleWrite({
         TableName: this.tableName,
         Key: { pk: key },
@@ -265,9 +263,7 @@ export class DynamoContactLedger implements ContactLedger {
     }
     const record = recordOf(item ?? {});
     const recordedAt = record.deliveredAt ?? instant;
-    const heads = [debtorHeadKey(record.debtorKey)];
-    if (record.addressKey !== undefined) heads.push(addressHeadKey(record.addressKey));
-    for (const key of heads) {
+    for (const key of headKeysOf(record)) {
       await this.settleWrite({
         TableName: this.tableName,
         Key: { pk: key },
@@ -389,6 +385,13 @@ function assertMatches(view: LedgerView, record: ContactRecord): void {
     throw new Error('the record is not of the debtor the view was read for');
   if (record.addressKey !== view.address?.key)
     throw new Error('the record is not at the address the view was read for');
+}
+
+/** The heads holding a copy of the record: its debtor's, and its address's when it has one. */
+function headKeysOf(record: ContactRecord): string[] {
+  const heads = [debtorHeadKey(record.debtorKey)];
+  if (record.addressKey !== undefined) heads.push(addressHeadKey(record.addressKey));
+  return heads;
 }
 
 function recentOf(head: HeadItem | undefined): ContactRecord[] {
