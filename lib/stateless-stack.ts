@@ -98,6 +98,7 @@ export class StatelessStack extends Stack {
       config,
       stores,
       escalationStarts: this.escalation.starts.queue,
+      starter: this.escalation.startEscalations,
     });
     this.staffApi = new StaffApi(this, 'StaffApi', { config, stores });
     this.functions = {

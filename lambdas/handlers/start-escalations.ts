@@ -1,7 +1,7 @@
 /**
- * SQS (escalation requests) → StartExecution or StopExecution at the configured pace. Requests still
- * throttled after a few waits, or failing, are reported back to SQS and come again later; never dropped,
- * never doubled.
+ * SQS (the start buffer: escalations to start, stop or resume, large feeds to load) → StartExecution or
+ * StopExecution at the configured pace. Requests still throttled after a few waits, or failing, are reported
+ * back to SQS and come again later; never dropped, never doubled.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -15,8 +15,12 @@ import { metrics } from '../adapters/aws/metrics';
 import { traced } from '../adapters/aws/tracer';
 import { buildCaseStore } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
-import { buildEscalationStarter, buildStartPacing } from '../adapters/aws/wiring/step-functions';
-import type { EscalationRequest } from '../ports/workflow';
+import {
+  buildEscalationStarter,
+  buildFeedLoadStarter,
+  buildStartPacing,
+} from '../adapters/aws/wiring/step-functions';
+import type { StartRequest } from '../ports/workflow';
 import { type StartEscalationsDeps, startEscalations } from '../use-cases/start-escalations';
 
 const ids = {
@@ -29,13 +33,24 @@ const startRequest = z.union([
   z.object({ action: z._default(z.literal('start'), 'start'), ...ids, run: z._default(run, 0) }),
   z.object({ action: z.literal('stop'), ...ids, run: z.optional(run) }),
   z.object({ action: z.literal('resume'), ...ids, fromRun: run }),
+  // A large feed intake hands to its map run (S3 keys are at most 1,024 bytes).
+  z.object({
+    action: z.literal('load-feed'),
+    feedLoad: z.object({
+      key: z.string().check(z.minLength(1), z.maxLength(1024)),
+      bankId: z.string().check(z.minLength(1), z.maxLength(64)),
+      version: z.string().check(z.maxLength(1024)),
+      manifestKey: z.string().check(z.minLength(1), z.maxLength(1024)),
+      startedAt: z.string().check(z.minLength(1), z.maxLength(40)),
+    }),
+  }),
 ]);
 
 export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failures: string[] = [];
-    const requests: EscalationRequest[] = [];
-    const messageOf = new Map<EscalationRequest, string>();
+    const requests: StartRequest[] = [];
+    const messageOf = new Map<StartRequest, string>();
     for (const message of event.Records) {
       const parsed = startRequest.safeParse(safeJson(message.body));
       if (!parsed.success) {
@@ -49,9 +64,10 @@ export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
     }
     const report = await startEscalations(deps(), requests);
     for (const request of report.retryLater) failures.push(messageOf.get(request) as string);
-    const { started, alreadyRunning, nameTaken, stopped, throttles, errors } = report;
+    const { started, alreadyRunning, nameTaken, stopped, feedLoadsStarted, throttles, errors } = report;
     logger.info('escalation starts', {
       started,
+      feedLoadsStarted,
       alreadyRunning,
       nameTaken,
       stopped,
@@ -80,6 +96,7 @@ export const handler = middy(
   makeStartEscalationsHandler(
     once(() => ({
       escalations: buildEscalationStarter(traced),
+      feedLoads: buildFeedLoadStarter(traced),
       cases: buildCaseStore(traced),
       pacing: buildStartPacing(),
     })),

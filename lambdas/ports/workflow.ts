@@ -98,10 +98,24 @@ export interface FeedLoadInput {
   readonly startedAt: string;
 }
 
-/** Hands a large feed to a Step Functions Distributed Map run (AWS only; offline files load inline). */
+/**
+ * Starts a large feed's Distributed Map run (AWS only; offline files load inline): one run per file version,
+ * however often it is asked. Throws WorkflowThrottledError when Step Functions refuses for its rate.
+ * Intake does not call Step Functions itself: it asks the start buffer (a FeedLoadRequest), whose consumer
+ * starts every execution of the account at the pace the account's StartExecution bucket allows.
+ */
 export interface FeedLoadStarter {
   startFeedLoad(input: FeedLoadInput): Promise<void>;
 }
+
+/** A large feed's run to start, queued in the start buffer beside the escalation requests. */
+export interface FeedLoadRequest {
+  readonly action: 'load-feed';
+  readonly feedLoad: FeedLoadInput;
+}
+
+/** Everything the start buffer carries. */
+export type StartRequest = EscalationRequest | FeedLoadRequest;
 
 /** A file intake could not finish in one invocation, handed to the next one (an SQS message in AWS). */
 export interface FeedHandOver {

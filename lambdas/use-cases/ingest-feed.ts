@@ -49,7 +49,10 @@ export interface RowDeps {
 }
 
 export interface IngestFeedDeps extends RowDeps, FeedFileDeps {
-  /** In AWS: plain files above the threshold are loaded by a Distributed Map run instead of this invocation. */
+  /**
+   * In AWS: plain files above the threshold are loaded by a Distributed Map run instead of this invocation;
+   * the loader queues the run's start (the start buffer's consumer calls Step Functions).
+   */
   readonly largeFeeds?: {
     readonly thresholdBytes: number;
     readonly loader: FeedLoadStarter;
@@ -142,7 +145,8 @@ export async function ingestFeed(deps: IngestFeedDeps, input: FeedFileInput): Pr
           manifestKey,
           startedAt: deps.clock.now().toISOString(),
         });
-        // After the start (idempotent by name), so that a crash in between starts the run on redelivery.
+        // The run is asked of the start buffer, whose consumer starts it under a name made of the file version:
+        // marked after the request, so that a crash in between asks again on redelivery (one run all the same).
         await run.markHandedOver();
         return 'handed-over';
       }

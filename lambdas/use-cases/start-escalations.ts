@@ -1,6 +1,7 @@
 /**
  * Starts the escalations intake asked for, and stops those of closed cases, at the pace Step Functions
- * allows, each start exactly once.
+ * allows, each start exactly once; and starts the map runs of the large feeds intake handed over, at the same
+ * pace (the account has one StartExecution bucket, whichever machine a start is for).
  * Input: requests from the buffer (at least once, in any order). Output: what happened to each.
  * 1. Wait for the pace (a share of the configured calls per second) before each StartExecution or
  *    StopExecution.
@@ -16,19 +17,22 @@
 import type { CaseStore } from '../ports/case-store';
 import type { Pacing } from '../ports/pacing';
 import {
-  type EscalationRequest,
   type EscalationStarter,
   type EscalationStopper,
+  type FeedLoadStarter,
+  type StartRequest,
   WorkflowThrottledError,
 } from '../ports/workflow';
 
 export interface StartEscalationsDeps {
   readonly escalations: EscalationStarter & EscalationStopper;
+  /** Large feeds' map runs (AWS only: offline, files load inline and nothing asks for one). */
+  readonly feedLoads?: FeedLoadStarter;
   readonly cases: Pick<CaseStore, 'markEscalationStarted' | 'beginRun' | 'get'>;
   readonly pacing: Pacing;
 }
 
-export interface StartReport {
+export interface StartReport<Request extends StartRequest = StartRequest> {
   /** Escalations this run started (first recorded start of the case's cycle). */
   started: number;
   /** Requests for an escalation already running and recorded (a redelivery, or a request repeated by intake). */
@@ -39,10 +43,12 @@ export interface StartReport {
   stopped: number;
   /** Resumes whose run was taken by a later one, or whose case left the cycle: nothing to start. */
   superseded: number;
+  /** Large feeds' map runs started, or found already started (a repeated hand-over starts nothing more). */
+  feedLoadsStarted: number;
   /** Throttled StartExecution calls absorbed by waiting. */
   throttles: number;
   /** Requests to deliver again later: still throttled after the retries here, or failed (see `errors`). */
-  retryLater: EscalationRequest[];
+  retryLater: Request[];
   /** Names of the errors that sent a request back (ids and error names only, never data). */
   errors: string[];
 }
@@ -55,16 +61,17 @@ const ATTEMPTS = 4;
  */
 const IN_FLIGHT = 10;
 
-export async function startEscalations(
+export async function startEscalations<Request extends StartRequest>(
   deps: StartEscalationsDeps,
-  requests: readonly EscalationRequest[],
-): Promise<StartReport> {
-  const report: StartReport = {
+  requests: readonly Request[],
+): Promise<StartReport<Request>> {
+  const report: StartReport<Request> = {
     started: 0,
     alreadyRunning: 0,
     nameTaken: 0,
     stopped: 0,
     superseded: 0,
+    feedLoadsStarted: 0,
     throttles: 0,
     retryLater: [],
     errors: [],
@@ -72,8 +79,16 @@ export async function startEscalations(
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
-      const request = requests[next++] as EscalationRequest;
+      const request = requests[next++] as Request;
       try {
+        if (request.action === 'load-feed') {
+          const feedLoads = deps.feedLoads;
+          if (!feedLoads) throw new Error('no feed-load state machine is configured');
+          if (await paced(deps, report, () => feedLoads.startFeedLoad(request.feedLoad)))
+            report.feedLoadsStarted++;
+          else report.retryLater.push(request);
+          continue;
+        }
         if (request.action === 'stop') {
           const run = request.run ?? (await deps.cases.get(request.caseId))?.escalationRun ?? 0;
           const stop = { caseId: request.caseId, cycle: request.cycle, run };
@@ -107,7 +122,11 @@ export async function startEscalations(
 }
 
 /** One Step Functions call at the pace, throttles waited out a few times; undefined when still throttled. */
-async function paced<T>(deps: StartEscalationsDeps, report: StartReport, call: () => Promise<T>) {
+async function paced<T>(
+  deps: StartEscalationsDeps,
+  report: Pick<StartReport, 'throttles'>,
+  call: () => Promise<T>,
+) {
   for (let attempt = 1; ; attempt++) {
     await deps.pacing.next();
     try {

@@ -23,8 +23,10 @@ export const FEED_EVENT_PREFIXES = ['incoming/', 'payments/'] as const;
 export interface FeedIntakeProps {
   readonly config: StageConfig;
   readonly stores: DataStores;
-  /** Where intake and the feed-load segments queue the escalations to start or stop. */
+  /** Where intake and the feed-load segments queue the escalations to start or stop, and intake large feeds. */
   readonly escalationStarts: IQueue;
+  /** The start buffer's consumer: it starts large feeds' map runs too, at the account's StartExecution pace. */
+  readonly starter: OverdueFunction;
 }
 
 /**
@@ -34,8 +36,8 @@ export interface FeedIntakeProps {
  * dead-letter queue (alarmed). Its visibility timeout is 6 × the intake timeout: long enough that an event is
  * never handed to a second invocation while the first may still be loading it (a file intake cannot finish
  * in one invocation is handed over as a continuation message on the same queue before its timeout). Large
- * plain CSV feeds run as `overdue-<stage>-feed-load` executions. Grants, each only what the function calls:
- * see the table in the README and the infra tests.
+ * plain feeds run as `overdue-<stage>-feed-load` executions, started by the start buffer's consumer. Grants,
+ * each only what the function calls: see the table in the README and the infra tests.
  */
 export class FeedIntake extends Construct {
   readonly feedEvents: WorkQueue;
@@ -132,8 +134,10 @@ export class FeedIntake extends Construct {
         write: ['reports', 'rejects', 'feed-loads'],
         listForMissingKeys: true,
       })
-      .allowStartExecution(this.feedLoad.stateMachine, 'FEED_LOAD_STATE_MACHINE_ARN')
+      // A plain feed above this size is checked, cut into segments and handed to its map run through the
+      // start buffer: intake calls no Step Functions API itself.
       .setEnvironment({ LARGE_FEED_BYTES: String(config.largeFeedBytes) });
+    props.starter.allowStartExecution(this.feedLoad.stateMachine, 'FEED_LOAD_STATE_MACHINE_ARN');
   }
 }
 

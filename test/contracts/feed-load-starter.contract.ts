@@ -3,11 +3,16 @@
  * version, however often intake hands it over (a repeat while running, with the same input or a later
  * start time, or after the run finished, starts nothing and does not fail); another version, or another file
  * of the same version, gets a run of its own; the run's name (shown in the console and in logs) carries no
- * part of the key; a start refused for any other reason (throttling) fails, so that the hand-over is retried.
+ * part of the key; a start refused for the rate fails with WorkflowThrottledError, for the consumer to wait
+ * it out and try again.
  */
 
 import { describe, expect, it } from 'vitest';
-import type { FeedLoadInput, FeedLoadStarter } from '../../lambdas/ports/workflow';
+import {
+  type FeedLoadInput,
+  type FeedLoadStarter,
+  WorkflowThrottledError,
+} from '../../lambdas/ports/workflow';
 
 export interface FeedLoadParts {
   readonly starter: FeedLoadStarter;
@@ -82,7 +87,7 @@ export function feedLoadStarterContract(name: string, parts: () => FeedLoadParts
       const { starter, executions, throttleNextStart } = parts();
       throttleNextStart();
 
-      await expect(starter.startFeedLoad(load())).rejects.toMatchObject({ name: 'ThrottlingException' });
+      await expect(starter.startFeedLoad(load())).rejects.toBeInstanceOf(WorkflowThrottledError);
       expect(executions()).toEqual([]);
 
       await starter.startFeedLoad(load());

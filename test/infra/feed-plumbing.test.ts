@@ -97,10 +97,14 @@ describe('feed events through SQS', () => {
     const env = environment(dev, 'ingestFeed');
     expect(env.FEED_EVENTS_QUEUE_URL).toEqual(ref(intake.feedEvents.queue));
     expect(env.ESCALATION_STARTS_QUEUE_URL).toEqual(ref(stateless.escalation.starts.queue));
-    // No Step Functions call of its own but the hand-over: stops go through the queue.
+    // No Step Functions call of its own: stops and large feeds' map runs go through the start buffer, whose
+    // consumer is told the feed-load machine.
     expect(env.STATE_MACHINE_ARN).toBeUndefined();
-    expect(env.FEED_LOAD_STATE_MACHINE_ARN).toEqual(ref(intake.feedLoad.stateMachine));
+    expect(env.FEED_LOAD_STATE_MACHINE_ARN).toBeUndefined();
     expect(env.LARGE_FEED_BYTES).toBe(String(stageConfigs.dev.largeFeedBytes));
+    expect(environment(dev, 'startEscalations').FEED_LOAD_STATE_MACHINE_ARN).toEqual(
+      ref(intake.feedLoad.stateMachine),
+    );
     expect(environment(dev, 'feedLoadSegment').ESCALATION_STARTS_QUEUE_URL).toEqual(
       ref(stateless.escalation.starts.queue),
     );

@@ -22,7 +22,7 @@ const SDK_PACKAGES_BY_HANDLER: Record<string, string[]> = {
   'api-get-case': DYNAMODB,
   'feed-load-finish': S3,
   'feed-load-segment': [...DYNAMODB, KMS, ...S3, SQS],
-  'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS, SFN],
+  'ingest-feed': [...DYNAMODB, KMS, ...S3, SQS],
   // The Act functions: each carries its own channel's clients (letters do not stream: no lib-storage).
   'act-bank': [...DYNAMODB, '@aws-sdk/client-eventbridge'],
   'act-letter': [...DYNAMODB, KMS, '@aws-sdk/client-s3'],

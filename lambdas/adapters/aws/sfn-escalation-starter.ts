@@ -7,21 +7,14 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import {
-  type EscalationInput,
-  type EscalationStarter,
-  type EscalationStopper,
-  type StartOutcome,
-  WorkflowThrottledError,
+import type {
+  EscalationInput,
+  EscalationStarter,
+  EscalationStopper,
+  StartOutcome,
 } from '../../ports/workflow';
 import { executionName } from '../execution-name';
-
-/** Refusals that pass with time: the account's StartExecution bucket, open executions at the quota, KMS. */
-const RETRY_LATER: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'ExecutionLimitExceeded',
-  'KmsThrottlingException',
-]);
+import { refusalOf } from './sfn-refusals';
 
 export class SfnEscalationStarter implements EscalationStarter, EscalationStopper {
   constructor(
@@ -44,10 +37,7 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
       return 'running';
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) return 'name-taken';
-      if (RETRY_LATER.has((error as Error).name)) {
-        throw new WorkflowThrottledError(`StartExecution refused: ${(error as Error).name}`);
-      }
-      throw error;
+      throw refusalOf('StartExecution', error);
     }
   }
 
@@ -59,10 +49,7 @@ export class SfnEscalationStarter implements EscalationStarter, EscalationStoppe
       await this.sfn.send(new StopExecutionCommand({ executionArn, cause: 'case closed' }));
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return;
-      if (RETRY_LATER.has((error as Error).name)) {
-        throw new WorkflowThrottledError(`StopExecution refused: ${(error as Error).name}`);
-      }
-      throw error;
+      throw refusalOf('StopExecution', error);
     }
   }
 }

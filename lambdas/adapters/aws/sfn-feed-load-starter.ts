@@ -1,8 +1,12 @@
-/** Starts the Distributed Map run of a large feed; a retried hand-over of the same file version starts nothing. */
+/**
+ * Starts the Distributed Map run of a large feed, from the start buffer's consumer; a repeated request for the
+ * same file version starts nothing.
+ */
 
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { FeedLoadInput, FeedLoadStarter } from '../../ports/workflow';
+import { refusalOf } from './sfn-refusals';
 
 export class SfnFeedLoadStarter implements FeedLoadStarter {
   constructor(
@@ -25,7 +29,8 @@ export class SfnFeedLoadStarter implements FeedLoadStarter {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // The name is taken by this version's run, running or finished: nothing more to start.
+      if (!(error instanceof ExecutionAlreadyExists)) throw refusalOf('StartExecution', error);
     }
   }
 }

@@ -18,9 +18,9 @@ export function buildEscalationStarter(
   return new SfnEscalationStarter(sfnClient(instrument), requiredEnv('STATE_MACHINE_ARN'));
 }
 
-/** The Distributed Map hand-over of large feeds under the state machine `arn` (see feed-load.ts). */
-export function buildFeedLoadStarter(instrument: Instrument, arn: string): FeedLoadStarter {
-  return new SfnFeedLoadStarter(sfnClient(instrument), arn);
+/** Large feeds' Distributed Map runs, which intake asks for through the start buffer (see feed-load.ts). */
+export function buildFeedLoadStarter(instrument: Instrument = asBuilt): FeedLoadStarter {
+  return new SfnFeedLoadStarter(sfnClient(instrument), requiredEnv('FEED_LOAD_STATE_MACHINE_ARN'));
 }
 
 /** This consumer's share of the account's Step Functions rate (stage config: rate / event-source concurrency). */
