@@ -77,6 +77,9 @@ export interface FunctionSizing {
 export const RECORD_RETENTION_DAYS = 3 * 365 + 1;
 
 /** The prefixes of the drop bucket, each with its own retention. */
+/** How long a message given up on waits in a dead-letter queue to be redriven: SQS's maximum. */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+
 export const DROP_PREFIXES = ['incoming', 'payments', 'reports', 'rejects', 'feed-loads'] as const;
 export type DropPrefix = (typeof DROP_PREFIXES)[number];
 
@@ -142,6 +145,11 @@ export interface StageConfig {
     readonly ratePerSecond: number;
     readonly batchSize: number;
     readonly maxConcurrency: number;
+    /**
+     * Alarm when the oldest request has waited longer: escalations, and large feeds handed to their map run,
+     * are starting late (a day's burst at the configured rate takes minutes, not this long).
+     */
+    readonly waitAlarmMinutes: number;
   };
   /**
    * How long letters (`letters/<bank>/…`, the evidence of a formal contact) stay in the drop bucket, counted
@@ -200,10 +208,10 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     feedLoad: { maxConcurrency: 4 },
     intakeMaxConcurrency: 2,
     // A development account is shared with other work: leave it most of the StartExecution refill.
-    escalationStarts: { ratePerSecond: 100, batchSize: 50, maxConcurrency: 2 },
+    escalationStarts: { ratePerSecond: 100, batchSize: 50, maxConcurrency: 2, waitAlarmMinutes: 30 },
     storedLetters: { expireAfterDays: RECORD_RETENTION_DAYS },
     storedFeeds: {
-      expireAfterDays: { incoming: 30, payments: 30, reports: 30, rejects: 30, 'feed-loads': 7 },
+      expireAfterDays: { incoming: 30, payments: 30, reports: 30, rejects: 30, 'feed-loads': 14 },
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 1,
     },
@@ -244,14 +252,14 @@ export const stageConfigs: Record<Stage, StageConfig> = {
     largeFeedBytes: 32 * 1024 * 1024,
     feedLoad: { maxConcurrency: 8 },
     intakeMaxConcurrency: 4,
-    escalationStarts: { ratePerSecond: 250, batchSize: 50, maxConcurrency: 2 },
+    escalationStarts: { ratePerSecond: 250, batchSize: 50, maxConcurrency: 2, waitAlarmMinutes: 30 },
     // Letters are records of contact: every pack's retention, whatever the stage (dev holds no real letters,
     // but a shorter rule there would be a rule no test of prod exercises).
     storedLetters: { expireAfterDays: RECORD_RETENTION_DAYS },
     storedFeeds: {
       // Feeds hold personal data: kept a quarter for disputes over what was delivered, then gone. Reports
       // and rejects hold counts and ids only, kept past a year of audits.
-      expireAfterDays: { incoming: 90, payments: 90, reports: 400, rejects: 400, 'feed-loads': 7 },
+      expireAfterDays: { incoming: 90, payments: 90, reports: 400, rejects: 400, 'feed-loads': 14 },
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 1,
     },
@@ -314,6 +322,10 @@ export function stageConfigProblems(config: StageConfig): string[] {
     startsPerSecondPerConsumer(config) >= 1,
     'escalationStarts.ratePerSecond / maxConcurrency must leave each consumer at least one start per second',
   );
+  check(
+    wholeIn(starts.waitAlarmMinutes, 1, 1440),
+    'escalationStarts.waitAlarmMinutes must be from 1 to 1440',
+  );
   check(wholeIn(config.feedLoad.maxConcurrency, 1, 1000), 'feedLoad.maxConcurrency must be from 1 to 1000');
   // An SQS event source's maximum concurrency is 2 at the least.
   check(wholeIn(config.intakeMaxConcurrency, 2, 1000), 'intakeMaxConcurrency must be from 2 to 1000');
@@ -338,6 +350,12 @@ export function stageConfigProblems(config: StageConfig): string[] {
       `storedFeeds.expireAfterDays.${prefix} must be a whole number of days`,
     );
   }
+  // A large feed's hand-over waits in a dead-letter queue up to its retention; redriven, its run reads the
+  // segment manifest under feed-loads/, which must still be there.
+  check(
+    stored.expireAfterDays['feed-loads'] >= DEAD_LETTER_RETENTION_DAYS,
+    `storedFeeds.expireAfterDays.feed-loads must be at least ${DEAD_LETTER_RETENTION_DAYS} (a dead-letter queue's retention)`,
+  );
   // Intake reads a feed's report to recognise a redelivered event: the report must outlive the feed.
   for (const answer of ['reports', 'rejects'] as const) {
     for (const feed of ['incoming', 'payments'] as const) {
@@ -459,6 +477,14 @@ export function bankEventsBusName(stage: Stage): string {
 /** State machine names, fixed so that execution ARNs (and grants on them) can be written down. */
 export function stateMachineNames(stage: Stage): { readonly escalation: string; readonly feedLoad: string } {
   return { escalation: `overdue-${stage}-escalation`, feedLoad: `overdue-${stage}-feed-load` };
+}
+
+/**
+ * What every alarm of the stage is named with: the data key lets CloudWatch use it (for the encrypted alarm
+ * topic) only for alarms whose names start so.
+ */
+export function alarmNamePrefix(stage: Stage): string {
+  return `overdue-${stage}-`;
 }
 
 /** The role a bank's feeds are written with; named so that the bucket policy can name it without a token. */

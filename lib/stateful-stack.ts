@@ -6,7 +6,14 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { bankEventsBusName, DROP_PREFIXES, dropBucketName, type StageConfig, tableNames } from './config';
+import {
+  alarmNamePrefix,
+  bankEventsBusName,
+  DROP_PREFIXES,
+  dropBucketName,
+  type StageConfig,
+  tableNames,
+} from './config';
 import { BankWriters } from './constructs/bank-writers';
 import {
   CONTACT_LEDGER_CASE_INDEX,
@@ -49,7 +56,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
       pendingWindow: Duration.days(30),
     });
-    // CloudWatch alarms publish to a topic encrypted with this key: this account's alarms, nothing else.
+    // CloudWatch alarms publish to a topic encrypted with this key: this stage's alarms, nothing else.
     this.dataKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AlarmsOfThisAccountPublishToTheEncryptedTopic',
@@ -59,7 +66,7 @@ export class StatefulStack extends Stack {
         conditions: {
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
           ArnLike: {
-            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmNamePrefix(config.stage)}*`,
           },
         },
       }),

@@ -126,6 +126,7 @@ export class StatelessStack extends Stack {
         EscalationStarts: this.escalation.starts.deadLetters,
       },
       feedEvents: this.intake.feedEvents.queue,
+      escalationStarts: this.escalation.starts.queue,
       escalation: this.escalation.machine.stateMachine,
       feedLoad: this.intake.feedLoad.stateMachine,
       startEscalations: this.escalation.startEscalations.fn,

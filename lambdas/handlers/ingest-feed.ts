@@ -109,7 +109,14 @@ export async function loadFeedFile(
     return posted;
   }
   const report = await ingestFeed(deps, input);
-  logger.info(report.continues ? 'feed continues in the next invocation' : 'feed loaded', { ...report });
+  logger.info(
+    report.continues
+      ? 'feed continues in the next invocation'
+      : report.handedOver
+        ? 'feed handed over to its map run'
+        : 'feed loaded',
+    { ...report },
+  );
   if (report.continues || report.handedOver) return report;
   for (const outcome of ['read', 'created', 'updated', 'cured', 'stale', 'rejected'] as const) {
     metrics.addMetric(`feedRows_${outcome}`, MetricUnit.Count, report[outcome]);

@@ -77,6 +77,7 @@ export function makeStartEscalationsHandler(deps: () => StartEscalationsDeps) {
     });
     metrics.addMetric('escalationsStarted', MetricUnit.Count, started);
     metrics.addMetric('escalationStartThrottles', MetricUnit.Count, throttles);
+    metrics.addMetric('feedLoadsStarted', MetricUnit.Count, feedLoadsStarted);
     // A start refused because the name is taken (a case reopened in the cycle of a closed execution): no
     // escalation runs for it until its next cycle. Counted so that it shows, and can be alarmed on.
     metrics.addMetric('escalationNameTaken', MetricUnit.Count, nameTaken);

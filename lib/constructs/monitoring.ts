@@ -16,7 +16,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import { alarmNamePrefix, type StageConfig } from '../config';
 
 export interface MonitoringProps {
   readonly config: StageConfig;
@@ -28,6 +28,8 @@ export interface MonitoringProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   /** The queue of feed events, whose oldest message says how long a dropped file has been waiting. */
   readonly feedEvents: IQueue;
+  /** The start buffer, whose oldest message says how late escalations and large feeds' runs start. */
+  readonly escalationStarts: IQueue;
   readonly escalation: IStateMachine;
   readonly feedLoad: IStateMachine;
   /** Throttled only when the account runs out of concurrency: its own is capped by its event source. */
@@ -42,7 +44,8 @@ export interface MonitoringProps {
  * Defaults: every alarm looks at 5-minute periods, fires on the first breaching one, treats missing data as
  * fine (no traffic is no failure) and notifies the `Alarms` topic (KMS-encrypted, TLS only; `alarmEmail`
  * subscribed when set). Alarms: a function error; a message in a dead-letter queue; the oldest feed event
- * older than `feedEventAgeAlarmMinutes`; a failed escalation or feed-load execution; StartEscalations
+ * older than `feedEventAgeAlarmMinutes`; the oldest start request older than
+ * `escalationStarts.waitAlarmMinutes`; a failed escalation or feed-load execution; StartEscalations
  * throttled; a feed rejecting more than `feedRejectAlarmPercent` of its rows; an escalation parked (a task
  * failed after its retries: the case needs attention).
  */
@@ -50,10 +53,12 @@ export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
   private readonly notify: SnsAction;
+  private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { config } = props;
+    this.alarmPrefix = alarmNamePrefix(config.stage);
     this.topic = new Topic(this, 'Alarms', { masterKey: props.topicKey, enforceSSL: true });
     // enforceSSL gives the topic a resource policy, which replaces SNS's default one: without this statement
     // CloudWatch may not publish, and every alarm action fails. Only this account's alarms.
@@ -66,7 +71,7 @@ export class Monitoring extends Construct {
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
           ArnLike: {
-            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${this.alarmPrefix}*`,
           },
         },
       }),
@@ -91,6 +96,14 @@ export class Monitoring extends Construct {
       config.feedEventAgeAlarmMinutes * 60,
       ComparisonOperator.GREATER_THAN_THRESHOLD,
       `A dropped file has waited more than ${config.feedEventAgeAlarmMinutes} minutes to be loaded`,
+    );
+    this.add(
+      'StartsWaiting',
+      props.escalationStarts.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
+      config.escalationStarts.waitAlarmMinutes * 60,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+      `A start request (an escalation, or a large feed's map run) has waited more than ` +
+        `${config.escalationStarts.waitAlarmMinutes} minutes: see StartEscalations' logs and escalationStartThrottles`,
     );
     this.atLeastOne(
       'EscalationsFailed',
@@ -146,6 +159,8 @@ export class Monitoring extends Construct {
     alarmDescription: string,
   ): void {
     const alarm = new Alarm(this, id, {
+      // Named under the stage's prefix: the data key lets CloudWatch use it for these alarms only.
+      alarmName: `${this.alarmPrefix}${id}`,
       metric,
       threshold,
       evaluationPeriods: 1,

@@ -13,6 +13,7 @@ import {
   AccountRecovery,
   type CfnUserPool,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -92,6 +93,11 @@ export class StaffApi extends Construct {
       authFlows: { userSrp: true },
       generateSecret: false,
       disableOAuth: true,
+      // Staff may change none of their attributes but the locale through the console (left unset, the list
+      // is every standard attribute): the email is the sign-in name. The bank is an immutable attribute and
+      // the role a group; neither is writable by anyone signed in. One harmless attribute rather than an
+      // empty list, which CloudFormation's documentation does not tell apart from an absent one.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.minutes(signIn.accessTokenMinutes),

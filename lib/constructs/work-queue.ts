@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_RETENTION_DAYS } from '../config';
 
 export interface WorkQueueProps {
   /** `overdue-<stage>-<name>`; the dead letters go to `…-dlq`. */
@@ -29,7 +30,7 @@ export class WorkQueue extends Construct {
       queueName: `${props.queueName}-dlq`,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
     this.queue = new Queue(this, 'Queue', {
       queueName: props.queueName,

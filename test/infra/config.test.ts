@@ -82,8 +82,18 @@ describe('stage configuration', () => {
     ],
     [
       'a prefix that never expires',
-      (c) => (c.storedFeeds.expireAfterDays['feed-loads'] = 0),
-      /feed-loads must be a whole number of days/,
+      (c) => (c.storedFeeds.expireAfterDays.incoming = 0),
+      /incoming must be a whole number of days/,
+    ],
+    [
+      'large-feed work files gone before a dead-lettered hand-over could be redriven',
+      (c) => (c.storedFeeds.expireAfterDays['feed-loads'] = 7),
+      /feed-loads must be at least 14/,
+    ],
+    [
+      'a start-request wait alarm of no minutes',
+      (c) => (c.escalationStarts.waitAlarmMinutes = 0),
+      /waitAlarmMinutes must be from 1/,
     ],
     [
       'a refresh token that dies before the access token',

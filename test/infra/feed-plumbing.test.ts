@@ -1,5 +1,6 @@
 /** The plumbing the runtime relies on: feed events and escalation starts through SQS, the feed-load map, alarms. */
 
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { stageConfigs } from '../../lib/config';
 import { FEED_LOAD_STATES } from '../../lib/constructs/feed-load-state-machine';
@@ -238,12 +239,18 @@ describe('alarms', () => {
     }
   });
 
-  it('fire when the oldest feed event has waited longer than the stage allows', () => {
-    const [waiting] = alarms.filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
-    expect(dimension(waiting ?? {})).toEqual({
-      'Fn::GetAtt': [logicalIdOf(stateless.intake.feedEvents.queue), 'QueueName'],
-    });
-    expect(waiting?.Threshold).toBe(stageConfigs.dev.feedEventAgeAlarmMinutes * 60);
+  it('fire when the oldest feed event, or the oldest start request, has waited longer than the stage allows', () => {
+    const waiting = alarms.filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
+    const queueName = (queue: IConstruct) => ({ 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] });
+    expect(waiting.map((alarm) => [dimension(alarm), alarm.Threshold])).toEqual([
+      [queueName(stateless.intake.feedEvents.queue), stageConfigs.dev.feedEventAgeAlarmMinutes * 60],
+      // After a large feed's hand-over the feed event is gone: its run waits here.
+      [queueName(stateless.escalation.starts.queue), stageConfigs.dev.escalationStarts.waitAlarmMinutes * 60],
+    ]);
+  });
+
+  it('are named under the stage’s prefix, which the data key’s CloudWatch grant names', () => {
+    for (const alarm of alarms) expect(alarm.AlarmName).toMatch(/^overdue-dev-[A-Za-z]+$/);
   });
 
   it('fire on failed escalation and feed-load executions, function errors and StartEscalations throttles', () => {
@@ -276,7 +283,7 @@ describe('alarms', () => {
       Action: 'sns:Publish',
       Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
-    expect(JSON.stringify(allow.Condition.ArnLike['aws:SourceArn'])).toContain(':alarm:*');
+    expect(JSON.stringify(allow.Condition.ArnLike['aws:SourceArn'])).toContain(':alarm:overdue-dev-*');
     expect(statements.filter((statement) => statement.Effect === 'Deny')).toHaveLength(1);
   });
 });

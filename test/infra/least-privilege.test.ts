@@ -456,14 +456,14 @@ describe('the state machines', () => {
 });
 
 describe('the data key', () => {
-  it('lets CloudWatch use it for this account’s alarms only', () => {
+  it('lets CloudWatch use it for this stage’s alarms only', () => {
     const [cloudWatch] = iam
       .resourcePolicyOf(stateful.dataKey)
       .filter((statement) => statement.principals.includes('cloudwatch.amazonaws.com'));
     expect(cloudWatch?.actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     expect(cloudWatch?.conditions).toEqual({
       StringEquals: { 'aws:SourceAccount': [`<AWS::AccountId>`] },
-      ArnLike: { 'aws:SourceArn': [`arn:${P}:cloudwatch:${R}:${A}:alarm:*`] },
+      ArnLike: { 'aws:SourceArn': [`arn:${P}:cloudwatch:${R}:${A}:alarm:overdue-dev-*`] },
     });
   });
 });

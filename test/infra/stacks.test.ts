@@ -242,6 +242,8 @@ describe('staff sign-in', () => {
         IdTokenValidity: staffSignIn.idTokenMinutes,
         RefreshTokenValidity: staffSignIn.refreshTokenHours * 60,
         TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+        // Not the email (the sign-in name), nor anything else that matters.
+        WriteAttributes: ['locale'],
       });
     }
   });

@@ -9,8 +9,13 @@ import { SfnFeedLoadStarter } from '../sfn-feed-load-starter';
 import { asBuilt, type Instrument, onceWith, requiredEnv } from './lazy';
 
 // One attempt: a throttled call is waited out by the caller's pacing (start-escalations), and the SDK's own
-// retries would call again outside that pace.
-const sfnClient = onceWith((instrument: Instrument) => instrument(new SFNClient({ maxAttempts: 1 })));
+// retries would call again outside that pace. A call that hangs gives up after 5 s instead of holding a
+// worker (and its batch) until the function's timeout: the request comes again, and starts are idempotent.
+const sfnClient = onceWith((instrument: Instrument) =>
+  instrument(
+    new SFNClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } }),
+  ),
+);
 
 export function buildEscalationStarter(
   instrument: Instrument = asBuilt,
