@@ -37,7 +37,10 @@ export interface StartReport<Request extends StartRequest = StartRequest> {
   started: number;
   /** Requests for an escalation already running and recorded (a redelivery, or a request repeated by intake). */
   alreadyRunning: number;
-  /** Requests whose execution name is taken by a closed execution: nothing to start until the name frees. */
+  /**
+   * Requests whose execution name is taken by a closed execution whose start was recorded: nothing to start
+   * until the name frees.
+   */
   nameTaken: number;
   /** Escalations stopped (their cases closed); a stop of an unknown or finished execution counts too. */
   stopped: number;
@@ -107,8 +110,16 @@ export async function startEscalations<Request extends StartRequest>(
         const escalation = { caseId: request.caseId, cycle: request.cycle, run };
         const outcome = (await paced(deps, report, () => deps.escalations.start(escalation)))?.value;
         if (outcome === undefined) report.retryLater.push(request);
-        else if (outcome === 'name-taken') report.nameTaken++;
-        else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle, run)) report.started++;
+        else if (outcome === 'name-taken') {
+          // The name is this escalation's own (case, cycle and run make it). Not yet recorded as started, it
+          // is this request's own start: an earlier delivery started it and failed before recording, and the
+          // execution has closed since (paused at once, stopped). Recorded, the case counts it as started and
+          // intake stops asking again. Already recorded, a closed run holds the name (a case reopened in the
+          // cycle): nothing runs for it until its next cycle.
+          if (await deps.cases.markEscalationStarted(request.caseId, request.cycle, run)) report.started++;
+          else report.nameTaken++;
+        } else if (await deps.cases.markEscalationStarted(request.caseId, request.cycle, run))
+          report.started++;
         else report.alreadyRunning++;
       } catch (error) {
         // One failing request does not hold up the others; it comes again (and ends in the DLQ if it keeps failing).

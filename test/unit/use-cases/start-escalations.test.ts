@@ -131,8 +131,11 @@ describe('starting the escalations intake asked for', () => {
   it('counts a name taken by a closed execution, and keeps one failing request from holding up the others', async () => {
     const { cases, requests } = await storeWith(3);
     const sfn = new InMemoryStepFunctions();
-    await sfn.start(escalationOf(requests[0] as EscalationRequest));
-    await sfn.stopEscalation(escalationOf(requests[0] as EscalationRequest));
+    // Started and recorded earlier, then stopped (the case closed, and reopened in the same cycle).
+    const closed = requests[0] as EscalationRequest;
+    await sfn.start(escalationOf(closed));
+    await cases.markEscalationStarted(closed.caseId, closed.cycle);
+    await sfn.stopEscalation(escalationOf(closed));
     const failing = {
       get: (caseId: string) => cases.get(caseId),
       beginRun: (caseId: string, cycle: string, fromRun: number) => cases.beginRun(caseId, cycle, fromRun),
@@ -147,6 +150,35 @@ describe('starting the escalations intake asked for', () => {
 
     expect(report).toMatchObject({ started: 1, nameTaken: 1, errors: ['InternalServerError'] });
     expect(report.retryLater.map((r) => r.caseId)).toEqual([requests[1]?.caseId]);
+  });
+
+  it('records a start whose record failed and whose execution closed before the request came again', async () => {
+    const { cases, requests } = await storeWith(1);
+    const request = requests[0] as EscalationRequest;
+    const sfn = new InMemoryStepFunctions();
+    let failRecord = true;
+    const recordFailsOnce = {
+      get: (caseId: string) => cases.get(caseId),
+      beginRun: (caseId: string, cycle: string, fromRun: number) => cases.beginRun(caseId, cycle, fromRun),
+      markEscalationStarted: async (caseId: string, cycle: string, run?: number) => {
+        if (failRecord) {
+          failRecord = false;
+          throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        }
+        return cases.markEscalationStarted(caseId, cycle, run);
+      },
+    };
+    const deps = { escalations: sfn, cases: recordFailsOnce, pacing: unpaced };
+
+    const first = await startEscalations(deps, [request]);
+    // Before the request comes back, the execution ends: its first step paused it (a cease flag).
+    await sfn.stopEscalation(escalationOf(request));
+    const again = await startEscalations(deps, [request]);
+
+    expect(first).toMatchObject({ started: 0, errors: ['ProvisionedThroughputExceededException'] });
+    expect(again).toMatchObject({ started: 1, nameTaken: 0, retryLater: [] });
+    expect((await cases.get(request.caseId))?.escalationCycle).toBe(request.cycle);
+    expect(sfn.calls).toHaveLength(2);
   });
 
   it('stops the escalations of closed cases at the same pace, a throttled stop handed back to come again', async () => {
