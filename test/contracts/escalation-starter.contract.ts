@@ -65,7 +65,10 @@ export function escalationStarterContract(
   });
 }
 
-/** Quotas, where the part models them: a start beyond the token bucket throws and starts nothing. */
+/**
+ * Quotas, where the part models them: a start beyond the StartExecution bucket throws and starts nothing; a
+ * stop beyond the StopExecution bucket throws and stops nothing.
+ */
 export function startThrottlingContract(
   name: string,
   parts: (bucket: { burst: number; perSecond: number }) => StarterParts & { passSeconds(s: number): void },
@@ -79,6 +82,19 @@ export function startThrottlingContract(
       passSeconds(1);
       // C was never started: with another cycle it is a new execution, not a repeat.
       expect(await starter.start(escalation('C', '2026-12-01'))).toBe('running');
+    });
+
+    it('throws WorkflowThrottledError for a stop beyond its own bucket, stopping nothing', async () => {
+      const { starter, passSeconds } = parts({ burst: 2, perSecond: 1 });
+      expect(await starter.start(escalation('A'))).toBe('running');
+      await starter.stopEscalation(escalation('GONE-1'));
+      await starter.stopEscalation(escalation('GONE-2'));
+      await expect(starter.stopEscalation(escalation('A'))).rejects.toBeInstanceOf(WorkflowThrottledError);
+      passSeconds(1);
+      // A still runs: a repeat of its start is that execution. Stopped now, its name is taken.
+      expect(await starter.start(escalation('A'))).toBe('running');
+      await starter.stopEscalation(escalation('A'));
+      expect(await starter.start(escalation('A'))).toBe('name-taken');
     });
   });
 }

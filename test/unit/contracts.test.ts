@@ -19,13 +19,6 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import {
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
 import { InternalErrorException, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,7 +33,6 @@ import { SfnFeedLoadStarter } from '../../lambdas/adapters/aws/sfn-feed-load-sta
 import { SnsSmsSender } from '../../lambdas/adapters/aws/sns-sms-sender';
 import { SqsEscalationQueue, SqsFeedContinuation } from '../../lambdas/adapters/aws/sqs-queues';
 import { EnvelopePiiVault } from '../../lambdas/adapters/envelope-pii-vault';
-import { executionName } from '../../lambdas/adapters/execution-name';
 import { LocalDataKeyProvider } from '../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-key-source';
 import { type OutboxBankEvent, OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-events';
@@ -123,43 +115,18 @@ startThrottlingContract('in-memory fake', (bucket) => {
 });
 
 /**
- * Step Functions Standard as its API answers, behind the SDK: the adapter's mapping of its answers
- * (ExecutionAlreadyExists, ThrottlingException, ExecutionDoesNotExist) is what this exercises.
+ * Step Functions Standard as its API answers, behind the SDK, by raw execution name and input (the model is
+ * not the in-memory fake): the adapter's naming and its mapping of the answers (ExecutionAlreadyExists,
+ * ThrottlingException, ExecutionDoesNotExist) are what this exercises.
  */
 function stepFunctionsModel(bucket?: { burst: number; perSecond: number }) {
   const clock = new FakeClock();
-  const client = new SFNClient({ region: 'ap-east-1' });
-  const model = new InMemoryStepFunctions(clock, bucket);
-  const machine = 'arn:aws:states:ap-east-1:111122223333:stateMachine:overdue-dev-escalation';
-  mockClient(client)
-    .on(StartExecutionCommand)
-    .callsFake(async ({ name, input }) => {
-      let outcome: string;
-      try {
-        outcome = await model.start(JSON.parse(input));
-        if (outcome === 'running' && executionName(JSON.parse(input)) !== name)
-          throw new Error('the adapter named it otherwise');
-      } catch {
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client' });
-      }
-      if (outcome === 'name-taken') {
-        throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: {} });
-      }
-      return {
-        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${name}`,
-        startDate: clock.now(),
-      };
-    })
-    .on(StopExecutionCommand)
-    .callsFake(async ({ executionArn }) => {
-      const name = String(executionArn).split(':').at(-1) ?? '';
-      const execution = model.executions.get(name);
-      if (!execution) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
-      await model.stopEscalation(execution.input);
-      return { stopDate: clock.now() };
-    });
+  const model = new StepFunctionsModel(
+    'arn:aws:states:ap-east-1:111122223333:stateMachine:overdue-dev-escalation',
+    { now: () => clock.now().getTime(), ...(bucket ? { bucket } : {}) },
+  );
   return {
-    starter: new SfnEscalationStarter(client, machine),
+    starter: new SfnEscalationStarter(model.client(), model.stateMachineArn),
     passDays: (days: number) => void clock.advance(days * DAY_MS),
     passSeconds: (seconds: number) => void clock.advance(seconds * 1000),
   };

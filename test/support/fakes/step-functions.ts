@@ -9,6 +9,7 @@ import {
   type StartOutcome,
   WorkflowThrottledError,
 } from '../../../lambdas/ports/workflow';
+import { type BucketRate, TokenBucket } from '../token-bucket';
 
 const NAME_REUSE_MS = 90 * 86_400_000;
 
@@ -25,8 +26,9 @@ export interface Execution {
  *   idempotent start);
  * - a closed execution's name, or another input → `name-taken` (ExecutionAlreadyExists), until 90 days
  *   after the execution closed;
- * - with `throttle`, a token bucket (AWS: burst 1,300, refill 300/s) on the clock: beyond it
- *   WorkflowThrottledError, and nothing started.
+ * - with `throttle`, a token bucket (AWS: burst 1,300, refill 300/s) on the clock for StartExecution, and
+ *   another of the same rate for StopExecution: beyond it WorkflowThrottledError, and nothing started or
+ *   stopped.
  */
 export class InMemoryStepFunctions implements EscalationStarter, EscalationStopper {
   readonly executions = new Map<string, Execution>();
@@ -36,15 +38,18 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
   throttled = 0;
   /** Names StopExecution was called for, in order. */
   readonly stopped: string[] = [];
-  private tokens = 0;
-  private lastRefill = 0;
+  private readonly startBucket?: TokenBucket;
+  private readonly stopBucket?: TokenBucket;
 
   constructor(
     private readonly clock: Clock = { now: () => new Date(0) },
-    private readonly throttle?: { readonly burst: number; readonly perSecond: number },
+    throttle?: BucketRate,
   ) {
-    this.tokens = throttle?.burst ?? 0;
-    this.lastRefill = clock.now().getTime();
+    const now = () => clock.now().getTime();
+    if (throttle) {
+      this.startBucket = new TokenBucket(throttle, now);
+      this.stopBucket = new TokenBucket(throttle, now);
+    }
   }
 
   /** The executions ever started, by name, with their input (the first start of each). */
@@ -59,17 +64,9 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
   async start(input: EscalationInput): Promise<StartOutcome> {
     const name = executionName(input);
     const now = this.clock.now().getTime();
-    if (this.throttle) {
-      this.tokens = Math.min(
-        this.throttle.burst,
-        this.tokens + ((now - this.lastRefill) * this.throttle.perSecond) / 1000,
-      );
-      this.lastRefill = now;
-      if (this.tokens < 1) {
-        this.throttled++;
-        throw new WorkflowThrottledError('StartExecution refused: ThrottlingException');
-      }
-      this.tokens -= 1;
+    if (this.startBucket && !this.startBucket.take()) {
+      this.throttled++;
+      throw new WorkflowThrottledError('StartExecution refused: ThrottlingException');
     }
     this.calls.push({ name, input: { ...input } });
     const existing = this.executions.get(name);
@@ -92,6 +89,9 @@ export class InMemoryStepFunctions implements EscalationStarter, EscalationStopp
 
   async stopEscalation(escalation: EscalationInput): Promise<void> {
     const name = executionName(escalation);
+    if (this.stopBucket && !this.stopBucket.take()) {
+      throw new WorkflowThrottledError('StopExecution refused: ThrottlingException');
+    }
     this.stopped.push(name);
     const execution = this.executions.get(name);
     if (execution?.status === 'RUNNING') {
