@@ -107,6 +107,23 @@ interface Checkpoint<C> {
   readonly handedOver?: boolean;
 }
 
+const S3_MAX_KEY_BYTES = 1024;
+/** `reports/<key>.json` */
+const REPORT_KEY_EXTRA_BYTES = 'reports/'.length + '.json'.length;
+/**
+ * The longest feed key intake loads: its work files (`feed-loads/<key>/<16-hex tag>/rejects/seg-000000.csv`,
+ * 51 bytes more) must fit S3's 1,024 bytes. A longer one is quarantined (its report still fits).
+ */
+export const MAX_FEED_KEY_BYTES = 960;
+
+/** A key so long that not even its report fits in S3: nothing can be written for it. */
+export class FeedKeyTooLongError extends Error {
+  override readonly name = 'FeedKeyTooLongError';
+  constructor(keyBytes: number) {
+    super(`feed key of ${keyBytes} bytes: no report fits under reports/`);
+  }
+}
+
 /**
  * Runs `load` on one file: answers a redelivered event with the report already written, resolves the bank
  * from `<prefix>/<bankId>/<name>`, restores a checkpoint, turns a QuarantineError into a quarantined report,
@@ -121,11 +138,16 @@ export async function processFeedFile<C extends object, R extends FileReport & C
 ): Promise<R> {
   const started = deps.stopwatch.readMs();
   const { key, version } = input;
+  const keyBytes = Buffer.byteLength(key, 'utf8');
+  // Not even a report fits under reports/: the message fails (to the DLQ, alarmed) with this error's name.
+  if (keyBytes + REPORT_KEY_EXTRA_BYTES > S3_MAX_KEY_BYTES) throw new FeedKeyTooLongError(keyBytes);
   const already = await reportOfVersion<R>(deps.storage, key, version);
   if (already) return already;
+  const keyTooLong = keyBytes > MAX_FEED_KEY_BYTES;
   const bankId = new RegExp(`^${prefix}/([a-z0-9-]{2,32})/[^/]+$`).exec(key)?.[1] ?? '';
   const workPrefix = `feed-loads/${key}/${versionTag(version)}`;
-  const saved = version ? await readCheckpoint<C>(deps.storage, workPrefix, version) : undefined;
+  const saved =
+    version && !keyTooLong ? await readCheckpoint<C>(deps.storage, workPrefix, version) : undefined;
   const counts = saved ? { ...emptyCounts, ...saved.counts } : emptyCounts;
   const report = {
     key,
@@ -140,6 +162,11 @@ export async function processFeedFile<C extends object, R extends FileReport & C
   const elapsed = () => (saved?.elapsedMs ?? 0) + Math.round(deps.stopwatch.readMs() - started);
   let result: LoadResult = 'loaded';
   try {
+    if (keyTooLong) {
+      throw new QuarantineError(
+        `the file name is too long: the key is ${keyBytes} bytes, at most ${MAX_FEED_KEY_BYTES} (UTF-8)`,
+      );
+    }
     const bank = deps.banks.get(bankId);
     if (!bank)
       throw new QuarantineError(bankId ? `unknown bank ${bankId}` : `key is not ${prefix}/<bankId>/<name>`);

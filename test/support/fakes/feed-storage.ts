@@ -7,7 +7,7 @@ import type { FeedStorage, ReadOptions } from '../../../lambdas/ports/feed-stora
  * The drop bucket in memory: `files` holds text bodies by key, `bytes` binary ones (gzip, GB18030 …);
  * `open` streams one (whole or a byte range) in chunks of `chunkBytes`, as S3 streams a body in pieces
  * that cut characters and records anywhere; `put` and `putStream` write one. A missing key fails as S3's
- * NoSuchKey does.
+ * NoSuchKey does; a key over S3's 1,024 bytes (UTF-8) as its KeyTooLongError does, read or written.
  */
 export class InMemoryFeedStorage implements FeedStorage {
   readonly files = new Map<string, string>();
@@ -30,6 +30,7 @@ export class InMemoryFeedStorage implements FeedStorage {
   }
 
   async open(key: string, options: ReadOptions = {}): Promise<Readable> {
+    refuseLongKey(key);
     const text = this.files.get(key);
     const body = this.bytes.get(key) ?? (text === undefined ? undefined : Buffer.from(text, 'utf8'));
     if (body === undefined)
@@ -43,10 +44,12 @@ export class InMemoryFeedStorage implements FeedStorage {
   }
 
   async readText(key: string): Promise<string | undefined> {
+    refuseLongKey(key);
     return this.files.get(key) ?? this.bytes.get(key)?.toString('utf8');
   }
 
   async put(key: string, body: string, contentType = 'text/plain'): Promise<void> {
+    refuseLongKey(key);
     this.files.set(key, body);
     this.contentTypes.set(key, contentType);
     this.writes.push(key);
@@ -58,4 +61,9 @@ export class InMemoryFeedStorage implements FeedStorage {
     this.streamed.push(key);
     await this.put(key, Buffer.concat(chunks).toString('utf8'), contentType);
   }
+}
+
+function refuseLongKey(key: string): void {
+  if (Buffer.byteLength(key, 'utf8') > 1024)
+    throw Object.assign(new Error('Your key is too long'), { name: 'KeyTooLongError' });
 }

@@ -139,6 +139,33 @@ describe('ingest feed: quarantine', () => {
     expect(world.storage.files.has(`reports/${key}.json`)).toBe(true);
   });
 
+  it('loads a key of 960 bytes, quarantines a longer one, and fails one whose report would not fit in S3', async () => {
+    const world = createFakeWorld({ now: '2026-03-01T02:00:00Z' });
+    // 张 is 3 bytes in UTF-8: S3 counts a key's bytes, not its characters.
+    const keyOf = (bytes: number) => {
+      const head = 'incoming/demo-bank/';
+      const name = `${'张'.repeat(Math.floor((bytes - head.length - 4) / 3))}.csv`;
+      return `${head}${'x'.repeat(bytes - head.length - Buffer.byteLength(name))}${name}`;
+    };
+    const longest = keyOf(960);
+    const tooLong = keyOf(961);
+    const noRoom = keyOf(1015);
+    expect([longest, tooLong, noRoom].map((key) => Buffer.byteLength(key))).toEqual([960, 961, 1015]);
+    for (const key of [longest, tooLong, noRoom]) drop(world, [feedRow()], key);
+
+    expect(await ingestFeed(world, { key: longest, version: 'v1' })).toMatchObject({ created: 1 });
+    expect(await ingestFeed(world, { key: tooLong, version: 'v1' })).toMatchObject({
+      quarantined: true,
+      quarantineReason: 'the file name is too long: the key is 961 bytes, at most 960 (UTF-8)',
+      read: 0,
+    });
+    expect(world.storage.files.has(`reports/${tooLong}.json`)).toBe(true);
+    await expect(ingestFeed(world, { key: noRoom, version: 'v1' })).rejects.toMatchObject({
+      name: 'FeedKeyTooLongError',
+    });
+    expect(world.cases.cases.size).toBe(1);
+  });
+
   it('quarantines a key that is not incoming/<bankId>/<name>', async () => {
     const world = createFakeWorld();
 
