@@ -23,9 +23,19 @@ export function buildEscalationStarter(
   return new SfnEscalationStarter(sfnClient(instrument), requiredEnv('STATE_MACHINE_ARN'));
 }
 
-/** Large feeds' Distributed Map runs, which intake asks for through the start buffer (see feed-load.ts). */
+/**
+ * Large feeds' Distributed Map runs, which intake asks for through the start buffer (see feed-load.ts). Its
+ * machine is read on the first such request: were it missing, only those requests would fail, not every
+ * escalation start of the consumer.
+ */
 export function buildFeedLoadStarter(instrument: Instrument = asBuilt): FeedLoadStarter {
-  return new SfnFeedLoadStarter(sfnClient(instrument), requiredEnv('FEED_LOAD_STATE_MACHINE_ARN'));
+  let starter: FeedLoadStarter | undefined;
+  return {
+    startFeedLoad: (input) => {
+      starter ??= new SfnFeedLoadStarter(sfnClient(instrument), requiredEnv('FEED_LOAD_STATE_MACHINE_ARN'));
+      return starter.startFeedLoad(input);
+    },
+  };
 }
 
 /** This consumer's share of the account's Step Functions rate (stage config: rate / event-source concurrency). */
