@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const seedSample =
     firstStart && !process.argv.includes('--no-sample') && process.env.OVERDUE_NO_SAMPLE !== '1';
 
-  // Handlers first: a Ctrl-C during start-up lets the start finish, then stops everything it started.
+  // Handlers first: a Ctrl-C during start-up lets the start finish, then stops everything it started; a
+  // start that does not finish within the stop deadline is left (DynamoDB Local's guard ends Java on exit).
   // One Ctrl-C in a terminal arrives twice (from the terminal, and forwarded by npm): repeats are ignored.
   let runtime: Awaited<ReturnType<typeof startOfflineRuntime>> | undefined;
   let stopping = false;
@@ -69,6 +70,12 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n[overdue] ${reason}: stopping…`);
     if (runtime) stopAndExit(runtime);
+    else {
+      setTimeout(() => {
+        console.error(`[overdue] start-up not finished after ${STOP_DEADLINE_MS / 1000} s: exiting`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+    }
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // Under `npm start`, npm is the parent. Killed hard, it forwards nothing: this process is handed to another

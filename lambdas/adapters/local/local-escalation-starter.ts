@@ -55,6 +55,12 @@ export interface LocalEscalationOptions {
   readonly recordFault: TaskHandler;
   /** Real milliseconds between retries of a failed task (the definition's 5 s, 10 s… would stall the clock). */
   readonly retryIntervalMs?: number;
+  /**
+   * Task handlers that run at once (default 16), as a Lambda function's concurrency bounds its invocations:
+   * a book of tens of thousands of cases whose steps fall due together waits its turn instead of crowding
+   * DynamoDB Local and the event loop all at once.
+   */
+  readonly taskConcurrency?: number;
   /** Called when an execution fails; must not log personal data. */
   readonly onFailure?: (record: ExecutionRecord) => void;
   /** Called for every state an execution enters (state transitions, as Step Functions bills them). */
@@ -109,7 +115,10 @@ function statesOfType(definition: Record<string, unknown>, type: string): string
  *   interpreter can arm starts again (Catch States.Timeout → itself) instead of ending the escalation, so no
  *   real time limit applies;
  * - `OpenTask` gets the longest fixed timeout instead of `$.plan.taskTimeoutSeconds` (seconds of virtual time,
- *   and above ~24.8 days an overflow): its handler times out on the virtual clock instead.
+ *   and above ~24.8 days an overflow): its handler times out on the virtual clock instead;
+ * - the Lambda tasks get the longest timeout too: a task waiting for its turn among many (see
+ *   `taskConcurrency`) would otherwise time out in real time, which is not the system's time offline, and
+ *   park its case. Their handlers end by themselves.
  */
 export function localDefinition(definition: Record<string, unknown>): StateMachineDefinition {
   const { TimeoutSeconds: _machineTimeout, ...rest } = definition;
@@ -138,6 +147,9 @@ export function localDefinition(definition: Record<string, unknown>): StateMachi
       Next: wait.Next,
     };
   }
+  for (const name of [STATES.plan, STATES.recordFault, ...ACT_FUNCTIONS]) {
+    states[name] = { ...(states[name] as StateDefinition), TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
+  }
   const { TimeoutSecondsPath: _byPlan, ...openTask } = states[STATES.openTask] as StateDefinition;
   states[STATES.openTask] = { ...openTask, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
   return { ...rest, States: states } as unknown as StateMachineDefinition;
@@ -156,6 +168,9 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   private readonly workItems = new Map<string, WaitingItem>();
   /** Task handlers running now (a stopped execution's included: its Lambda runs to its end). */
   private tasksInFlight = 0;
+  /** Task handlers running now, at most `taskConcurrency`; the others wait in `taskQueue`, first come first served. */
+  private tasksRunning = 0;
+  private readonly taskQueue: Array<() => void> = [];
   private readonly machine: StateMachine;
   private readonly states: Record<string, StateDefinition>;
   /** The Wait states of the definition, each run as a sleep on the virtual clock. */
@@ -384,13 +399,30 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       // Counted until the handler settles, even when its execution is stopped meanwhile: as in AWS, stopping
       // an execution does not stop a Lambda already running, and its sends happen at the time it runs.
       this.tasksInFlight++;
+      await this.taskSlot();
       try {
         if (!integration) return await handler(input);
         const payload = await handler((input as { Payload?: unknown })?.Payload);
         return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
       } finally {
+        this.releaseTaskSlot();
         this.tasksInFlight--;
       }
     };
+  }
+
+  private async taskSlot(): Promise<void> {
+    if (this.tasksRunning < (this.options.taskConcurrency ?? 16)) {
+      this.tasksRunning++;
+      return;
+    }
+    // The slot is handed over by the task that frees it: the count stays as it is.
+    await new Promise<void>((resolve) => this.taskQueue.push(resolve));
+  }
+
+  private releaseTaskSlot(): void {
+    const next = this.taskQueue.shift();
+    if (next) next();
+    else this.tasksRunning--;
   }
 }
