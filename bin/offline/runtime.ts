@@ -28,6 +28,7 @@ import { LocalQueue } from '../../lambdas/adapters/local/local-queue';
 import { OutboxBankEvents } from '../../lambdas/adapters/local/outbox-bank-events';
 import { type OutboxSms, OutboxSmsSender } from '../../lambdas/adapters/local/outbox-sms-sender';
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
+import { validateLadderVersions } from '../../lambdas/domain/ladder-validation';
 import { localDate } from '../../lambdas/domain/zoned-time';
 import { makeFindCasesHandler } from '../../lambdas/handlers/api-find-cases';
 import { makeGetCaseHandler } from '../../lambdas/handlers/api-get-case';
@@ -210,7 +211,8 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
     const localMail = new LocalMail(sesUrl, clock);
 
     // The adapters: real AWS-side code where a local service speaks the same API, local ones elsewhere.
-    const banks = bankDirectoryFromConfig(JSON.stringify(LOCAL_BANKS));
+    // Checked as PlanNextStep checks them: offline, one directory serves every function.
+    const banks = bankDirectoryFromConfig(JSON.stringify(LOCAL_BANKS), validateLadderVersions);
     const cases = new DynamoCaseStore(documents, LOCAL_TABLES.cases);
     const trail = new DynamoTrail(documents, LOCAL_TABLES.trail);
     const vault = new EnvelopePiiVault(new LocalDataKeyProvider(masterKey));

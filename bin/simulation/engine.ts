@@ -24,6 +24,7 @@ import { LocalIndexKeySource } from '../../lambdas/adapters/local/local-index-ke
 import { VirtualClock } from '../../lambdas/adapters/local/virtual-clock';
 import { caseIdOf } from '../../lambdas/domain/collection-case';
 import { addDays } from '../../lambdas/domain/delinquency';
+import { validateLadderVersions } from '../../lambdas/domain/ladder-validation';
 import { makeOpenTaskHandler } from '../../lambdas/handlers/open-task';
 import { makePlanNextStepHandler } from '../../lambdas/handlers/plan-next-step';
 import { makeRecordFaultHandler } from '../../lambdas/handlers/record-fault';
@@ -178,7 +179,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     });
 
     const clock = new VirtualClock(new Date(SIM_START));
-    const banks = bankDirectoryFromConfig(JSON.stringify(SIM_BANKS));
+    // Checked as PlanNextStep checks them: here one directory serves every function.
+    const banks = bankDirectoryFromConfig(JSON.stringify(SIM_BANKS), validateLadderVersions);
     const cases = new DynamoCaseStore(documents, TABLES.cases);
     const trail = new DynamoTrail(documents, TABLES.trail);
     const contacts = new DynamoContactLedger(documents, TABLES.contactLedger);

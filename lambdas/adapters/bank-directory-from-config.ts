@@ -2,8 +2,8 @@
 
 import * as z from 'zod/mini';
 import { type BankSettings, withDefaultLadders } from '../domain/bank';
-import { LADDER_ACTIONS } from '../domain/escalation-ladder';
-import { validateLadderVersions } from '../domain/ladder-validation';
+import { LADDER_ACTIONS, type Ladder } from '../domain/escalation-ladder';
+import type { PackId } from '../domain/policy-packs';
 import type { BankDirectory } from '../ports/bank-directory';
 
 const text = z.string().check(z.minLength(1));
@@ -51,16 +51,22 @@ const bankSchema = z.object({
   ladders: z.optional(z.array(ladder).check(z.minLength(1))),
 });
 
+/** Everything wrong with a bank's ladder versions under its pack: domain/ladder-validation's validateLadderVersions. */
+export type LadderCheck = (ladders: readonly Ladder[], pack: PackId) => string[];
+
 /**
- * Builds the directory, refusing at cold start a ladder the planner or Act would stumble on later (an unknown
- * template would otherwise fail only in Act, after the contact is claimed).
+ * Builds the directory. Given `checkLadders`, it refuses at cold start a ladder the planner or Act would stumble
+ * on later (an unknown template would otherwise fail only in Act, after the contact is claimed). The check reads
+ * the whole template catalogue, so it is passed in, not imported: PlanNextStep's wiring passes it (every Act
+ * follows a plan), and the functions that do not plan leave it, and the catalogue, out of their bundles.
+ * lib/config.ts runs the same check at synth, so a ladder it refuses never deploys.
  */
-export function bankDirectoryFromConfig(json: string | undefined): BankDirectory {
+export function bankDirectoryFromConfig(json: string | undefined, checkLadders?: LadderCheck): BankDirectory {
   if (!json) throw new Error('BANKS_CONFIG is not set');
   const banks = new Map<string, BankSettings>();
   for (const config of z.array(bankSchema).parse(JSON.parse(json))) {
     const bank = withDefaultLadders(config);
-    const problems = validateLadderVersions(bank.ladders, bank.policyPack);
+    const problems = checkLadders?.(bank.ladders, bank.policyPack) ?? [];
     if (problems.length > 0)
       throw new Error(`bank ${bank.bankId}: invalid ladder:\n- ${problems.join('\n- ')}`);
     banks.set(bank.bankId, bank);

@@ -1,4 +1,4 @@
-/** Everything wrong with a ladder under its pack, in words an operator can act on: run at synth and at cold start. */
+/** Everything wrong with a ladder under its pack, in words an operator can act on: run at synth (lib/config.ts) and at PlanNextStep's cold start. */
 
 import {
   DEFAULT_OUTCOME_OF,

@@ -4,8 +4,8 @@
  */
 
 import type { ByLanguage, Language } from './message-templates';
-import { US_DISCLOSURE } from './message-templates';
 import type { PackId } from './policy-packs';
+import { US_DISCLOSURE } from './us-disclosure';
 
 /** §1006.34(c)(2): the itemisation and the validation period, as formatted amounts and dates. */
 export interface ValidationFacts {

@@ -5,6 +5,7 @@
 
 import type { ValidationFacts } from './letter-templates';
 import type { PackId } from './policy-packs';
+import { US_DISCLOSURE } from './us-disclosure';
 
 export type Language = 'zh-CN' | 'en';
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
@@ -41,11 +42,6 @@ export interface MessageTemplate {
   readonly email?: ByLanguage<(facts: MessageFacts) => EmailContent>;
 }
 
-/** §1006.18(e): every communication says it comes from a debt collector. */
-export const US_DISCLOSURE: Readonly<Record<Language, string>> = {
-  en: 'This is a communication from a debt collector.',
-  'zh-CN': '本信息来自债务催收方。',
-};
 /** US-6: a simple, free opt-out in every text and email. */
 export const US_SMS_OPT_OUT: Readonly<Record<Language, string>> = {
   en: 'Reply STOP to opt out.',

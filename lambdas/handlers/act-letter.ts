@@ -10,6 +10,7 @@ import { buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
 import { buildLetterStore } from '../adapters/aws/wiring/letters';
 import { systemClock } from '../adapters/system-clock';
+import { renderLetter } from '../domain/letter-templates';
 import type { ActChannels, ActCore } from '../use-cases/act-on-step';
 import { makeActHandler } from './act-on-step';
 
@@ -17,7 +18,8 @@ const CARRIES = ['vault', 'contacts', 'letters'] as const;
 export type ActLetterDeps = ActCore & Pick<ActChannels, (typeof CARRIES)[number]>;
 
 export function makeActLetterHandler(deps: () => ActLetterDeps) {
-  return makeActHandler('ActLetter', CARRIES, deps);
+  // The letter templates and no others: a letter is the only thing this function writes.
+  return makeActHandler('ActLetter', CARRIES, deps, { renderLetter });
 }
 
 export const handler = middy(

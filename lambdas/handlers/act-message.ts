@@ -9,6 +9,7 @@ import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { buildPiiVault } from '../adapters/aws/wiring/kms';
 import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
+import { renderEmail, renderSms } from '../domain/message-templates';
 import { type EmailSender, SenderUnavailableError, type SmsSender } from '../ports/notifier';
 import type { ActChannels, ActCore } from '../use-cases/act-on-step';
 import { makeActHandler } from './act-on-step';
@@ -17,7 +18,8 @@ const CARRIES = ['vault', 'contacts', 'sms', 'email'] as const;
 export type ActMessageDeps = ActCore & Pick<ActChannels, (typeof CARRIES)[number]>;
 
 export function makeActMessageHandler(deps: () => ActMessageDeps) {
-  return makeActHandler('ActMessage', CARRIES, deps);
+  // The SMS and email templates, not the letters: this function writes no letter.
+  return makeActHandler('ActMessage', CARRIES, deps, { renderSms, renderEmail });
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type ActCore,
   type ActDeps,
   type ActResult,
+  type ActTemplates,
   actOnStep,
 } from '../use-cases/act-on-step';
 import { escalationIds, plannedStep, taskOutcome } from './escalation-task-input';
@@ -30,18 +31,28 @@ export const actInput = z.extend(escalationIds, {
 /**
  * The handler of one Act function. A step of an action the function does not carry out is a routing fault:
  * it fails with StepNotCarriedError before anything is read, which the state machine parks (RecordFault) rather
- * than skipping the step. The use case gets the core and the channels in `carries`, nothing more, whatever the
- * caller hands over (offline, one set of adapters serves all four functions).
+ * than skipping the step. The use case gets the core, the channels in `carries` and the `templates` its
+ * function module passes, nothing more, whatever the caller hands over (offline, one set of adapters serves
+ * all four functions). Templates are not adapters: they are the same in AWS, offline and in tests, so each
+ * function's module names its own (act-letter.ts, act-message.ts) and bundles no other.
  */
 export function makeActHandler<Part extends keyof ActChannels>(
   carrier: ActFunction,
   carries: readonly Part[],
   deps: () => ActCore & Pick<ActChannels, Part>,
+  templates: Partial<ActTemplates> = {},
 ) {
   const carried = (): ActDeps => {
     const all = deps();
     const channels = Object.fromEntries(carries.map((part) => [part, all[part]]));
-    return { cases: all.cases, trail: all.trail, banks: all.banks, clock: all.clock, ...channels };
+    return {
+      cases: all.cases,
+      trail: all.trail,
+      banks: all.banks,
+      clock: all.clock,
+      ...channels,
+      ...templates,
+    };
   };
   return async (event: unknown): Promise<ActResult> => {
     const input = actInput.parse(event) as ActInput;

@@ -9,6 +9,7 @@ import { buildContactLedger } from '../adapters/aws/wiring/contact-ledger';
 import { buildCaseStore, buildTrail } from '../adapters/aws/wiring/dynamodb';
 import { once } from '../adapters/aws/wiring/lazy';
 import { systemClock } from '../adapters/system-clock';
+import { validateLadderVersions } from '../domain/ladder-validation';
 import { type PlanNextStepDeps, planNextStep, type StepPlan } from '../use-cases/plan-next-step';
 import { escalationIds } from './escalation-task-input';
 
@@ -29,7 +30,9 @@ export const handler = middy(
       cases: buildCaseStore(traced),
       trail: buildTrail(traced),
       contacts: buildContactLedger(traced),
-      banks: buildBankDirectory(),
+      // The one function that checks every bank's ladders against the template catalogue at cold start: it
+      // resolves template versions from the catalogue anyway, and every Act follows a plan.
+      banks: buildBankDirectory(validateLadderVersions),
       clock: systemClock,
     })),
   ),

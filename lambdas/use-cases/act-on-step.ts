@@ -12,7 +12,8 @@
  * 4. Mark the step done, with the instant.
  * Errors that are not the provider's (KMS, DynamoDB) are thrown: the state machine retries, then parks the case.
  * Each Act function carries out its own actions (lambdas/domain/act-functions.ts) and is wired with their senders
- * only: a step whose sender it lacks fails with StepNotCarriedError before anything is reserved or sent.
+ * and templates only: a step whose sender or templates it lacks fails with StepNotCarriedError before anything
+ * is reserved or sent.
  */
 
 import { StepNotCarriedError } from '../domain/act-functions';
@@ -21,8 +22,9 @@ import type { CollectionCase } from '../domain/collection-case';
 import { checkAction, checkContact } from '../domain/compliance-guard';
 import { type ContactRecord, debtorKeyOf } from '../domain/contact-record';
 import { addDays, daysPastDue } from '../domain/delinquency';
-import { renderLetter } from '../domain/letter-templates';
-import { renderEmail, renderSms } from '../domain/message-templates';
+// Types only: the templates are handed in (ActTemplates), each Act function bundling its own channel's.
+import type { renderLetter } from '../domain/letter-templates';
+import type { renderEmail, renderSms } from '../domain/message-templates';
 import { formatMoney } from '../domain/money';
 import { policyPack } from '../domain/policy-packs';
 import { localDate } from '../domain/zoned-time';
@@ -73,8 +75,24 @@ export interface ActChannels {
   readonly bankEvents: BankEvents;
 }
 
-/** An Act function's dependencies: the core, and the channels its actions use (absent: not carried). */
-export type ActDeps = ActCore & Partial<ActChannels>;
+/**
+ * What a contact is written from, by channel: the SMS and email templates (domain/message-templates) and the
+ * letters (domain/letter-templates). Handed in by each Act function's handler rather than imported here, so
+ * that ActLetter's bundle holds no message template, ActMessage's no letter, and ActBank's and ActOnWorkItem's
+ * neither: templates are most of the domain code in a bundle, and every module is paid at cold start.
+ */
+export interface ActTemplates {
+  readonly renderSms: typeof renderSms;
+  readonly renderEmail: typeof renderEmail;
+  readonly renderLetter: typeof renderLetter;
+}
+
+/** An Act function's dependencies: the core, and the channels and templates its actions use (absent: not carried). */
+export type ActDeps = ActCore & Partial<ActChannels> & Partial<ActTemplates>;
+
+/** Everything an Act function may or may not carry. */
+type ActPart = keyof ActChannels | keyof ActTemplates;
+type ActParts = ActChannels & ActTemplates;
 
 export type ActResult = ActOutcome & {
   readonly rule?: string;
@@ -167,6 +185,7 @@ async function contact(
     return { outcome: 'skipped', reason: 'no address on file' };
   }
   carried(deps, SENDER_OF[target.channel], input);
+  carried(deps, TEMPLATES_OF[target.channel], input);
   const pack = policyPack(collectionCase.policyPack);
   const debtorKey = debtorKeyOf(collectionCase);
   const purpose = purposeOf(plan.action, plan.template);
@@ -203,16 +222,22 @@ async function contact(
     : {};
   const rendered =
     target.channel === 'sms'
-      ? { channel: 'sms' as const, body: renderSms(plan.template, plan.templateVersion, language, facts) }
+      ? {
+          channel: 'sms' as const,
+          body: carried(deps, 'renderSms', input)(plan.template, plan.templateVersion, language, facts),
+        }
       : target.channel === 'email'
         ? {
             channel: 'email' as const,
             // The validation email (US-3) itemises the debt as the validation letter does.
-            content: renderEmail(plan.template, plan.templateVersion, language, { ...facts, ...validation }),
+            content: carried(deps, 'renderEmail', input)(plan.template, plan.templateVersion, language, {
+              ...facts,
+              ...validation,
+            }),
           }
         : {
             channel: 'letter' as const,
-            html: renderLetter(plan.template, plan.templateVersion, language, {
+            html: carried(deps, 'renderLetter', input)(plan.template, plan.templateVersion, language, {
               bank: {
                 name: bank.displayName,
                 phone: bank.contact?.phone ?? '',
@@ -369,19 +394,22 @@ const SENDER_OF = { sms: 'sms', email: 'email', letter: 'letters' } as const sat
   keyof ActChannels
 >;
 
-/** The channel the step needs, or StepNotCarriedError when this Act function was not wired with it. */
-function carried<Part extends keyof ActChannels>(
-  deps: ActDeps,
-  part: Part,
-  input: ActInput,
-): ActChannels[Part] {
+/** What each contact channel is written from. */
+const TEMPLATES_OF = {
+  sms: 'renderSms',
+  email: 'renderEmail',
+  letter: 'renderLetter',
+} as const satisfies Record<ContactTarget['channel'], keyof ActTemplates>;
+
+/** The channel or templates the step needs, or StepNotCarriedError when this Act function was not wired with them. */
+function carried<Part extends ActPart>(deps: ActDeps, part: Part, input: ActInput): ActParts[Part] {
   const channel = deps[part];
   if (channel === undefined) {
     throw new StepNotCarriedError(
       `step ${input.plan.stepId} (${input.plan.action}) needs ${part}, which this Act function does not carry`,
     );
   }
-  return channel as ActChannels[Part];
+  return channel as ActParts[Part];
 }
 
 /**

@@ -6,7 +6,7 @@
  * 2. A cease flag or staff hold pauses: the case records `paused` with the reason, on the condition that it is
  *    still as read (a feed row lifting the flag in between is planned again, not paused over).
  * 3. Pin the ladder version of the cycle (a running escalation keeps the version it started with).
- * 4. Pick the next step (domain/escalation-ladder); steps passed over go to the trail and are never planned again.
+ * 4. Pick the next step (domain/next-step); steps passed over go to the trail and are never planned again.
  * 5. A contact step with no address on file for it is skipped and recorded; otherwise the guard gives the first
  *    lawful moment at or after the step is due, on the debtor's contact history. A standing refusal (an opt-out,
  *    US-3 …) is recorded at planning time with its rule and the step passed over.
@@ -16,7 +16,8 @@ import { currentLadder, ladderVersion } from '../domain/bank';
 import type { CollectionCase } from '../domain/collection-case';
 import { type CaseFacts, checkAction, checkContact } from '../domain/compliance-guard';
 import { type ContactRecord, debtorKeyOf } from '../domain/contact-record';
-import { type LadderAction, planNextStep as pickNextStep } from '../domain/escalation-ladder';
+import type { LadderAction } from '../domain/escalation-ladder';
+import { planNextStep as pickNextStep } from '../domain/next-step';
 import { type PolicyPack, policyPack } from '../domain/policy-packs';
 import type { BankDirectory } from '../ports/bank-directory';
 import type { CaseStore } from '../ports/case-store';

@@ -3,6 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { bankDirectoryFromConfig } from '../../lambdas/adapters/bank-directory-from-config';
+import { validateLadderVersions } from '../../lambdas/domain/ladder-validation';
 import { DROP_PREFIXES, FUNCTION_NAMES, type StageConfig, stageConfigs } from '../../lib/config';
 import { synthesize } from './synthesize';
 import { iamMatches, logicalIdOf } from './synthesized-iam';
@@ -124,7 +125,11 @@ describe('stateless stack', () => {
 
   it('gives the functions a bank configuration they can parse', () => {
     for (const fn of houseFunctions()) {
-      const banks = bankDirectoryFromConfig(fn.Properties.Environment.Variables.BANKS_CONFIG);
+      // With the ladder check PlanNextStep runs at cold start: a deployed ladder must pass it.
+      const banks = bankDirectoryFromConfig(
+        fn.Properties.Environment.Variables.BANKS_CONFIG,
+        validateLadderVersions,
+      );
       expect(banks.get('demo-bank')?.policyPack).toBe('cn');
     }
   });

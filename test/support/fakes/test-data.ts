@@ -7,6 +7,7 @@ import { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data
 import { type CollectionCase, caseIdOf } from '../../../lambdas/domain/collection-case';
 import { bucketOf } from '../../../lambdas/domain/delinquency';
 import { FEED_COLUMNS } from '../../../lambdas/domain/feed-row';
+import { validateLadderVersions } from '../../../lambdas/domain/ladder-validation';
 import { maskEmail, maskName, maskPhone } from '../../../lambdas/domain/masking';
 import type { BankDirectory } from '../../../lambdas/ports/bank-directory';
 import type { PiiVault } from '../../../lambdas/ports/pii-vault';
@@ -33,12 +34,15 @@ export const US_BANK_CONFIG = {
 
 /** demo-bank (cn, CNY, Asia/Shanghai, zh-CN) and us-bank (us, USD, America/New_York, en), built for real. */
 export function testBanks(): BankDirectory {
-  return bankDirectoryFromConfig(JSON.stringify([DEMO_BANK_CONFIG, US_BANK_CONFIG]));
+  return bankDirectoryFromConfig(JSON.stringify([DEMO_BANK_CONFIG, US_BANK_CONFIG]), validateLadderVersions);
 }
 
-/** A BankDirectory built the production way (bankDirectoryFromConfig); demo-bank by default. */
+/** A BankDirectory built the production way, as PlanNextStep builds it (ladders checked); demo-bank by default. */
 export function bankDirectory(...banks: readonly object[]): BankDirectory {
-  return bankDirectoryFromConfig(JSON.stringify(banks.length > 0 ? banks : [DEMO_BANK_CONFIG]));
+  return bankDirectoryFromConfig(
+    JSON.stringify(banks.length > 0 ? banks : [DEMO_BANK_CONFIG]),
+    validateLadderVersions,
+  );
 }
 
 /** Plain personal data of the default debtor, to seed and then search for in outputs. */

@@ -11,9 +11,12 @@ import type { EnvelopePiiVault } from '../../../lambdas/adapters/envelope-pii-va
 import { HmacBlindIndex } from '../../../lambdas/adapters/hmac-blind-index';
 import type { LocalDataKeyProvider } from '../../../lambdas/adapters/local/local-data-key-provider';
 import { LocalIndexKeySource } from '../../../lambdas/adapters/local/local-index-key-source';
+import { renderLetter } from '../../../lambdas/domain/letter-templates';
+import { renderEmail, renderSms } from '../../../lambdas/domain/message-templates';
 import type { BankDirectory } from '../../../lambdas/ports/bank-directory';
 import type { Pacing } from '../../../lambdas/ports/pacing';
 import type { Stopwatch } from '../../../lambdas/ports/stopwatch';
+import type { ActTemplates } from '../../../lambdas/use-cases/act-on-step';
 import { type StartReport, startEscalations } from '../../../lambdas/use-cases/start-escalations';
 import { RecordingBankEvents } from './bank-events';
 import { InMemoryCaseStore } from './case-store';
@@ -33,7 +36,8 @@ import { InMemoryWorkItems } from './work-items';
 /** No waiting: a unit test's StartExecution has no quota unless the fake is given one. */
 export const unpaced: Pacing = { next: async () => {}, afterThrottle: async () => {} };
 
-export interface FakeWorld {
+/** Every template too, as every channel: a world is the act use case's deps as it is (the Act handlers take their own). */
+export interface FakeWorld extends ActTemplates {
   readonly storage: InMemoryFeedStorage;
   readonly cases: InMemoryCaseStore;
   readonly trail: InMemoryTrail;
@@ -85,6 +89,9 @@ export function createFakeWorld(options: { now?: Date | string; banks?: readonly
     banks: bankDirectory(...(options.banks ?? [])),
     clock,
     stopwatch: { readMs: () => performance.now() },
+    renderSms,
+    renderEmail,
+    renderLetter,
     async startQueuedEscalations() {
       const reports: StartReport[] = [];
       await escalationQueue.deliver(async (batch) => {

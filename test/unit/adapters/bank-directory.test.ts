@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bankDirectoryFromConfig } from '../../../lambdas/adapters/bank-directory-from-config';
 import { currentLadder } from '../../../lambdas/domain/bank';
 import { CN_DEFAULT_LADDER, US_DEFAULT_LADDER } from '../../../lambdas/domain/default-ladders';
+import { validateLadderVersions } from '../../../lambdas/domain/ladder-validation';
 import { DEMO_BANK_CONFIG, US_BANK_CONFIG } from '../../support/fakes';
 
 const config = (...banks: object[]) => JSON.stringify(banks);
@@ -59,8 +60,20 @@ describe('bank directory from BANKS_CONFIG', () => {
     ],
     ['a version used twice', [CN_DEFAULT_LADDER, CN_DEFAULT_LADDER], /version 1 is configured twice/],
     ['a ladder of the other pack', [US_DEFAULT_LADDER], /is for pack us/],
-  ])('refuses at start-up %s', (_, ladders, problem) => {
-    expect(() => bankDirectoryFromConfig(config({ ...DEMO_BANK_CONFIG, ladders }))).toThrow(problem);
+  ])('refuses at start-up, given the ladder check, %s', (_, ladders, problem) => {
+    expect(() =>
+      bankDirectoryFromConfig(config({ ...DEMO_BANK_CONFIG, ladders }), validateLadderVersions),
+    ).toThrow(problem);
+  });
+
+  it('leaves the ladder rules to the check it is given: a function that does not plan carries no catalogue', () => {
+    const unknown = [{ id: 'c', version: 1, pack: 'cn', steps: [{ ...early, template: 'constructor' }] }];
+    const json = config({ ...DEMO_BANK_CONFIG, ladders: unknown });
+
+    expect(bankDirectoryFromConfig(json).get('demo-bank')?.ladders).toEqual(unknown);
+    expect(() => bankDirectoryFromConfig(json, () => ['a problem'])).toThrow(
+      'bank demo-bank: invalid ladder:\n- a problem',
+    );
   });
 
   it('refuses a malformed step before looking at the rules', () => {

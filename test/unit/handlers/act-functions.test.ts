@@ -163,4 +163,16 @@ describe('the Act functions', () => {
     });
     expect(await touched(fake)).toEqual(UNTOUCHED);
   });
+
+  it("gives the use case only the templates the function's module names, whatever it is handed", async () => {
+    // A world that holds every template, handed to a function wired with the message channels but no templates.
+    const fake = await world();
+    const withoutTemplates = makeActHandler('ActMessage', ['vault', 'contacts', 'sms', 'email'], () => fake);
+
+    await expect(withoutTemplates(eventFor('sms'))).rejects.toMatchObject({
+      name: 'StepNotCarried',
+      message: expect.stringContaining('needs renderSms'),
+    });
+    expect(await touched(fake)).toEqual(UNTOUCHED);
+  });
 });

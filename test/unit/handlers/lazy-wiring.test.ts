@@ -1,10 +1,11 @@
-/** The deployed handlers build their AWS adapters on the first invocation, once per container. */
+/** The deployed handlers build their AWS adapters (and check what they must) on the first invocation, once per container. */
 
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from '../../../lambdas/adapters/aws/wiring/lazy';
+import { DEMO_BANK_CONFIG } from '../../support/fakes';
 
 const documentClient = mockClient(DynamoDBDocumentClient);
 const claims = { sub: 'staff-7', 'custom:bankId': 'demo-bank', 'cognito:groups': 'collector' };
@@ -50,6 +51,39 @@ describe('the get-case function as deployed', () => {
       'cases-first',
       'cases-first',
     ]);
+  });
+});
+
+describe('the plan-next-step function as deployed', () => {
+  const ENV = {
+    CASES_TABLE_NAME: 'cases',
+    TRAIL_TABLE_NAME: 'trail',
+    CONTACT_LEDGER_TABLE_NAME: 'contact-ledger',
+  };
+  const unknownTemplate = [
+    {
+      id: 'custom',
+      version: 1,
+      pack: 'cn',
+      steps: [{ id: 'early', fromDaysPastDue: 3, action: 'sms', template: 'no-such-template' }],
+    },
+  ];
+  afterEach(() => {
+    for (const name of [...Object.keys(ENV), 'BANKS_CONFIG']) delete process.env[name];
+  });
+
+  it('refuses at cold start a bank ladder the template catalogue cannot serve, and plans once it can', async () => {
+    Object.assign(process.env, ENV);
+    process.env.BANKS_CONFIG = JSON.stringify([{ ...DEMO_BANK_CONFIG, ladders: unknownTemplate }]);
+    const { handler } = await import('../../../lambdas/handlers/plan-next-step');
+    const ids = { caseId: 'demo-bank:ACC-404', cycle: '2026-02-17', run: 0 };
+
+    // The check the functions that do not plan leave out (bank-directory-from-config.ts): every Act follows a plan.
+    await expect(handler(ids, context)).rejects.toThrow(
+      /bank demo-bank: invalid ladder:\n- ladder custom v1: step early: unknown template no-such-template/,
+    );
+    process.env.BANKS_CONFIG = JSON.stringify([DEMO_BANK_CONFIG]);
+    expect(await handler(ids, context)).toEqual({ action: 'end', reason: 'case not found' });
   });
 });
 

@@ -7,13 +7,12 @@ import {
   withDefaultLadders,
 } from '../../../lambdas/domain/bank';
 import { CN_DEFAULT_LADDER, US_DEFAULT_LADDER } from '../../../lambdas/domain/default-ladders';
+import type { Ladder, LadderStep } from '../../../lambdas/domain/escalation-ladder';
 import {
   type EscalationPosition,
-  type Ladder,
-  type LadderStep,
   MIN_HOURS_BETWEEN_STEPS,
   planNextStep,
-} from '../../../lambdas/domain/escalation-ladder';
+} from '../../../lambdas/domain/next-step';
 
 const DUE = '2026-01-01';
 /** 09:00 Shanghai on the day the account is `days` past due. */
