@@ -106,7 +106,15 @@ function upload(path: string, file: string, size: number): Promise<{ status: num
       });
     });
     put.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ECONNREFUSED' ? notRunning() : new CliError(`upload failed: ${error.message}`)),
+      reject(
+        error.code === 'ECONNREFUSED'
+          ? notRunning()
+          : error.code === 'ECONNRESET'
+            ? new CliError(
+                'the offline runtime stopped before the feed finished loading: the next npm start loads it again from its last checkpoint',
+              )
+            : new CliError(`upload failed: ${error.message}`),
+      ),
     );
   });
 }

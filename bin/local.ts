@@ -54,7 +54,10 @@ async function main(): Promise<void> {
   const stopAndExit = (running: NonNullable<typeof runtime>) => {
     // A component that hangs must not keep the process: on exit, DynamoDB Local's guard ends Java anyway.
     setTimeout(() => {
-      console.error(`[overdue] not stopped after ${STOP_DEADLINE_MS / 1000} s: exiting`);
+      console.error(
+        `[overdue] not stopped after ${STOP_DEADLINE_MS / 1000} s (a feed still loading?): exiting; ` +
+          'the next start loads unfinished feeds again from their last checkpoint',
+      );
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
     running.stop().then(
