@@ -32,7 +32,11 @@ export function describeDrop(drop: FeedDrop, wallMs: number): { lines: string[];
   } else {
     lines.push(`${'created' in report ? 'overdue feed' : 'payments feed'}: ${counts(report)}`);
     if (!drop.alreadyLoaded && changedNothing(report)) {
-      lines.push('nothing changed: every row was already stored as it is in this file.');
+      lines.push(
+        'created' in report
+          ? "nothing changed: each row's account already holds a row of the same or a later as_of (a row changes a case only with a later as_of: send a correction in the next day's feed)."
+          : 'nothing changed: every payment id in the file was posted before.',
+      );
     }
   }
   if (drop.rejectsShown.length > 0) {

@@ -69,9 +69,14 @@ const rawPayment = z.object({
   ),
 });
 
+/**
+ * `latestPaidAtMs`: the latest instant a payment may have been made (now, with a day for clocks and zones):
+ * a later one is a typo, and would order the account's payments wrongly for good.
+ */
 export function parsePaymentRow(
   row: Record<string, string | undefined>,
   defaultCurrency: string,
+  latestPaidAtMs: number = Number.POSITIVE_INFINITY,
 ): { ok: true; payment: Payment } | { ok: false; rejection: { field: string; reason: string } } {
   // As in the overdue feed: before anything else, so a card number reaches no message, log or store.
   const withCard = Object.entries(row).find(([, value]) => value !== undefined && containsCardNumber(value));
@@ -84,6 +89,8 @@ export function parsePaymentRow(
     return { ok: false, rejection: { field: String(issue?.path[0] ?? 'row'), reason } };
   }
   const r = parsed.data;
+  if (Date.parse(r.paid_at) > latestPaidAtMs)
+    return { ok: false, rejection: { field: 'paid_at', reason: 'is in the future' } };
   const currency = r.currency === undefined ? defaultCurrency : canonicalCurrency(r.currency);
   if (currency === undefined)
     return { ok: false, rejection: { field: 'currency', reason: 'not a supported ISO 4217 currency' } };

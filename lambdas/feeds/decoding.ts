@@ -7,7 +7,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { QuarantineError } from './quarantine';
+import { QuarantineError, UNDECODABLE } from './quarantine';
 
 /** How much of the file is read before deciding between UTF-8 and GB18030. */
 const SNIFF_BYTES = 64 * 1024;
@@ -129,7 +129,7 @@ export function decodeText(
         const text = decoder?.decode(chunk) ?? '';
         callback(null, text.length > 0 ? text : undefined);
       } catch {
-        callback(new QuarantineError('undecodable bytes'));
+        callback(new QuarantineError(UNDECODABLE));
       }
     },
     flush(callback: TransformCallback) {
@@ -138,7 +138,7 @@ export function decodeText(
         const text = (decoder?.decode(rest) ?? '') + (decoder?.end() ?? '');
         callback(null, text.length > 0 ? text : undefined);
       } catch {
-        callback(new QuarantineError('undecodable bytes'));
+        callback(new QuarantineError(UNDECODABLE));
       }
     },
   });
@@ -171,12 +171,12 @@ function utf8Bytes(): ChunkDecoder {
       const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
       const whole = wholeCharacters(bytes);
       const head = bytes.subarray(0, whole);
-      if (!isUtf8(head)) throw new QuarantineError('undecodable bytes');
+      if (!isUtf8(head)) throw new QuarantineError(UNDECODABLE);
       tail = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
       return head.toString('latin1');
     },
     end() {
-      if (tail) throw new QuarantineError('undecodable bytes');
+      if (tail) throw new QuarantineError(UNDECODABLE);
       return '';
     },
   };

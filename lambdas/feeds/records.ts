@@ -221,9 +221,11 @@ async function* jsonLines(text: Readable, check: boolean): AsyncGenerator<FeedRe
 }
 
 /**
- * One JSON Lines row as a record; a line that is not a JSON object, or names a key twice (`Mobile` and
- * `mobile` alike), is invalid: the row check rejects it. JSON.parse makes every key, `__proto__`
- * included, an own property, and `setCell` keeps it one.
+ * One JSON Lines row as a record; a line that is not a JSON object, names a key twice (`Mobile` and
+ * `mobile` alike), or holds a value that is neither a string nor a number (an array, an object, a boolean:
+ * the contract's values are cells) is invalid: the row check rejects it. A card number anywhere in the line,
+ * nested values included, is the reason given first. JSON.parse makes every key, `__proto__` included, an
+ * own property, and `setCell` keeps it one.
  */
 function jsonRecord(content: string): Omit<FeedRecord, 'line'> {
   const empty: Record<string, string> = {};
@@ -236,13 +238,19 @@ function jsonRecord(content: string): Omit<FeedRecord, 'line'> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     return { record: empty, invalid: 'not a JSON object' };
   const record: Record<string, string> = {};
+  let notACell = false;
   for (const [key, cell] of Object.entries(value)) {
     if (cell === null || cell === undefined) continue;
     const name = key.trim().toLowerCase();
     // A key is data a bank wrote on this line, like its cells: a card number in it is screened too.
     if (containsCardNumber(name)) return { record, invalid: 'card number present' };
     if (Object.hasOwn(record, name)) return { record, invalid: 'a key named twice' };
-    setCell(record, name, typeof cell === 'object' ? JSON.stringify(cell) : String(cell));
+    const text = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+    if (typeof cell !== 'string' && typeof cell !== 'number') {
+      if (containsCardNumber(text)) return { record, invalid: 'card number present' };
+      notACell = true;
+    }
+    setCell(record, name, text);
   }
-  return { record };
+  return notACell ? { record, invalid: 'a value that is not a string or a number' } : { record };
 }

@@ -80,6 +80,8 @@ export async function postPayments(deps: PostPaymentsDeps, input: FeedFileInput)
   });
 }
 
+const DAY_MS = 86_400_000;
+
 async function postOne(
   deps: PostPaymentsDeps,
   run: FeedRun<PaymentCounts>,
@@ -95,7 +97,7 @@ async function postOne(
     reject('row', invalid);
     return;
   }
-  const parsed = parsePaymentRow(record, run.bank.defaults.currency);
+  const parsed = parsePaymentRow(record, run.bank.defaults.currency, deps.clock.now().getTime() + DAY_MS);
   if (!parsed.ok) {
     reject(parsed.rejection.field, parsed.rejection.reason);
     return;

@@ -80,7 +80,9 @@ describe('drop summary', () => {
       10,
     );
 
-    expect(lines).toContain('nothing changed: every row was already stored as it is in this file.');
+    expect(lines).toContain(
+      "nothing changed: each row's account already holds a row of the same or a later as_of (a row changes a case only with a later as_of: send a correction in the next day's feed).",
+    );
   });
 
   it('counts payments in their own terms and lists the first rejects, saying how many there are in all', () => {

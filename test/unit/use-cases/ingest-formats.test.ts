@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { chooseEncoding } from '../../../lambdas/feeds/decoding';
+import { UNDECODABLE } from '../../../lambdas/feeds/quarantine';
 import { ingestFeed } from '../../../lambdas/use-cases/ingest-feed';
 import { createFakeWorld, csvOf, type FakeWorld, feedRow } from '../../support/fakes';
 import { encodeGb18030 } from '../../support/gb18030';
@@ -38,6 +39,30 @@ describe('feed packaging', () => {
     expect(rejects).toContain('2,,row,not a JSON object');
     expect(rejects).toContain('5,,row,not valid JSON');
     expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(150_000);
+  });
+
+  it('rejects a JSON line whose value is an array, an object or a boolean, naming no value', async () => {
+    const lines = [
+      JSON.stringify({ ...feedRow({ account_id: 'ACC-1' }), customer_name: ['Han Meimei'] }),
+      JSON.stringify({ ...feedRow({ account_id: 'ACC-2' }), extra: { note: 'Li Lei' } }),
+      JSON.stringify({ ...feedRow({ account_id: 'ACC-3' }), language: true }),
+      JSON.stringify({ ...feedRow({ account_id: 'ACC-4' }), extra: ['4111 1111 1111 1111'] }),
+      JSON.stringify(feedRow({ account_id: 'ACC-5' })),
+    ].join('\n');
+    const world = withBytes(createFakeWorld(), Buffer.from(lines));
+    const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl' });
+    expect(report).toMatchObject({ read: 5, created: 1, rejected: 4 });
+    const rejects = world.storage.files.get('rejects/incoming/demo-bank/f.jsonl.csv') ?? '';
+    for (const [line, account] of [
+      [1, 'ACC-1'],
+      [2, 'ACC-2'],
+      [3, 'ACC-3'],
+    ]) {
+      expect(rejects).toContain(`${line},${account},row,a value that is not a string or a number`);
+    }
+    expect(rejects).toContain('4,ACC-4,row,card number present');
+    expect(rejects).not.toMatch(/Han Meimei|Li Lei|4111/);
+    expect([...world.cases.cases.keys()]).toEqual(['demo-bank:ACC-5']);
   });
 
   it('reads UTF-8 with a BOM and header names in any case and spacing', async () => {
@@ -107,7 +132,7 @@ describe('file-level faults quarantine the whole file and apply nothing', () => 
     expect(bytes.length).toBeGreaterThan(64 * 1024);
     const world = withBytes(createFakeWorld(), bytes);
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
-    expect(report).toMatchObject({ quarantined: true, quarantineReason: 'undecodable bytes', created: 0 });
+    expect(report).toMatchObject({ quarantined: true, quarantineReason: UNDECODABLE, created: 0 });
     expect(world.cases.cases.size).toBe(0);
   });
 
@@ -117,7 +142,7 @@ describe('file-level faults quarantine the whole file and apply nothing', () => 
     expect(bytes.length).toBeGreaterThan(64 * 1024);
     const world = withBytes(createFakeWorld(), bytes);
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl' });
-    expect(report).toMatchObject({ quarantined: true, quarantineReason: 'undecodable bytes' });
+    expect(report).toMatchObject({ quarantined: true, quarantineReason: UNDECODABLE });
     expect(world.cases.cases.size).toBe(0);
   });
 
@@ -135,6 +160,14 @@ describe('file-level faults quarantine the whole file and apply nothing', () => 
       ['incoming/demo-bank/empty.csv', Buffer.alloc(0), /no header row/],
       ['incoming/demo-bank/broken.csv.gz', gzipSync(csvOf(rows)).subarray(0, 30), /gzip|unreadable CSV/],
       ['incoming/demo-bank/feed.xlsx', Buffer.from(csvOf(rows)), /not a \.csv/],
+      // Cut short in transfer: the last 100 bytes (compressed rows and the trailer) never came.
+      [
+        'incoming/demo-bank/cut.csv.gz',
+        ((whole: Buffer) => whole.subarray(0, whole.length - 100))(
+          gzipSync(csvOf(Array.from({ length: 400 }, (_, i) => feedRow({ account_id: `ACC-${i}` })))),
+        ),
+        /^not a valid gzip file: it ends early \(cut short in transfer\?\) \(Z_BUF_ERROR\)$/,
+      ],
     ];
     for (const [key, bytes, reason] of cases) {
       const world = withBytes(createFakeWorld(), bytes);
@@ -237,7 +270,7 @@ describe('encoding detection in a streamed body', () => {
         const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.csv' });
         expect(report).toMatchObject({
           quarantined: true,
-          quarantineReason: 'undecodable bytes',
+          quarantineReason: UNDECODABLE,
           created: 0,
         });
         expect(world.cases.cases.size).toBe(0);

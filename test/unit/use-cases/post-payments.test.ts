@@ -78,6 +78,20 @@ describe('paid_at', () => {
     const parsed = parsePaymentRow(payment('P1', '10', { paid_at: paidAt }), 'CNY');
     expect(parsed.ok && parsed.payment.paidAt).toBe(utc);
   });
+
+  it('rejects a payment made after the latest instant it could have been made', () => {
+    const latest = Date.parse('2026-03-02T02:00:00Z');
+    expect(parsePaymentRow(payment('P1', '10', { paid_at: '2030-12-01T10:00:00Z' }), 'CNY', latest)).toEqual({
+      ok: false,
+      rejection: { field: 'paid_at', reason: 'is in the future' },
+    });
+    const lastMoment = parsePaymentRow(
+      payment('P1', '10', { paid_at: '2026-03-02T02:00:00Z' }),
+      'CNY',
+      latest,
+    );
+    expect(lastMoment.ok).toBe(true);
+  });
 });
 
 describe('card numbers in a payments feed', () => {
