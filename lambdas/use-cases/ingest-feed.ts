@@ -178,11 +178,14 @@ export async function applyFeedRows(
     WRITE_BACKLOG,
   );
   let sinceCheckpoint = 0;
+  // Each account's first line in what this call reads: a file that names an account twice contradicts
+  // itself, and which of two rows of one as_of would land is a race (writes land out of order).
+  const firstLines = new Map<string, number>();
   try {
     for await (const batch of batches) {
       for (let at = 0; at < batch.length; at += PREPARE_ROWS) {
         const slice = batch.slice(at, at + PREPARE_ROWS);
-        const cases = await prepareCases(deps, bank, slice, counts, sink);
+        const cases = await prepareCases(deps, bank, slice, counts, sink, firstLines);
         if (cases.length > 0) await writes.add(cases);
         sinceCheckpoint += slice.length;
         if (sinceCheckpoint >= sink.checkpointRows || sink.timeShort()) {
@@ -213,6 +216,7 @@ async function prepareCases(
   records: readonly FeedRecord[],
   counts: RowCounts,
   sink: Pick<RowSink, 'reject'>,
+  firstLines: Map<string, number>,
 ): Promise<CollectionCase[]> {
   const accounts: AccountSnapshot[] = [];
   // Tomorrow in UTC: the bank's today wherever it is (UTC+14 at the latest), never a day beyond.
@@ -223,8 +227,19 @@ async function prepareCases(
       invalid === undefined
         ? parseFeedRow(record, bank.defaults, latestAsOfDay)
         : ({ ok: false, rejection: { field: 'row', reason: invalid } } as const);
-    if (parsed.ok) accounts.push(parsed.account);
-    else {
+    const first = parsed.ok ? firstLines.get(parsed.account.accountId) : undefined;
+    if (parsed.ok && first === undefined) {
+      firstLines.set(parsed.account.accountId, line);
+      accounts.push(parsed.account);
+    } else if (parsed.ok) {
+      counts.rejected++;
+      sink.reject({
+        line,
+        accountId: parsed.account.accountId,
+        field: 'account_id',
+        reason: `appears again in this file (first at line ${first})`,
+      });
+    } else {
       counts.rejected++;
       sink.reject({ line, accountId: safeAccountId(record.account_id), ...parsed.rejection });
     }

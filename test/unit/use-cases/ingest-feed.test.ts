@@ -125,6 +125,26 @@ describe('ingest feed: loading', () => {
   });
 });
 
+describe('ingest feed: an account named twice in one file', () => {
+  it('loads its first row and rejects the later ones, naming the first line', async () => {
+    const world = createFakeWorld();
+    drop(world, [
+      feedRow({ account_id: 'ACC-1', overdue_principal: '100.00' }),
+      feedRow({ account_id: 'ACC-2' }),
+      feedRow({ account_id: 'ACC-1', overdue_principal: '200.00' }),
+      feedRow({ account_id: 'ACC-1', overdue_principal: '300.00' }),
+    ]);
+
+    const report = await ingestFeed(world, { key: KEY });
+
+    expect(report).toMatchObject({ read: 4, created: 2, rejected: 2 });
+    expect(world.cases.cases.get('demo-bank:ACC-1')?.overdue.amountMinor).toBe(10_000);
+    const rejects = world.storage.files.get(`rejects/${KEY}.csv`) ?? '';
+    expect(rejects).toContain('4,ACC-1,account_id,appears again in this file (first at line 2)');
+    expect(rejects).toContain('5,ACC-1,account_id,appears again in this file (first at line 2)');
+  });
+});
+
 describe('ingest feed: quarantine', () => {
   it('quarantines a feed for an unknown bank and applies nothing', async () => {
     const world = createFakeWorld();
