@@ -128,7 +128,10 @@ async function drop(args: string[]): Promise<number> {
   if (files.length !== 1) throw usageError(`drop needs one feed file\n${USAGE}`);
   const file = files[0] as string;
   const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) throw usageError(`cannot read ${file}: no such file`);
+  if (!info?.isFile())
+    throw usageError(
+      `cannot read ${file}: ${info?.isDirectory() ? 'a directory, not a file' : 'no such file'}`,
+    );
   const path = `/_local/feeds/${feed}/${encodeURIComponent(bank)}/${encodeURIComponent(basename(file))}`;
   const started = performance.now();
   const { status, payload } = await upload(path, file, info.size);
@@ -170,8 +173,23 @@ function whereItStands(execution: ExecutionView): string {
   return execution.error?.name ?? '';
 }
 
+/** The options each command without a function of its own takes: anything else is a usage error. */
+const OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  token: ['--user', '--group', '--bank'],
+  advance: ['--days', '--hours', '--minutes'],
+  clock: [],
+  outbox: [],
+  executions: [],
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  const known = command !== undefined && Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : undefined;
+  if (known) {
+    // Values follow their option; a stray word or option is refused rather than silently ignored.
+    const stray = args.filter((arg, i) => !known.includes(arg) && !known.includes(args[i - 1] ?? ''));
+    if (stray.length > 0) throw usageError(`${command} does not take ${stray.join(', ')}\n${USAGE}`);
+  }
   switch (command) {
     case 'token': {
       const { token } = (await call('token', {

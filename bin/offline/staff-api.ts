@@ -59,7 +59,10 @@ export function apiGatewayEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value === 'string') headers[name] = value;
   }
+  // As API Gateway does: the last value of a repeated parameter, and every value in the multi-value map.
   const query = Object.fromEntries(url.searchParams);
+  const multiQuery: Record<string, string[]> = {};
+  for (const name of new Set(url.searchParams.keys())) multiQuery[name] = url.searchParams.getAll(name);
   const now = Date.now();
   return {
     resource,
@@ -68,7 +71,7 @@ export function apiGatewayEvent(
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
     queryStringParameters: Object.keys(query).length > 0 ? query : null,
-    multiValueQueryStringParameters: null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length > 0 ? multiQuery : null,
     pathParameters,
     stageVariables: null,
     body: null,

@@ -22,6 +22,10 @@ export function makeFindCasesHandler(deps: () => FindCasesDeps) {
     if (given.length !== 1 || !kind) {
       throw new ValidationError('query', `give exactly one of ${LOOKUP_KINDS.join(', ')}`);
     }
+    // API Gateway hands over the last of a repeated parameter: two values are a question we cannot answer.
+    if ((event.multiValueQueryStringParameters?.[kind]?.length ?? 0) > 1) {
+      throw new ValidationError(kind, 'give it once');
+    }
     const value = event.queryStringParameters?.[kind] ?? '';
     return json(200, { cases: await findCases(deps(), { staff, kind, value }) });
   });

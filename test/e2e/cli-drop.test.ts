@@ -156,4 +156,20 @@ describe('npm run local -- drop', () => {
       local.s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'incoming/demo-bank/feed.txt' })),
     ).rejects.toMatchObject({ name: 'NotFound' });
   });
+
+  it('exits 2 for a directory, and for an option or word a command does not take, instead of ignoring it', async () => {
+    const env = { OVERDUE_API_PORT: String(local.apiPort) };
+    const directory = await runCommand('npm', ['run', '-s', 'local', '--', 'drop', files], env);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain('a directory, not a file');
+    for (const [command, stray] of [
+      ['outbox', '--all'],
+      ['executions', 'everything'],
+      ['advance', '--weeks'],
+    ] as const) {
+      const result = await runCommand('npm', ['run', '-s', 'local', '--', command, stray, '1'], env);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain(`${command} does not take ${stray}`);
+    }
+  });
 });

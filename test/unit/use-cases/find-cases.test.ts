@@ -143,6 +143,17 @@ describe('GET /cases handler', () => {
     }
   });
 
+  it('answers 400 naming the parameter when it is given twice (API Gateway would hand over the last)', async () => {
+    const world = await worldWithFeeds();
+    const response = await makeFindCasesHandler(() => world)({
+      queryStringParameters: { mobile: DEBTOR.mobile },
+      multiValueQueryStringParameters: { mobile: ['13900000000', DEBTOR.mobile] },
+      requestContext: { authorizer: { claims } },
+    } as never);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ field: 'mobile' });
+  });
+
   it('answers 200 with the masked matches', async () => {
     const world = await worldWithFeeds();
     const response = await makeFindCasesHandler(() => world)(event({ cardLast4: '4321' }));
