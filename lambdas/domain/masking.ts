@@ -42,14 +42,14 @@ function codePoints(text: string): number {
 
 export function maskPhone(phone: string): string {
   // The usual forms, digits alone or E.164, without a replace; anything else keeps only its digits.
-  const digits = PLAIN_NUMBER.test(phone)
-    ? phone.charCodeAt(0) === 43
-      ? phone.slice(1)
-      : phone
-    : phone.replace(/\D/g, '');
-  const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
+  const e164 = PLAIN_NUMBER.test(phone) && phone.charCodeAt(0) === 43;
+  const digits = PLAIN_NUMBER.test(phone) ? (e164 ? phone.slice(1) : phone) : phone.replace(/\D/g, '');
+  const mainland = digits.startsWith('86') && digits.length === 13;
+  const national = mainland ? digits.slice(2) : digits;
   if (national.length < 7) return '*'.repeat(national.length);
-  return `${national.slice(0, 3)}****${national.slice(-4)}`;
+  const masked = `${national.slice(0, 3)}****${national.slice(-4)}`;
+  // A number abroad keeps its +: without it, +1 202… would read as a domestic 120….
+  return e164 && !mainland ? `+${masked}` : masked;
 }
 
 export function maskEmail(email: string): string {

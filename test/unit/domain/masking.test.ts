@@ -11,6 +11,10 @@ describe('maskPhone', () => {
     expect(maskPhone('+8613812345678')).toBe('138****5678');
   });
 
+  it('keeps the + of a number abroad, so that it does not read as a domestic one', () => {
+    expect(maskPhone('+12025550100')).toBe('+120****0100');
+  });
+
   it('masks a number too short to show any part entirely', () => {
     expect(maskPhone('12345')).toBe('*****');
   });
@@ -79,9 +83,11 @@ describe('masking, against its plain definition', () => {
   };
   const phoneByDefinition = (phone: string): string => {
     const digits = phone.replace(/\D/g, '');
-    const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
+    const mainland = digits.startsWith('86') && digits.length === 13;
+    const national = mainland ? digits.slice(2) : digits;
     if (national.length < 7) return '*'.repeat(national.length);
-    return `${national.slice(0, 3)}****${national.slice(-4)}`;
+    const masked = `${national.slice(0, 3)}****${national.slice(-4)}`;
+    return /^\+\d+$/.test(phone) && !mainland ? `+${masked}` : masked;
   };
 
   it('masks any name as the definition does: Han, astral Han, middle dots, Latin, spaces of every kind', () => {
