@@ -68,13 +68,14 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  let startUpDeadline: NodeJS.Timeout | undefined;
   const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n[overdue] ${reason}: stopping…`);
     if (runtime) stopAndExit(runtime);
     else {
-      setTimeout(() => {
+      startUpDeadline = setTimeout(() => {
         console.error(`[overdue] start-up not finished after ${STOP_DEADLINE_MS / 1000} s: exiting`);
         process.exit(1);
       }, STOP_DEADLINE_MS).unref();
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
 
   runtime = await startOfflineRuntime({ dataDir, ports, seedSample });
   if (stopping) {
+    // The stop has its own deadline from here.
+    clearTimeout(startUpDeadline);
     stopAndExit(runtime);
     return;
   }

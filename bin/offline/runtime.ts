@@ -53,6 +53,7 @@ import { LocalMail, type SinkMail, startSesSink } from './mail-sink';
 import { requireFreePort, requireJava17 } from './prerequisites';
 import { S3EventBridge } from './s3-event-bridge';
 import { generateSampleFeed } from './sample-feed';
+import { settle } from './settle';
 import { makeStaffApi } from './staff-api';
 import { synthesizeForLocal } from './synthesized';
 import { LocalTokenIssuer, readOrCreateSecret, type TokenRequest } from './token-issuer';
@@ -346,7 +347,12 @@ export async function startOfflineRuntime(options: OfflineRuntimeOptions): Promi
       },
       advanceClock: async (ms) => {
         // Stops at every instant an escalation waits for, so each step acts at its own lawful time.
-        const now = await clock.runFor(ms, () => settle(() => escalations.busy));
+        const now = await clock.runFor(ms, () =>
+          settle(
+            () => escalations.busy,
+            () => escalations.tasksDone,
+          ),
+        );
         await saveClock();
         return now;
       },
@@ -413,16 +419,6 @@ async function savedClock(dataDir: string): Promise<Date | undefined> {
     return saved.getTime() > Date.now() ? saved : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Waits until `busy()` has read false twice in a row (or 30 s passed). */
-async function settle(busy: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let quiet = 0;
-  while (quiet < 2 && Date.now() < deadline) {
-    await new Promise((resolveWait) => setTimeout(resolveWait, 5));
-    quiet = busy() ? 0 : quiet + 1;
   }
 }
 

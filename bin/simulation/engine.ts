@@ -38,6 +38,7 @@ import { InMemoryFeedStorage } from '../../test/support/fakes/feed-storage';
 import { actFunctionHandlers } from '../offline/act-functions';
 import { ensureTable, startDynamoDbLocal } from '../offline/dynamodb-local';
 import { freePort } from '../offline/prerequisites';
+import { settle } from '../offline/settle';
 import { synthesizeForLocal } from '../offline/synthesized';
 import { type CaseFacts, type CheckResult, checkContacts } from './checker';
 import { type Account, generatePopulation, SIM_BANKS } from './population';
@@ -127,16 +128,6 @@ function money(minor: number): string {
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-/** Waits until `busy()` reads false twice in a row (or 60 s pass). */
-async function settle(busy: () => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let quiet = 0;
-  while (quiet < 2 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    quiet = busy() ? 0 : quiet + 1;
-  }
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
@@ -301,6 +292,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     let decided = 0;
     let completed = 0;
     const busy = () => escalations.busy;
+    const done = () => escalations.tasksDone;
 
     for (let day = 0; day < options.days; day++) {
       const now = SIM_START + day * DAY_MS;
@@ -331,7 +323,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       ingestMs += performance.now() - ingestStarted;
 
       const escalationStarted = performance.now();
-      await settle(busy);
+      await settle(busy, done, { pollMs: 2 });
       // The day, in slices that end where a person completes a work item.
       for (;;) {
         for (const item of openedItems.splice(0)) {
@@ -348,7 +340,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         pendingCompletions.sort((a, b) => a.at - b.at);
         const first = pendingCompletions[0];
         const until = first && first.at <= dayEnd ? first.at : dayEnd;
-        await clock.runFor(Math.max(0, until - clock.now().getTime()), () => settle(busy));
+        await clock.runFor(Math.max(0, until - clock.now().getTime()), () =>
+          settle(busy, done, { pollMs: 2 }),
+        );
         while (pendingCompletions[0] && pendingCompletions[0].at <= clock.now().getTime()) {
           const due = pendingCompletions.shift() as (typeof pendingCompletions)[number];
           if (
@@ -360,7 +354,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           )
             completed++;
         }
-        await settle(busy);
+        await settle(busy, done, { pollMs: 2 });
         if (clock.now().getTime() >= dayEnd && openedItems.length === 0) break;
       }
       escalationMs += performance.now() - escalationStarted;

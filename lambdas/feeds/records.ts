@@ -252,5 +252,8 @@ function jsonRecord(content: string): Omit<FeedRecord, 'line'> {
     }
     setCell(record, name, text);
   }
-  return notACell ? { record, invalid: 'a value that is not a string or a number' } : { record };
+  if (!notACell) return { record };
+  // The row is rejected either way; a card number in any of its cells is the reason to give.
+  const withCard = Object.values(record).some((cell) => containsCardNumber(cell));
+  return { record, invalid: withCard ? 'card number present' : 'a value that is not a string or a number' };
 }

@@ -229,7 +229,8 @@ async function prepareCases(
         : ({ ok: false, rejection: { field: 'row', reason: invalid } } as const);
     const first = parsed.ok ? firstLines.get(parsed.account.accountId) : undefined;
     if (parsed.ok && first === undefined) {
-      firstLines.set(parsed.account.accountId, line);
+      // A copy of its own: the id is a slice of the decoded chunk, which a kept slice would keep alive.
+      firstLines.set(Buffer.from(parsed.account.accountId, 'latin1').toString('latin1'), line);
       accounts.push(parsed.account);
     } else if (parsed.ok) {
       counts.rejected++;

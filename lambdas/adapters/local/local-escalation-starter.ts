@@ -170,6 +170,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   private tasksInFlight = 0;
   /** Task handlers running now, at most `taskConcurrency`; the others wait in `taskQueue`, first come first served. */
   private tasksRunning = 0;
+  private tasksFinished = 0;
   private readonly taskQueue: Array<() => void> = [];
   private readonly machine: StateMachine;
   private readonly states: Record<string, StateDefinition>;
@@ -223,7 +224,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
           ...Object.fromEntries(
             Object.entries(this.lambdaHandlers).map(([state, handler]) => [
               state,
-              this.lambdaTask(state, handler),
+              this.lambdaTask(state, handler, waits.signal),
             ]),
           ),
           ...Object.fromEntries(
@@ -306,6 +307,11 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
   }
 
   /** True while some running execution is doing work rather than waiting on the virtual clock. */
+  /** Task handlers finished so far: progress, for a caller waiting on `busy`. */
+  get tasksDone(): number {
+    return this.tasksFinished;
+  }
+
   get busy(): boolean {
     return this.tasksInFlight > 0 || this.running.size > this.options.clock.sleeping;
   }
@@ -392,7 +398,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
    * Adapts a handler to the task's resource: a direct Lambda ARN passes the payload through;
    * the `lambda:invoke` integration wraps it as `{ Payload }` both ways, as Lambda.Invoke does.
    */
-  private lambdaTask(state: string, handler: TaskHandler) {
+  private lambdaTask(state: string, handler: TaskHandler, stopped: AbortSignal) {
     const integration = this.states[state]?.Resource?.startsWith(LAMBDA_INVOKE) ?? false;
     // biome-ignore lint/suspicious/noExplicitAny: the interpreter types task results as JSON values.
     return async (input: unknown): Promise<any> => {
@@ -400,6 +406,12 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       // an execution does not stop a Lambda already running, and its sends happen at the time it runs.
       this.tasksInFlight++;
       await this.taskSlot();
+      // A task still waiting for its slot when its execution stopped was never invoked, as in AWS: it never runs.
+      if (stopped.aborted) {
+        this.releaseTaskSlot();
+        this.tasksInFlight--;
+        throw new ExecutionAbortedError();
+      }
       try {
         if (!integration) return await handler(input);
         const payload = await handler((input as { Payload?: unknown })?.Payload);
@@ -407,6 +419,7 @@ export class LocalEscalationStarter implements EscalationStarter, EscalationStop
       } finally {
         this.releaseTaskSlot();
         this.tasksInFlight--;
+        this.tasksFinished++;
       }
     };
   }

@@ -48,10 +48,11 @@ describe('feed packaging', () => {
       JSON.stringify({ ...feedRow({ account_id: 'ACC-3' }), language: true }),
       JSON.stringify({ ...feedRow({ account_id: 'ACC-4' }), extra: ['4111 1111 1111 1111'] }),
       JSON.stringify(feedRow({ account_id: 'ACC-5' })),
+      JSON.stringify({ flag: true, ...feedRow({ account_id: 'ACC-6' }), note: '4111 1111 1111 1111' }),
     ].join('\n');
     const world = withBytes(createFakeWorld(), Buffer.from(lines));
     const report = await ingestFeed(world, { key: 'incoming/demo-bank/f.jsonl' });
-    expect(report).toMatchObject({ read: 5, created: 1, rejected: 4 });
+    expect(report).toMatchObject({ read: 6, created: 1, rejected: 5 });
     const rejects = world.storage.files.get('rejects/incoming/demo-bank/f.jsonl.csv') ?? '';
     for (const [line, account] of [
       [1, 'ACC-1'],
@@ -61,6 +62,8 @@ describe('feed packaging', () => {
       expect(rejects).toContain(`${line},${account},row,a value that is not a string or a number`);
     }
     expect(rejects).toContain('4,ACC-4,row,card number present');
+    // A card number in a string cell of the same line is still the reason given.
+    expect(rejects).toContain('6,ACC-6,row,card number present');
     expect(rejects).not.toMatch(/Han Meimei|Li Lei|4111/);
     expect([...world.cases.cases.keys()]).toEqual(['demo-bank:ACC-5']);
   });
