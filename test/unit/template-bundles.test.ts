@@ -4,9 +4,9 @@
  * paid at each cold start, and the slowest functions sit near the 1.5x import target (issue 7, point 9).
  */
 
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { deployedBuildOptions, handlerEntries, projectRoot } from '../support/function-bundles';
+import { bundleMetafile, handlerEntries } from '../support/function-bundles';
 
 const LETTERS = 'letter-templates';
 const MESSAGES = 'message-templates';
@@ -47,23 +47,7 @@ function templateModulesIn(metafile: Metafile): string[] {
 
 /** The bundle as deployed (minified, as NodejsFunction builds it), with `extraSource` appended when given. */
 async function templateModulesOf(entryPoint: string, extraSource = ''): Promise<string[]> {
-  const result = await build({
-    ...deployedBuildOptions({ sourceMap: false, sourcesContent: false }),
-    ...(extraSource
-      ? {
-          stdin: {
-            contents: `export * from ${JSON.stringify(entryPoint)};\n${extraSource}`,
-            loader: 'ts' as const,
-            resolveDir: projectRoot,
-          },
-        }
-      : { entryPoints: [entryPoint] }),
-    absWorkingDir: projectRoot,
-    outfile: 'index.mjs',
-    write: false,
-    metafile: true,
-  });
-  return templateModulesIn(result.metafile);
+  return templateModulesIn(await bundleMetafile(entryPoint, { extraSource }));
 }
 
 describe('template modules in the function bundles', () => {
